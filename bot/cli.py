@@ -1,0 +1,174 @@
+"""The command line: ask, reindex, stats, docs, and (with no command) the bot or a console.
+
+    python -m bot                      the Telegram bot, or a console with no token set
+    python -m bot ask "问题" [--json] [--top-k K]
+    python -m bot reindex [--corpus DIR] [--db FILE]
+    python -m bot stats | docs
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from bot import config as config_mod
+from bot.render import format_answer_text, format_summary_text
+from index.engine import Engine, ReindexBusy
+
+log = logging.getLogger("bot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="settings file (default: config.toml beside the code)")
+    common.add_argument("--corpus", help="corpus folder, instead of the one in the settings")
+    common.add_argument("--db", help="index database file, instead of the one in the settings")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", parents=[common],
+        description="Answers Chinese questions from a corpus of documents, on Telegram or here.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser("run", parents=[common], help="start the Telegram bot (the default); a console without a token")
+    p = sub.add_parser("ask", parents=[common], help="answer questions (arguments, or standard input one per line)")
+    p.add_argument("question", nargs="*", help="questions; none reads standard input")
+    p.add_argument("--json", action="store_true", help="one JSON object per question on standard output")
+    p.add_argument("--top-k", type=int, help="how many passages to return")
+    p = sub.add_parser("reindex", parents=[common], help="bring the index in line with the corpus folder")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    sub.add_parser("stats", parents=[common], help="documents, passages and questions asked")
+    sub.add_parser("docs", parents=[common], help="list the indexed documents")
+    sub.add_parser("console", parents=[common], help="ask questions interactively")
+    return parser
+
+
+def open_engine(cfg, build_if_empty: bool = True) -> Engine:
+    return Engine.open(cfg.index, build_if_empty=build_if_empty)
+
+
+def cmd_ask(cfg, args) -> int:
+    engine = open_engine(cfg)
+    questions = args.question or (line.strip() for line in sys.stdin)
+    top_k = args.top_k or cfg.index.top_k
+    if top_k < 1:
+        raise UsageError("--top-k must be at least 1")
+    for q in questions:
+        if args.json:
+            answer = engine.ask(q, top_k=top_k) if q.strip() else None
+            row = answer.to_json() if answer else {"question": q, "answer": None, "passages": []}
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        elif q.strip():
+            print(format_answer_text(engine.ask(q, top_k=top_k)))
+            print()
+    return 0
+
+
+def cmd_reindex(cfg, args) -> int:
+    engine = Engine(cfg.index)
+    bar = _progress_bar()
+    try:
+        summary = engine.reindex(progress=bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
+    print(json.dumps(summary.to_json(), ensure_ascii=False) if args.json else format_summary_text(summary))
+    return 0
+
+
+class _Bar:
+    def __init__(self):
+        from tqdm import tqdm
+
+        self._tqdm = tqdm
+        self.bar = None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = self._tqdm(total=total, unit="doc", desc="indexing", file=sys.stderr, disable=total < 50)
+        self.bar.n = done
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _progress_bar():
+    return _Bar() if sys.stderr.isatty() or True else None
+
+
+def cmd_stats(cfg, args) -> int:
+    engine = open_engine(cfg, build_if_empty=False)
+    from index import store
+
+    s = engine.stats()
+    q = store.question_stats(engine.db, since=store.now()[:10])
+    print(f"documents {s['documents']}, passages {s['passages']}, characters {s['chars']}, "
+          f"database {s['db_bytes'] / 1048576:.1f} MB")
+    rate = 1 - q["answered"] / q["total"] if q["total"] else 0.0
+    print(f"questions today {q['today']}, in all {q['total']}, no answer {rate:.0%}")
+    for question, n in q["unanswered_top"]:
+        print(f"  not found ×{n}: {question}")
+    return 0
+
+
+def cmd_docs(cfg, args) -> int:
+    engine = open_engine(cfg, build_if_empty=False)
+    for d in engine.documents():
+        print(f"{d.name}\t{d.passages} passages\t{d.title}")
+    return 0
+
+
+def cmd_console(cfg, args) -> int:
+    engine = open_engine(cfg)
+    examples = engine.example_questions()
+    print("没有配置 Telegram 令牌（TELEGRAM_BOT_TOKEN 或 config.toml 的 [telegram] token），进入控制台问答。")
+    print(f"语料：{engine.stats()['documents']} 篇文档。输入问题，回车提问；空行或 Ctrl-D 退出。")
+    if examples:
+        print("例如：" + " / ".join(examples))
+    if not sys.stdin.isatty():
+        q = examples[0] if examples else "雨花区有多少红色之家？"
+        print(f"\n> {q}\n{format_answer_text(engine.ask(q))}")
+        return 0
+    while True:
+        try:
+            q = input("> ").strip()
+        except EOFError:
+            return 0
+        if not q:
+            return 0
+        print(format_answer_text(engine.ask(q)))
+        print()
+
+
+def cmd_run(cfg, args) -> int:
+    if not cfg.telegram.token:
+        return cmd_console(cfg, args)
+    from bot.telegram_app import run_bot
+
+    return run_bot(cfg)
+
+
+class UsageError(Exception):
+    pass
+
+
+COMMANDS = {"ask": cmd_ask, "reindex": cmd_reindex, "stats": cmd_stats, "docs": cmd_docs,
+            "console": cmd_console, "run": cmd_run, None: cmd_run}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    for noisy in ("httpx", "httpcore", "telegram.ext.Application"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        cfg = config_mod.load(args.config, corpus=args.corpus, db=args.db)
+        return COMMANDS[args.command](cfg, args)
+    except (config_mod.ConfigError, UsageError, FileNotFoundError, ReindexBusy) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,72 @@
+"""config.toml to settings: the engine's, and the Telegram front end's."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from index.engine import Settings
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
+
+
+class ConfigError(Exception):
+    """The configuration file is missing or wrong; str(exc) says what to fix."""
+
+
+@dataclass
+class TelegramSettings:
+    token: str = ""
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    admins: list[int] = field(default_factory=list)
+    webhook_url: str = ""
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    secret_token: str = ""
+    user_questions_per_minute: int = 10
+    chat_questions_per_minute: int = 20
+    uploads_per_hour: int = 20
+    retention_days: int = 90
+
+
+@dataclass
+class Config:
+    index: Settings
+    telegram: TelegramSettings
+    path: Path
+
+
+def _pick(cls, values: dict, section: str, aliases: tuple[str, ...] = ()):
+    names = {f.name for f in fields(cls)} | set(aliases)
+    unknown = set(values) - names
+    if unknown:
+        raise ConfigError(f"unknown setting(s) in [{section}]: {', '.join(sorted(unknown))}")
+    return values
+
+
+def load(path: str | Path | None = None, corpus: str | None = None, db: str | None = None) -> Config:
+    path = Path(path) if path else DEFAULT_CONFIG
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    base = path.resolve().parent
+    idx = _pick(Settings, dict(raw.get("index", {})), "index", ("corpus", "db"))
+    idx["corpus_dir"] = Path(corpus) if corpus else base / idx.pop("corpus", "seeds")
+    idx["db_path"] = Path(db) if db else base / idx.pop("db", "data/index.db")
+    idx.pop("corpus", None)
+    idx.pop("db", None)
+    tg = _pick(TelegramSettings, dict(raw.get("telegram", {})), "telegram")
+    try:
+        settings = Settings(**idx)
+        telegram = TelegramSettings(**tg)
+    except TypeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    telegram.token = os.environ.get("TELEGRAM_BOT_TOKEN", "") or telegram.token
+    telegram.admins = [int(a) for a in telegram.admins]
+    return Config(settings, telegram, path)

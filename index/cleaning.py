@@ -1,0 +1,553 @@
+"""From text pulled out of a newspaper PDF to clean passages with their article titles.
+
+The extracted text has stray spaces inside words, one column line per line (often with a
+blank line between every line), captions dropped into the middle of sentences, vertical
+titles spread one character a line, doubled captions and page furniture. This module does
+what a careful editor would, deterministically:
+
+    lines -> (spaces removed, debris dropped) -> paragraphs -> headings / bylines / body
+          -> articles with titles and sections -> passages of bounded length
+
+Every character of a passage keeps its offset in the source, so a quote can be checked
+against the file: a passage's text, white space removed, is its source span with white
+space removed, less any debris cut out from inside it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+TERMINAL = "。！？!?…；;"
+CLOSERS = "”’」』）)》】\"'"
+SENTENCE_END = re.compile(rf"[{TERMINAL}]+[{CLOSERS}]*")
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+LIST_MARK = re.compile(
+    r"^(?:\d{1,2}[、.．](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[）)]|"
+    r"[一二三四五六七八九十]{1,3}、|[★☆●■◆▲•·]|第[一二三四五六七八九十\d]+[章节部分条])"
+)
+NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十\d]+[章节部分])")
+BYLINE_WORDS = re.compile(r"记者|通讯员|实习生|摄影|摄|编辑|供图|本报讯|特约|撰稿|作者")
+FURNITURE = re.compile(
+    r"^(?:版式编辑|责任编辑|美术编辑|校对|本版编辑|版面设计)|星期[一二三四五六日天]|^第?\s*\d+\s*版$"
+)
+JUMP_MARK = re.compile(r"[（(]\s*[上下]转\s*\d+\s*版\s*[）)]")
+CLOSING_BYLINE = re.compile(r"[（(]([\u4e00-\u9fff·]{1,4}(?:\s+[\u4e00-\u9fff·]{1,4}){0,6})[）)]$")
+
+
+@dataclass
+class Text:
+    """A run of cleaned characters, each with its offset in the source text."""
+
+    chars: str
+    pos: list[int]
+
+    def __add__(self, other: Text) -> Text:
+        return Text(self.chars + other.chars, self.pos + other.pos)
+
+    def slice(self, start: int, end: int) -> Text:
+        return Text(self.chars[start:end], self.pos[start:end])
+
+    def strip(self) -> Text:
+        left = len(self.chars) - len(self.chars.lstrip())
+        right = len(self.chars.rstrip())
+        return self.slice(left, max(left, right))
+
+
+@dataclass
+class Line:
+    text: Text
+    gap: int  # blank lines before it
+    width: float
+
+
+@dataclass
+class Block:
+    """A paragraph, heading or byline, as joined from lines."""
+
+    text: Text
+    kind: str  # body | heading | byline | caption
+    gap: int = 0
+    closes_article: bool = False
+
+
+@dataclass
+class Passage:
+    title: str
+    section: str
+    text: str
+    sentences: list[str]
+    paragraph: int  # 1-based number of its first paragraph in the document
+    start: int  # offset of its first character in the source text
+    end: int  # offset after its last character
+
+    @property
+    def heading(self) -> str:
+        return " ".join(x for x in (self.title, self.section) if x)
+
+
+@dataclass
+class Article:
+    title: str = ""
+    paragraphs: list[tuple[str, Block]] = field(default_factory=list)  # (section, block)
+    closed: bool = False
+    section: str = ""
+
+    def body_text(self, limit: int = 400) -> str:
+        return "".join(b.text.chars for _, b in self.paragraphs)[:limit]
+
+
+def display_width(s: str) -> float:
+    return sum(0.5 if (c.isascii() and not c.isspace()) or c.isspace() else 1.0 for c in s)
+
+
+def _is_latin(c: str) -> bool:
+    return c.isascii() and (c.isalnum() or c in "%.")
+
+
+def remove_stray_spaces(text: str, offset: int) -> Text:
+    """Drop spaces inside Chinese text; keep one between Latin words or numbers, and one
+    between two multi-character Chinese phrases on a line that is not spaced out
+    (a headline's separator: "党建引领有力度 基层治理有温度")."""
+    chars, pos = [], []
+    cjk = len(CJK.findall(text))
+    spaced_out = cjk and len(re.findall(r"[\u3400-\u9fff][ \t\u3000]+(?=\S)", text)) / cjk > 0.25
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in " \t\u3000\xa0":
+            j = i
+            while j < n and text[j] in " \t\u3000\xa0":
+                j += 1
+            left = chars[-1] if chars else ""
+            right = text[j] if j < n else ""
+            keep = False
+            if left and right:
+                if _is_latin(left) and _is_latin(right):
+                    keep = True
+                elif not spaced_out and CJK.match(left) and CJK.match(right):
+                    run_left = re.search(r"[\u3400-\u9fff]+$", "".join(chars[-4:]))
+                    run_right = re.match(r"[\u3400-\u9fff]+", text[j : j + 4])
+                    keep = bool(run_left and run_right and len(run_left.group()) >= 2 and len(run_right.group()) >= 2)
+            if keep:
+                chars.append(" ")
+                pos.append(offset + i)
+            i = j
+            continue
+        chars.append(c)
+        pos.append(offset + i)
+        i += 1
+    return Text("".join(chars), pos)
+
+
+def _collapse_doubling(s: str) -> str:
+    s = re.sub(r"(.{2,}?)\1", r"\1", s)
+    return re.sub(r"(.)\1", r"\1", s)
+
+
+def is_doubled(s: str) -> bool:
+    """A caption printed twice over itself: "长沙市雨花区鸟瞰一长沙市雨花区鸟瞰一", "景景。。"."""
+    compact = re.sub(r"\s", "", s)
+    return len(compact) >= 4 and len(_collapse_doubling(compact)) <= 0.65 * len(compact)
+
+
+def split_lines(source: str) -> list[Line]:
+    lines: list[Line] = []
+    gap, offset = 0, 0
+    for raw in source.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        if not body.strip():
+            gap += 1
+        else:
+            text = remove_stray_spaces(body, offset).strip()
+            text = _cut(text, JUMP_MARK)
+            if text.chars:
+                lines.append(Line(text, gap, display_width(text.chars)))
+            gap = 0
+        offset += len(raw)
+    return lines
+
+
+def _cut(text: Text, pattern: re.Pattern) -> Text:
+    out = Text("", [])
+    last = 0
+    for m in pattern.finditer(text.chars):
+        out = out + text.slice(last, m.start())
+        last = m.end()
+    return (out + text.slice(last, len(text.chars))).strip() if last else text
+
+
+def drop_debris(lines: list[Line]) -> list[Line]:
+    """Vertical text (runs of lines of one or two characters), doubled captions and page
+    furniture go; everything else stays in order."""
+    keep = [True] * len(lines)
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and len(lines[j].text.chars) <= 4 and not _ends_sentence(lines[j].text.chars):
+            j += 1
+        if j - i >= 4:
+            for k in range(i, j):
+                keep[k] = False
+            i = j
+            continue
+        i += 1
+    for k, line in enumerate(lines):
+        s = line.text.chars
+        if is_doubled(s) or (len(s) <= 40 and FURNITURE.search(s)):
+            keep[k] = False
+    out = []
+    dropped = False
+    for line, k in zip(lines, keep):
+        if not k:
+            dropped = True
+            continue
+        if dropped:
+            line.gap += 2  # something stood here: a boundary, not a line break
+        out.append(line)
+        dropped = False
+    return out
+
+
+def _local_widths(lines: list[Line], radius: int = 6) -> list[float]:
+    """The column width around each line: columns change width within one page."""
+    widths = [line.width for line in lines]
+    out = []
+    for k in range(len(lines)):
+        around = sorted(widths[max(0, k - radius) : k + radius + 1])
+        out.append(around[int(0.75 * (len(around) - 1))])
+    return out
+
+
+def _ends_sentence(s: str) -> bool:
+    m = CLOSING_BYLINE.search(s)
+    if m and m.start() > 0:
+        s = s[: m.start()].rstrip()
+    s = s.rstrip(CLOSERS)
+    return bool(s) and s[-1] in TERMINAL
+
+
+def _outside_quotes(s: str) -> str:
+    return re.sub(r"“[^”]*”|《[^》]*》|「[^」]*」", "", s)
+
+
+def _heading_like(s: str) -> bool:
+    """Short, no sentence or clause inside it (outside quotes), not ending as a clause does."""
+    bare = _outside_quotes(s)
+    return (
+        0 < len(s) <= 60
+        and not re.search(r"[。；;！!？?，,、]", bare)
+        and not s.endswith(("：", ":"))
+        and not _ends_sentence(s)
+    )
+
+
+def _separator_headline(s: str) -> bool:
+    """"党建引领促提升 凝心聚力强队伍": two phrases, a space between, no punctuation."""
+    return " " in s and len(s) <= 30 and not re.search(r"[^\w\s]", s) and bool(CJK.search(s))
+
+
+def _byline_like(s: str) -> bool:
+    if BYLINE_WORDS.search(s) and len(s) <= 40 and not _ends_sentence(s):
+        return True
+    groups = s.split()
+    return (
+        len(s) <= 20
+        and all(CJK.fullmatch(c) or c == "·" for c in s.replace(" ", ""))
+        and (len(groups) >= 2 or 2 <= len(s) <= 3)
+        and all(len(g) <= 3 for g in groups)
+    )
+
+
+def join_paragraphs(lines: list[Line]) -> list[Block]:
+    """Join column lines into paragraphs, telling headings from body by line width."""
+    widths = _local_widths(lines)
+    # Newspaper columns put one narrow line per line; prose files one paragraph per line
+    # (or hard-wrapped wide lines with blank lines between paragraphs).
+    columns = sorted(widths)[len(widths) // 2] <= 30 if widths else False
+    gaps = sorted(line.gap for line in lines[1:]) or [1]
+    usual_gap = gaps[len(gaps) // 2]
+    blocks: list[Block] = []
+    cur: Text | None = None
+    cur_gap = 0
+    last_short = False
+    closed = False  # the paragraph before ended an article with its byline
+
+    def flush() -> None:
+        nonlocal cur
+        if cur is not None and cur.chars:
+            s = cur.chars
+            kind = "heading" if _heading_like(s) and not _ends_sentence(s) else "body"
+            blocks.append(Block(cur, kind, cur_gap))
+        cur = None
+
+    for k, line in enumerate(lines):
+        s = line.text.chars
+        short = line.width < 0.75 * widths[k]
+        if cur is not None:
+            prev = cur.chars
+            # A short complete sentence dropped into an unfinished one after a wider
+            # gap than the page's usual: a photo caption. Skip it, keep joining.
+            if (
+                line.gap > usual_gap
+                and len(s) <= 25
+                and (_ends_sentence(s) or _heading_like(s))
+                and not _ends_sentence(prev)
+                and not _heading_like(prev)
+                and not prev.endswith(("：", ":"))
+                and k + 1 < len(lines)
+                and not LIST_MARK.match(lines[k + 1].text.chars)
+            ):
+                continue
+            if LIST_MARK.match(s) and (_ends_sentence(prev) or prev.endswith(("：", ":")) or _heading_like(prev)):
+                new_par = True
+            elif _ends_sentence(prev):
+                new_par = (
+                    last_short
+                    or line.gap > (usual_gap if columns else 0)
+                    or _byline_like(s)
+                    or (short and s.endswith(("：", ":")))
+                )
+            elif _heading_like(prev):
+                # A headline runs on over full lines and ends on a short one.
+                new_par = (
+                    last_short
+                    or line.gap > usual_gap
+                    or _byline_like(prev)
+                    or _byline_like(s)
+                    or s.startswith("—")
+                    or prev.startswith("——")
+                    or _separator_headline(prev)
+                    or (closed and not re.search(r"[^\w\s]", prev))
+                )
+            else:
+                new_par = False  # an unfinished clause goes on
+            if not new_par:
+                cur = cur + line.text
+                last_short = short
+                continue
+            closed = bool(CLOSING_BYLINE.search(prev)) and _ends_sentence(prev)
+            flush()
+        cur, cur_gap, last_short = line.text, line.gap, short
+    flush()
+    return _mark_bylines(blocks)
+
+
+def _mark_bylines(blocks: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    for b in blocks:
+        s = b.text.chars
+        if b.kind == "heading" and _byline_like(s):
+            b.kind = "byline"
+        elif b.kind == "body":
+            m = CLOSING_BYLINE.search(s)
+            if m and _ends_sentence(s[: m.start()].rstrip()):
+                b.text = b.text.slice(0, m.start()).strip()
+                b.closes_article = True
+            elif m and m.start() == 0:
+                b.kind = "byline"
+                b.closes_article = True
+        out.append(b)
+    return out
+
+
+def _bigrams(s: str) -> set[str]:
+    s = "".join(CJK.findall(s)) + "".join(re.findall(r"[A-Za-z0-9]+", s))
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def affinity(heading: str, body: str) -> float:
+    grams = _bigrams(heading)
+    if not grams:
+        return 0.0
+    return len(grams & _bigrams(body)) / len(grams)
+
+
+def build_articles(blocks: list[Block], vertical_titles: list[tuple[int, str]] | None = None) -> list[Article]:
+    """Group blocks into articles: a heading is an article's title when a byline or
+    dateline follows it, an article closed before it, or it starts the document; a title
+    that follows an untitled article's body (newspapers often print it after) goes to
+    whichever neighbour it shares more words with."""
+    articles: list[Article] = [Article()]
+    i = 0
+    n = len(blocks)
+
+    def next_body(j: int) -> str:
+        parts = []
+        for b in blocks[j:]:
+            if b.kind == "heading" and parts:
+                break
+            if b.kind == "body":
+                parts.append(b.text.chars)
+            if sum(map(len, parts)) > 400:
+                break
+        return "".join(parts)
+
+    while i < n:
+        b = blocks[i]
+        art = articles[-1]
+        if b.kind == "heading":
+            text = b.text.chars
+            # A title and its "——" subtitle, or a headline printed over several lines.
+            while i + 1 < n and blocks[i + 1].kind == "heading" and (
+                blocks[i + 1].text.chars.startswith(("——", "—")) or not NUMBERED_HEADING.match(blocks[i + 1].text.chars)
+            ) and not NUMBERED_HEADING.match(text):
+                i += 1
+                text = text + ("" if blocks[i].text.chars.startswith("—") else " ") + blocks[i].text.chars
+            following = blocks[i + 1] if i + 1 < n else None
+            numbered = NUMBERED_HEADING.match(text) is not None
+            starts_article = not numbered and (
+                not art.paragraphs
+                or art.closed
+                or (following is not None and (following.kind == "byline" or BYLINE_WORDS.search(following.text.chars[:12])))
+                or "——" in text
+                or (following is not None and LIST_MARK.match(following.text.chars) and following.text.chars[0] in "★☆●■◆")
+                or affinity(text, art.title + art.body_text(2000)) < 0.25
+            )
+            if not starts_article:
+                if numbered and re.match(r"^[（(]", text) and art.section and not re.match(r"^[（(]", art.section):
+                    art.section = art.section.split(" · ")[0] + " · " + text
+                else:
+                    art.section = text
+            elif not art.title and art.paragraphs and affinity(text, art.body_text()) >= affinity(text, next_body(i + 1)):
+                art.title = text  # printed after its article
+                art.closed = True
+            elif not art.paragraphs and not art.title:
+                art.title = text
+            else:
+                articles.append(Article(title=text))
+        elif b.kind == "byline":
+            if art.paragraphs and not b.closes_article:
+                articles.append(Article())
+            elif b.closes_article:
+                art.closed = True
+        elif b.kind == "body":
+            if art.closed:
+                art = Article()
+                articles.append(art)
+            art.paragraphs.append((art.section, b))
+            if b.closes_article:
+                art.closed = True
+        i += 1
+    for pos, title in vertical_titles or []:
+        _attach_vertical(articles, pos, title)
+    return [a for a in articles if a.paragraphs]
+
+
+def _attach_vertical(articles: list[Article], pos: int, title: str) -> None:
+    before = [a for a in articles if a.paragraphs and a.paragraphs[-1][1].text.pos[0] < pos]
+    after = [a for a in articles if a.paragraphs and a.paragraphs[0][1].text.pos[0] > pos]
+    cands = [a for a in (before[-1:] + after[:1]) if not a.title]
+    if cands:
+        best = max(cands, key=lambda a: affinity(title, a.body_text(2000)))
+        if affinity(title, best.body_text(2000)) > 0.1:
+            best.title = title
+
+
+def vertical_titles(lines: list[Line]) -> list[tuple[int, str]]:
+    """Titles set vertically come out one character a line; read them back."""
+    out = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and len(lines[j].text.chars) <= 4 and not _ends_sentence(lines[j].text.chars):
+            j += 1
+        if j - i >= 4:
+            raw = "".join(line.text.chars for line in lines[i:j])
+            s = re.sub(r"([\u4e00-\u9fff])\1", r"\1", raw)
+            s = re.sub(r"—+", "——", s)
+            if len(CJK.findall(s)) >= 4:
+                out.append((lines[i].text.pos[0], s))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split after 。！？；… and any closing quote that follows; never inside one."""
+    out, last = [], 0
+    for m in SENTENCE_END.finditer(text):
+        out.append(text[last : m.end()])
+        last = m.end()
+    if last < len(text):
+        out.append(text[last:])
+    return [s for s in out if s.strip()]
+
+
+def _sentence_spans(text: Text, max_chars: int) -> list[Text]:
+    spans, last = [], 0
+    for m in SENTENCE_END.finditer(text.chars):
+        spans.append(text.slice(last, m.end()))
+        last = m.end()
+    if last < len(text.chars):
+        spans.append(text.slice(last, len(text.chars)))
+    out: list[Text] = []
+    for s in spans:
+        # A "sentence" with no end in sight (a table, a list run together) is cut at
+        # commas, and only as a last resort at a fixed length.
+        while len(s.chars) > 2 * max_chars:
+            cut = max((s.chars.rfind(c, 0, 2 * max_chars) for c in "，,、 "), default=-1)
+            cut = cut + 1 if cut > max_chars // 2 else 2 * max_chars
+            out.append(s.slice(0, cut))
+            s = s.slice(cut, len(s.chars))
+        if s.chars.strip():
+            out.append(s)
+    return out
+
+
+def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int = 60) -> list[Passage]:
+    """Pack sentences of one article section into passages of at most `max_chars`,
+    starting a new passage at a paragraph break once the current one is long enough."""
+    passages: list[Passage] = []
+    para_no = 0
+    for art in articles:
+        cur: list[Text] = []
+        cur_section = None
+        cur_para = 0
+
+        def emit():
+            if cur:
+                joined = cur[0]
+                for t in cur[1:]:
+                    joined = joined + t
+                passages.append(
+                    Passage(
+                        title=art.title,
+                        section=cur_section or "",
+                        text=joined.chars,
+                        sentences=[t.chars for t in cur],
+                        paragraph=cur_para,
+                        start=joined.pos[0],
+                        end=joined.pos[-1] + 1,
+                    )
+                )
+
+        for section, block in art.paragraphs:
+            para_no += 1
+            size = sum(len(t.chars) for t in cur)
+            if cur and (section != cur_section or size >= min_chars):
+                emit()
+                cur = []
+            if not cur:
+                cur_section, cur_para = section, para_no
+            for sent in _sentence_spans(block.text, max_chars):
+                size = sum(len(t.chars) for t in cur)
+                if cur and size + len(sent.chars) > max_chars:
+                    emit()
+                    cur = []
+                    cur_para = para_no
+                cur.append(sent)
+        emit()
+    return passages
+
+
+def clean(source: str, max_chars: int = 220, min_chars: int = 60) -> list[Passage]:
+    """The whole pipeline: source text in, passages with titles and offsets out."""
+    source = source.lstrip("\ufeff")
+    lines = split_lines(source)
+    verticals = vertical_titles(lines)
+    lines = drop_debris(lines)
+    blocks = join_paragraphs(lines)
+    articles = build_articles(blocks, verticals)
+    return make_passages(articles, max_chars, min_chars)

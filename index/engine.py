@@ -1,0 +1,536 @@
+"""The answer engine's front door: open an index, ask it questions, keep it current.
+
+    engine = Engine.open(Settings(corpus_dir=Path("seeds"), db_path=Path("index.db")))
+    answer = engine.ask("雨花区有多少红色之家?")
+    answer.sentence   # "目前，全区“红色之家”已建成28家。"
+    engine.reindex()  # incremental by content hash; atomic
+
+The BM25 matrix lives in a generation directory beside the database; the database's
+meta table names the live generation. A reindex writes a new generation, then switches
+to it in the same SQLite transaction that changes the passages, so a reindex that fails
+or is killed leaves the previous generation whole and serving.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Callable
+
+import jieba.posseg
+
+from index import answering, store
+from index.cleaning import clean
+from index.normalize import normalize
+from index.ranking import Bm25Index
+from index.readers import SUPPORTED, UnreadableDocument, read_document, suffix
+from index.store import SENTENCE_SEP
+from index.tokenizer import tokenize
+
+log = logging.getLogger(__name__)
+
+PIPELINE_VERSION = "3"  # bump when cleaning or tokenising changes: every document is redone
+
+
+@dataclass
+class Settings:
+    corpus_dir: Path = Path("seeds")
+    db_path: Path = Path("data/index.db")
+    top_k: int = 3
+    k1: float = 1.2
+    b: float = 0.75
+    max_passage_chars: int = 220
+    min_passage_chars: int = 60
+    candidates: int = 30
+    min_coverage: float = 0.45  # below this share of the question's weight: no answer
+    w_bm25: float = 1.0
+    w_cover: float = 1.0
+    w_sentence: float = 1.0
+    w_type: float = 0.35
+    max_file_mb: float = 20.0
+    workers: int = 2
+    parallel_min_bytes: int = 2_000_000  # below this a reindex tokenises in-process
+
+
+@dataclass
+class Hit:
+    """One passage as shown to a user."""
+
+    id: int
+    doc: str
+    title: str
+    section: str
+    text: str
+    paragraph: int
+    start: int
+    end: int
+    score: float
+    marks: list[tuple[int, int]] = field(default_factory=list)  # question terms in text
+
+
+@dataclass
+class Answer:
+    question: str
+    sentence: str | None  # None: the corpus does not answer this
+    span: tuple[int, int] | None  # the thing asked for, inside `sentence`
+    passages: list[Hit]
+    suggestions: list[str] = field(default_factory=list)  # closest article titles
+    asked: str = ""  # the question actually searched (a follow-up, completed)
+
+    @property
+    def found(self) -> bool:
+        return self.sentence is not None
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.sentence,
+            "passages": [
+                {"doc": h.doc, "title": h.title, "section": h.section, "text": h.text,
+                 "paragraph": h.paragraph, "score": round(h.score, 4)}
+                for h in self.passages
+            ],
+        }
+
+
+@dataclass
+class ReindexSummary:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    documents: int = 0
+    passages: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+class ReindexBusy(Exception):
+    """Another reindex of the same database is running."""
+
+
+class DocumentRejected(Exception):
+    """An uploaded document cannot be added; str(exc) says why, for the user."""
+
+
+@dataclass
+class Processed:
+    name: str
+    sha256: str
+    title: str
+    chars: int
+    passages: list[dict]
+
+
+def process_document(name: str, data: bytes, max_chars: int, min_chars: int) -> Processed:
+    """Bytes of one file to stored passage rows. Raises UnreadableDocument."""
+    text = read_document(name, data)
+    rows = []
+    for i, p in enumerate(clean(text, max_chars, min_chars)):
+        cuts, acc = [], 0
+        for s in p.sentences:
+            acc += len(s)
+            cuts.append(str(acc))
+        rows.append({
+            "ord": i, "paragraph": p.paragraph, "title": p.title, "section": p.section,
+            "text": p.text, "start": p.start, "end": p.end, "cuts": ",".join(cuts),
+            "tokens": SENTENCE_SEP.join(" ".join(tokenize(s)) for s in p.sentences),
+            "head_tokens": " ".join(tokenize(p.heading)),
+        })
+    if not rows:
+        raise UnreadableDocument("no readable text in the file")
+    title = next((r["title"] for r in rows if r["title"]), Path(name).stem)
+    return Processed(name, hashlib.sha256(data).hexdigest(), title, len(text), rows)
+
+
+def _process_file(args: tuple[str, str, int, int]) -> Processed | tuple[str, str]:
+    path, name, max_chars, min_chars = args
+    try:
+        data = Path(path).read_bytes()
+        return process_document(name, data, max_chars, min_chars)
+    except (UnreadableDocument, OSError) as exc:
+        return (name, str(exc))
+    except Exception as exc:  # a reader library choking on a broken file
+        return (name, f"{type(exc).__name__}: {exc}")
+
+
+def safe_name(name: str) -> str:
+    """A file name from a user, reduced to a plain name inside the corpus folder."""
+    base = name.replace("\\", "/").split("/")[-1]
+    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip().lstrip(".")
+    if not base or suffix(base) not in SUPPORTED:
+        raise DocumentRejected(f"只接受 {' '.join(SUPPORTED)} 文件")
+    return base[:200]
+
+
+class Engine:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._index: Bm25Index | None = None
+        self._generation = -1
+        self._data_version = None
+        self._reindex_lock = threading.Lock()
+        self._swap_lock = threading.Lock()
+
+    # ---- opening ------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, settings: Settings, build_if_empty: bool = True) -> Engine:
+        engine = cls(settings)
+        if build_if_empty and not store.counts(engine.db)["documents"]:
+            engine.reindex()
+        engine._load()
+        return engine
+
+    @property
+    def db(self):
+        """One SQLite connection a thread: reads never see a running reindex's writes."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = store.connect(self.settings.db_path)
+        return db
+
+    def _generations_dir(self) -> Path:
+        return self.settings.db_path.with_name(self.settings.db_path.name + ".index")
+
+    def _load(self) -> None:
+        gen = int(store.get_meta(self.db, "generation", "0"))
+        directory = self._generations_dir() / f"gen-{gen}"
+        try:
+            index = Bm25Index.load(directory)
+        except (FileNotFoundError, ValueError, OSError):
+            # The matrix went missing (or never was): rebuild it from the stored tokens.
+            log.warning("index generation %s not found; rebuilding from stored tokens", gen)
+            index = Bm25Index.build(store.iter_passage_tokens(self.db), self.settings.k1, self.settings.b)
+        with self._swap_lock:
+            self._index, self._generation = index, gen
+        self._data_version = self._db_version()
+
+    def _db_version(self):
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def _current_index(self) -> Bm25Index:
+        # Another process (the command line) may have reindexed: follow it.
+        if self._data_version != self._db_version():
+            gen = int(store.get_meta(self.db, "generation", "0"))
+            if gen != self._generation:
+                self._load()
+            self._data_version = self._db_version()
+        assert self._index is not None
+        return self._index
+
+    # ---- asking -------------------------------------------------------------------------
+
+    def ask(self, question: str, top_k: int | None = None, offset: int = 0,
+            previous: str | None = None) -> Answer:
+        """The answer sentence and the passages behind it, best first."""
+        s = self.settings
+        top_k = top_k or s.top_k
+        asked = follow_up(question, previous) if previous else question
+        query = answering.analyze(asked[:500])
+        index = self._current_index()
+        pool = max(s.candidates, offset + top_k)
+        hits = index.top(query.tokens, pool)
+        if not hits:
+            return Answer(question, None, None, [], self.suggestions(query.tokens), asked)
+        rows = store.passages_by_id(self.db, [pid for pid, _ in hits])
+        cands = []
+        for pid, score in hits:
+            row = rows.get(pid)
+            if row is None:
+                continue  # removed since this index was built
+            groups = row.tokens.split(SENTENCE_SEP)
+            cuts = [int(c) for c in row.cuts.split(",")] if row.cuts else [len(row.text)]
+            sentences = [row.text[a:b] for a, b in zip([0] + cuts[:-1], cuts)]
+            cands.append(answering.Candidate(
+                pid, score, set(row.head_tokens.split()), [set(g.split()) for g in groups], sentences))
+        answering.score_candidates(query, cands, index.idf, w_bm25=s.w_bm25, w_cover=s.w_cover,
+                                   w_sentence=s.w_sentence, w_type=s.w_type)
+        chosen = cands[offset: offset + top_k]
+        out = [self._hit(rows[c.pid], c.score, query.tokens) for c in chosen]
+        sentence = span = None
+        if cands and self._answers(query, cands, index):
+            best = cands[0]
+            sentence = best.sentences[best.best_sentence].strip()
+            spans = answering.answer_spans(query, normalize(sentence))
+            span = _nearest_span(spans, sentence, query.tokens) if spans else None
+        suggestions = [] if sentence else self.suggestions(query.tokens)
+        return Answer(question, sentence, span, out, suggestions, asked)
+
+    def _answers(self, query: answering.Query, cands: list[answering.Candidate], index: Bm25Index) -> bool:
+        best = cands[0]
+        if best.coverage < self.settings.min_coverage:
+            return False
+        if answering.missing_entities(query, best, index.known):
+            return False
+        return answering.has_typed_answer(query, cands[:5])
+
+    def _hit(self, row: store.PassageRow, score: float, terms: list[str]) -> Hit:
+        return Hit(row.id, row.doc, row.title, row.section, row.text, row.paragraph,
+                   row.start, row.end, score, mark_terms(row.text, terms))
+
+    def suggestions(self, tokens: list[str], limit: int = 3) -> list[str]:
+        """Article titles nearest to the question, or the first ones when nothing is near."""
+        titles = [t for _, t, _ in store.titles(self.db)]
+        wanted = set(tokens)
+        ranked = sorted(titles, key=lambda t: -len(wanted & set(tokenize(t))))
+        return list(dict.fromkeys(ranked))[:limit]
+
+    # ---- keeping the index current ------------------------------------------------------
+
+    def reindex(self, progress: Callable[[int, int], None] | None = None) -> ReindexSummary:
+        """Bring the index in line with the corpus folder: new, changed and removed files."""
+        corpus = self.settings.corpus_dir
+        files = {}
+        skipped: list[tuple[str, str]] = []
+        if corpus.is_dir():
+            for path in sorted(corpus.iterdir()):
+                if path.is_file() and not path.name.startswith("."):
+                    if suffix(path.name) in SUPPORTED:
+                        files[path.name] = path
+                    else:
+                        skipped.append((path.name, f"unsupported file type {suffix(path.name) or '(none)'}"))
+        else:
+            raise FileNotFoundError(f"corpus folder {corpus} does not exist")
+        return self._apply(files, skipped, progress=progress)
+
+    def add_document(self, filename: str, data: bytes) -> tuple[str, Processed, ReindexSummary]:
+        """Save an uploaded file into the corpus folder and index it; nothing is written
+        outside the folder, and a file that cannot be read is neither saved nor indexed."""
+        name = safe_name(filename)
+        limit = int(self.settings.max_file_mb * 1024 * 1024)
+        if len(data) > limit:
+            raise DocumentRejected(f"文件太大（{len(data) / 1048576:.1f} MB），上限 {self.settings.max_file_mb:g} MB")
+        try:
+            processed = process_document(name, data, self.settings.max_passage_chars, self.settings.min_passage_chars)
+        except UnreadableDocument as exc:
+            raise DocumentRejected(f"无法读取 {name}：{exc}") from exc
+        except Exception as exc:
+            raise DocumentRejected(f"无法读取 {name}：{type(exc).__name__}") from exc
+        corpus = self.settings.corpus_dir.resolve()
+        corpus.mkdir(parents=True, exist_ok=True)
+        target = (corpus / name).resolve()
+        if target.parent != corpus:
+            raise DocumentRejected("文件名无效")
+        tmp = corpus / f".{name}.uploading"
+        tmp.write_bytes(data)
+        summary = self._apply({}, [], extra={name: processed}, keep_others=True)
+        os.replace(tmp, target)
+        return name, processed, summary
+
+    def remove_document(self, name: str) -> bool:
+        """Drop a document from the index and the corpus folder."""
+        names = {d.name for d in store.documents(self.db)}
+        if name not in names:
+            return False
+        self._apply({}, [], remove=[name], keep_others=True)
+        path = self.settings.corpus_dir / name
+        if path.is_file() and path.resolve().parent == self.settings.corpus_dir.resolve():
+            path.unlink()
+        return True
+
+    def _apply(self, files: dict[str, Path], skipped: list[tuple[str, str]], *,
+               extra: dict[str, Processed] | None = None, remove: list[str] | None = None,
+               keep_others: bool = False, progress=None) -> ReindexSummary:
+        if not self._reindex_lock.acquire(blocking=False):
+            raise ReindexBusy("a reindex is already running")
+        lock_path = self.settings.db_path.with_name(self.settings.db_path.name + ".lock")
+        lock_file = open(lock_path, "w")
+        try:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ReindexBusy("a reindex is already running") from None
+            return self._apply_locked(files, skipped, extra or {}, remove or [], keep_others, progress)
+        finally:
+            lock_file.close()
+            self._reindex_lock.release()
+
+    def _apply_locked(self, files, skipped, extra, remove, keep_others, progress) -> ReindexSummary:
+        t0 = time.perf_counter()
+        s = self.settings
+        summary = ReindexSummary(skipped=list(skipped))
+        db = store.connect(s.db_path)  # a connection of its own: one transaction, all or nothing
+        try:
+            known = store.document_hashes(db)
+            redo_all = store.get_meta(db, "pipeline_version") != PIPELINE_VERSION
+            todo: list[tuple[str, Path]] = []
+            for name, path in files.items():
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                if redo_all or known.get(name) != digest:
+                    todo.append((name, path))
+                else:
+                    summary.unchanged += 1
+            processed = list(extra.values())
+            processed += self._process_many(todo, summary, progress)
+            gone = list(remove)
+            if not keep_others:
+                gone += [n for n in known if n not in files]
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for p in processed:
+                    store.replace_document(db, p.name, p.sha256, p.title, p.chars, p.passages)
+                    (summary.changed if p.name in known else summary.added).append(p.name)
+                for name in gone:
+                    if store.delete_document(db, name):
+                        summary.removed.append(name)
+                store.set_meta(db, "pipeline_version", PIPELINE_VERSION)
+                gen = int(store.get_meta(db, "generation", "0")) + 1
+                index = Bm25Index.build(store.iter_passage_tokens(db), s.k1, s.b)
+                directory = self._generations_dir() / f"gen-{gen}"
+                if directory.exists():
+                    shutil.rmtree(directory)
+                index.save(directory)
+                store.set_meta(db, "generation", str(gen))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            with self._swap_lock:
+                self._index, self._generation = index, gen
+            self._data_version = None
+            self._prune_generations(gen)
+            counts = store.counts(db)
+            summary.documents, summary.passages = counts["documents"], counts["passages"]
+        finally:
+            db.conn.close()
+        summary.seconds = round(time.perf_counter() - t0, 3)
+        return summary
+
+    def _process_many(self, todo, summary: ReindexSummary, progress) -> list[Processed]:
+        s = self.settings
+        jobs = [(str(path), name, s.max_passage_chars, s.min_passage_chars) for name, path in todo]
+        size = sum(Path(p).stat().st_size for p, *_ in jobs)
+        out: list[Processed] = []
+        if s.workers > 1 and size >= s.parallel_min_bytes and len(jobs) > 1:
+            with ProcessPoolExecutor(s.workers, mp_context=get_context("spawn")) as pool:
+                results = pool.map(_process_file, jobs, chunksize=max(1, len(jobs) // (s.workers * 8)))
+                for i, r in enumerate(results, 1):
+                    self._collect(r, out, summary)
+                    if progress:
+                        progress(i, len(jobs))
+        else:
+            for i, job in enumerate(jobs, 1):
+                self._collect(_process_file(job), out, summary)
+                if progress:
+                    progress(i, len(jobs))
+        return out
+
+    @staticmethod
+    def _collect(result, out: list[Processed], summary: ReindexSummary) -> None:
+        if isinstance(result, Processed):
+            out.append(result)
+        else:
+            name, reason = result
+            log.warning("skipped %s: %s", name, reason)
+            summary.skipped.append((name, reason))
+
+    def _prune_generations(self, live: int) -> None:
+        root = self._generations_dir()
+        for d in root.glob("gen-*"):
+            if d.name != f"gen-{live}":
+                shutil.rmtree(d, ignore_errors=True)
+
+    # ---- looking at it ------------------------------------------------------------------
+
+    def documents(self) -> list[store.DocumentRow]:
+        return store.documents(self.db)
+
+    def stats(self) -> dict:
+        counts = store.counts(self.db)
+        counts["generation"] = self._generation
+        counts["db_bytes"] = self.settings.db_path.stat().st_size if self.settings.db_path.exists() else 0
+        return counts
+
+    def example_questions(self, n: int = 3) -> list[str]:
+        """Questions this corpus can answer, made from its own sentences with numbers."""
+        out: list[str] = []
+        for doc in self.documents():
+            rows = self.db.execute(
+                "SELECT title, text FROM passages WHERE doc_id = ? ORDER BY ord", [doc.id]).fetchall()
+            for title, text in rows:
+                q = question_from_text(text)
+                if q and q not in out:
+                    out.append(q)
+                    break
+            if len(out) >= n:
+                break
+        return out[:n]
+
+
+def question_from_text(text: str) -> str | None:
+    """"目前，全区“红色之家”已建成28家。" -> "全区“红色之家”已建成多少家？"."""
+    from index.cleaning import split_sentences
+    from index.tokenizer import NUMBER_RE
+
+    for sent in split_sentences(text):
+        sent = sent.strip()
+        m = NUMBER_RE.search(sent)
+        if not m or not (8 <= len(sent) <= 60) or re.search(r"\d{4}年|\d月|\d日", m.group()):
+            continue
+        unit = re.sub(r"[\d.,\-~～至到万亿千百\s第]", "", m.group())
+        if not unit:
+            continue
+        clause = re.split(r"[，,；;]", sent[: m.start()])[-1]
+        return f"{clause}多少{unit}？" if len(clause) >= 4 else None
+    return None
+
+
+def mark_terms(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Spans of `text` whose normalised form is one of the question's terms."""
+    wanted = {t for t in terms if len(t) >= 2 or re.match(r"[\u4e00-\u9fff]", t) is None}
+    if not wanted:
+        return []
+    norm = normalize(text)
+    if len(norm) != len(text):
+        return []
+    spans: list[tuple[int, int]] = []
+    for t in sorted(wanted, key=len, reverse=True):
+        start = 0
+        while (i := norm.find(t, start)) >= 0:
+            if not any(a < i + len(t) and i < b for a, b in spans):
+                spans.append((i, i + len(t)))
+            start = i + len(t)
+    return sorted(spans)
+
+
+def _nearest_span(spans: list[tuple[int, int]], sentence: str, terms: list[str]) -> tuple[int, int]:
+    marks = mark_terms(sentence, terms)
+    if not marks:
+        return spans[0]
+    return min(spans, key=lambda sp: min(abs(sp[0] - m[1]) if sp[0] >= m[1] else abs(m[0] - sp[1]) for m in marks))
+
+
+_FOLLOW_UP = re.compile(r"^(?:那么?|那你说|还有|另外)?(.{1,15}?)(?:呢|又如何|怎么样|情况如何)?[？?。!！]*$")
+
+
+def follow_up(question: str, previous: str) -> str:
+    """"那新田县呢？" after "雨花区有多少红色之家？" -> "新田县有多少红色之家？"."""
+    q = question.strip()
+    m = _FOLLOW_UP.match(q)
+    if not m or not (q.startswith(("那", "还有", "另外")) or re.search(r"呢[？?]*$", q)):
+        return question
+    subject = m.group(1).strip()
+    if not subject:
+        return question
+    new = [(w, f) for w, f in jieba.posseg.cut(subject)]
+    entity = next((w for w, f in new if f in ("ns", "nr", "nt", "nz")), subject)
+    for word, flag in jieba.posseg.cut(previous):
+        if flag in ("ns", "nr", "nt", "nz") and len(word) >= 2:
+            return previous.replace(word, entity, 1)
+    return f"{subject} {previous}"

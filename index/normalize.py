@@ -1,0 +1,20 @@
+"""One normalisation for both sides of the index: what a question and a passage are
+compared as. The quoted text itself is never changed; only its tokens are."""
+
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=4096)
+def normalize(text: str) -> str:
+    """Full-width to half-width (NFKC), traditional to simplified, lower case.
+
+    NFKC also folds full-width digits ("２８") and compatibility forms, so "２８家" and
+    "28家" become the same token; opencc maps 雨花區 to 雨花区 with phrase awareness.
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    return _T2S.convert(folded).lower()

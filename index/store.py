@@ -1,0 +1,243 @@
+"""Every SQL statement of the project, on one SQLite file, through sqlite-utils.
+
+Tables:
+  documents  one row a corpus file: name, content hash, title, when added and changed
+  passages   one row a passage: document, order, paragraph number, title, section, text,
+             place in the source, and its tokens (so start-up never re-tokenises)
+  meta       key/value: the live index generation, the tokenizer version
+  questions  one row a question asked: when, chat type, chat, text, answered, latency,
+             feedback (kept for `retention_days`)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import sqlite_utils
+
+SENTENCE_SEP = "\t"  # between the token groups of a passage's sentences
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open (and create) the database in WAL mode so readers never wait for a reindex."""
+    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    if "documents" not in db.table_names():
+        db["documents"].create(
+            {"id": int, "name": str, "sha256": str, "title": str, "chars": int,
+             "passages": int, "added_at": str, "updated_at": str},
+            pk="id", not_null={"name", "sha256"},
+        )
+        db["documents"].create_index(["name"], unique=True)
+    if "passages" not in db.table_names():
+        db["passages"].create(
+            {"id": int, "doc_id": int, "ord": int, "paragraph": int, "title": str,
+             "section": str, "text": str, "start": int, "end": int, "cuts": str,
+             "tokens": str, "head_tokens": str},
+            pk="id", foreign_keys=[("doc_id", "documents", "id")],
+        )
+        db["passages"].create_index(["doc_id", "ord"])
+    if "meta" not in db.table_names():
+        db["meta"].create({"key": str, "value": str}, pk="key")
+    if "questions" not in db.table_names():
+        db["questions"].create(
+            {"id": int, "asked_at": str, "chat_type": str, "chat_id": int, "user_id": int,
+             "question": str, "answered": int, "latency_ms": float, "feedback": int},
+            pk="id",
+        )
+        db["questions"].create_index(["asked_at"])
+
+
+# ---- meta -----------------------------------------------------------------------------
+
+def get_meta(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else default
+
+
+def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
+
+
+# ---- documents and passages -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    name: str
+    sha256: str
+    title: str
+    chars: int
+    passages: int
+    added_at: str
+    updated_at: str
+
+
+def documents(db: sqlite_utils.Database) -> list[DocumentRow]:
+    rows = db.execute(
+        "SELECT id, name, sha256, title, chars, passages, added_at, updated_at "
+        "FROM documents ORDER BY name"
+    ).fetchall()
+    return [DocumentRow(*r) for r in rows]
+
+
+def document_hashes(db: sqlite_utils.Database) -> dict[str, str]:
+    return dict(db.execute("SELECT name, sha256 FROM documents").fetchall())
+
+
+def replace_document(db: sqlite_utils.Database, name: str, sha256: str, title: str,
+                     chars: int, passages: Iterable[dict]) -> int:
+    """Insert or replace a document and all its passages; call inside a transaction."""
+    stamp = now()
+    old = db.execute("SELECT id, added_at FROM documents WHERE name = ?", [name]).fetchone()
+    if old:
+        db.execute("DELETE FROM passages WHERE doc_id = ?", [old[0]])
+        db.execute("DELETE FROM documents WHERE id = ?", [old[0]])
+    added = old[1] if old else stamp
+    cur = db.execute(
+        "INSERT INTO documents (name, sha256, title, chars, passages, added_at, updated_at) "
+        "VALUES (?, ?, ?, ?, 0, ?, ?)", [name, sha256, title, chars, added, stamp])
+    doc_id = cur.lastrowid
+    # Passage ids are never reused: a server still holding the previous index must not
+    # find another passage under an old id.
+    next_id = int(get_meta(db, "next_passage_id", "1"))
+    rows = [dict(p, doc_id=doc_id, id=next_id + i) for i, p in enumerate(passages)]
+    set_meta(db, "next_passage_id", str(next_id + len(rows)))
+    if rows:
+        db["passages"].insert_all(rows, batch_size=1000)
+    db.execute("UPDATE documents SET passages = ? WHERE id = ?", [len(rows), doc_id])
+    return doc_id
+
+
+def delete_document(db: sqlite_utils.Database, name: str) -> bool:
+    row = db.execute("SELECT id FROM documents WHERE name = ?", [name]).fetchone()
+    if not row:
+        return False
+    db.execute("DELETE FROM passages WHERE doc_id = ?", [row[0]])
+    db.execute("DELETE FROM documents WHERE id = ?", [row[0]])
+    return True
+
+
+def iter_passage_tokens(db: sqlite_utils.Database, batch: int = 20000) -> Iterator[tuple[int, str, str]]:
+    """(passage id, tokens, head tokens) in id order, for building the BM25 matrix."""
+    last = -1
+    while True:
+        rows = db.execute(
+            "SELECT id, tokens, head_tokens FROM passages WHERE id > ? ORDER BY id LIMIT ?",
+            [last, batch]).fetchall()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1][0]
+
+
+@dataclass(frozen=True)
+class PassageRow:
+    id: int
+    doc: str
+    ord: int
+    paragraph: int
+    title: str
+    section: str
+    text: str
+    start: int
+    end: int
+    cuts: str
+    tokens: str
+    head_tokens: str
+
+
+def passages_by_id(db: sqlite_utils.Database, ids: list[int]) -> dict[int, PassageRow]:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = db.execute(
+        "SELECT p.id, d.name, p.ord, p.paragraph, p.title, p.section, p.text, p.start, p.end, p.cuts, p.tokens, p.head_tokens "
+        f"FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({marks})",
+        ids).fetchall()
+    return {r[0]: PassageRow(*r) for r in rows}
+
+
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    docs, = db.execute("SELECT count(*) FROM documents").fetchone()
+    passages, = db.execute("SELECT count(*) FROM passages").fetchone()
+    chars, = db.execute("SELECT coalesce(sum(chars), 0) FROM documents").fetchone()
+    return {"documents": docs, "passages": passages, "chars": chars}
+
+
+def sample_passages(db: sqlite_utils.Database, limit: int) -> list[PassageRow]:
+    """The first passage of each article-opening paragraph, for example questions."""
+    rows = db.execute(
+        "SELECT p.id, d.name, p.ord, p.paragraph, p.title, p.section, p.text, p.start, p.end, p.cuts, p.tokens, p.head_tokens "
+        "FROM passages p JOIN documents d ON d.id = p.doc_id ORDER BY d.name, p.ord LIMIT ?",
+        [limit]).fetchall()
+    return [PassageRow(*r) for r in rows]
+
+
+def titles(db: sqlite_utils.Database) -> list[tuple[str, str, int]]:
+    """(document, article title, passages) for every article, in corpus order."""
+    return db.execute(
+        "SELECT d.name, p.title, count(*) FROM passages p JOIN documents d ON d.id = p.doc_id "
+        "WHERE p.title != '' GROUP BY d.name, p.title ORDER BY d.name, min(p.ord)").fetchall()
+
+
+# ---- the question log -----------------------------------------------------------------
+
+def log_question(db: sqlite_utils.Database, *, chat_type: str, chat_id: int | None,
+                 user_id: int | None, question: str, answered: bool, latency_ms: float) -> int:
+    cur = db.execute(
+        "INSERT INTO questions (asked_at, chat_type, chat_id, user_id, question, answered, latency_ms) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [now(), chat_type, chat_id, user_id, question, int(answered), latency_ms])
+    return cur.lastrowid
+
+
+def question(db: sqlite_utils.Database, qid: int) -> dict | None:
+    row = db.execute(
+        "SELECT id, asked_at, chat_type, chat_id, user_id, question, answered, latency_ms, feedback "
+        "FROM questions WHERE id = ?", [qid]).fetchone()
+    if not row:
+        return None
+    keys = ["id", "asked_at", "chat_type", "chat_id", "user_id", "question", "answered",
+            "latency_ms", "feedback"]
+    return dict(zip(keys, row))
+
+
+def set_feedback(db: sqlite_utils.Database, qid: int, value: int) -> bool:
+    cur = db.execute("UPDATE questions SET feedback = ? WHERE id = ?", [value, qid])
+    return cur.rowcount > 0
+
+
+def question_stats(db: sqlite_utils.Database, since: str, top: int = 5) -> dict:
+    total, answered = db.execute(
+        "SELECT count(*), coalesce(sum(answered), 0) FROM questions").fetchone()
+    today, = db.execute("SELECT count(*) FROM questions WHERE asked_at >= ?", [since]).fetchone()
+    up, down = db.execute(
+        "SELECT coalesce(sum(feedback = 1), 0), coalesce(sum(feedback = -1), 0) FROM questions"
+    ).fetchone()
+    missing = db.execute(
+        "SELECT question, count(*) AS n FROM questions WHERE answered = 0 "
+        "GROUP BY question ORDER BY n DESC, max(asked_at) DESC LIMIT ?", [top]).fetchall()
+    return {"total": total, "answered": answered, "today": today, "thumbs_up": up,
+            "thumbs_down": down, "unanswered_top": missing}
+
+
+def prune_questions(db: sqlite_utils.Database, before: str) -> int:
+    return db.execute("DELETE FROM questions WHERE asked_at < ?", [before]).rowcount

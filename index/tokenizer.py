@@ -1,0 +1,58 @@
+"""jieba tokenising with numbers kept whole with their units.
+
+jieba alone splits "2.18万名" into "2.18" + "万名" and "5-7天" into "5" "-" "7" "天内";
+a question asks for "多少名", so the number and its unit must stay one token.
+"""
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import jieba
+
+from index.normalize import normalize
+
+jieba.setLogLevel(60)  # jieba prints its dictionary loading on stderr otherwise
+
+# Measure words and units that follow a number. Longest first so "平方公里" beats "公里".
+UNITS = sorted(
+    """个 家 名 人 位 次 户 所 项 件 台 辆 条 座 栋 套 间 张 本 篇 份 支 只 头 种 类 批 届 期 场 轮 起
+    年 月 日 号 天 周 时 小时 分 分钟 秒 岁 元 块 角 亿元 万元 美元 米 千米 公里 平方公里 平方米
+    亩 公顷 吨 千克 公斤 克 斤 升 毫升 度 倍 成 % ‰ ℃ 人次 余人 余家 余起 余 多 强 级 层 楼 版 码""".split(),
+    key=len,
+    reverse=True,
+)
+_UNIT_RE = "|".join(re.escape(u) for u in UNITS)
+# 1,234.5 / 5-7 / 2.18万 / 3万毫升 / 第5位: digits with an optional range and magnitude.
+NUMBER_RE = re.compile(
+    rf"第?\d+(?:[.,]\d+)*(?:\s*[-~～至到]\s*\d+(?:\.\d+)*)?[万亿千百]?(?:{_UNIT_RE})?"
+)
+_WORDLIKE = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    text = resources.files("index").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.split() if w.strip())
+
+
+def _jieba_tokens(chunk: str) -> list[str]:
+    stop = stopwords()
+    return [w for w in jieba.cut_for_search(chunk) if _WORDLIKE.search(w) and w not in stop]
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalised index tokens of `text`: numbers with units, then jieba words, in order.
+
+    Stop words, punctuation and white space are dropped. Questions and passages both go
+    through here, so they always meet in the same form.
+    """
+    norm = normalize(text)
+    out: list[str] = []
+    pos = 0
+    for m in NUMBER_RE.finditer(norm):
+        out.extend(_jieba_tokens(norm[pos : m.start()]))
+        out.append(re.sub(r"\s+", "", m.group()).replace(",", ""))
+        pos = m.end()
+    out.extend(_jieba_tokens(norm[pos:]))
+    return out

@@ -1,0 +1,45 @@
+"""Fixtures shared by the test files: a copy of the bundled corpus and an engine on it.
+
+Everything runs on real parts: the seeds copied into a temporary folder, a real SQLite
+file, real jieba."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.engine import Engine, Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def make_settings(tmp: Path, corpus: Path | None = None, **overrides) -> Settings:
+    """Settings like config.toml's, on a corpus folder and database inside `tmp`."""
+    if corpus is None:
+        corpus = tmp / "corpus"
+        corpus.mkdir(parents=True, exist_ok=True)
+        for f in SEEDS.iterdir():
+            shutil.copy(f, corpus / f.name)
+    return Settings(corpus_dir=corpus, db_path=tmp / "db" / "index.db", **overrides)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    """A private copy of the seeds and an empty database: tests may change both."""
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def engine(settings) -> Engine:
+    """An engine on a private copy of the seeds, indexed."""
+    return Engine.open(settings)
+
+
+@pytest.fixture(scope="session")
+def seed_engine(tmp_path_factory) -> Engine:
+    """One read-only engine on the seeds for the whole run: for tests that only ask."""
+    return Engine.open(make_settings(tmp_path_factory.mktemp("seeds")))

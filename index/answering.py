@@ -51,7 +51,10 @@ class Query:
     tokens: list[str]
     kind: str  # count | date | year | percent | ordinal | person | place | what | other
     unit: str | None = None
-    entities: list[str] = field(default_factory=list)  # places, names, numbers it names
+    # Places, names and years it names: each a group of the tokens one name makes.
+    entities: list[list[str]] = field(default_factory=list)
+    focus: set[str] = field(default_factory=set)  # the words next to the question word
+    bigrams: tuple[str, ...] = ()  # its character pairs in order, question words left out
 
 
 def _count_unit(norm: str) -> str | None:
@@ -72,7 +75,7 @@ def classify(norm: str) -> tuple[str, str | None]:
         return "percent", None
     if re.search(r"多少|几[\u4e00-\u9fff]|多长|多久|多远|多重|多深", norm) and not re.search(r"哪几", norm):
         return "count", _count_unit(norm)
-    if re.search(r"谁|叫什么名字|什么人|哪位|名字是", norm):
+    if re.search(rf"谁|叫什么名字|什么人|哪位|名字是|(?:{PERSON_TITLE})(?:是|叫)(?:什么|啥)", norm):
         return "person", None
     if re.search(r"哪里|哪儿|什么地方|在哪|何处|哪个地方", norm):
         return "place", None
@@ -84,17 +87,65 @@ def classify(norm: str) -> tuple[str, str | None]:
 @lru_cache(maxsize=2048)
 def analyze(question: str) -> Query:
     norm = normalize(question)
-    tokens = tokenize(question)
+    tokens = [t for t in tokenize(question) if not WH_TOKEN.match(t)]
     kind, unit = classify(norm)
-    entities = []
+    entities: list[list[str]] = []
     for word, flag in jieba.posseg.cut(norm):
-        if flag in ("ns", "nr", "nt", "nz") and len(word) >= 2 and word not in stopwords():
-            entities.extend(t for t in tokenize(word) if t not in entities)
+        if flag in ("ns", "nr", "nt") and len(word) >= 2 and word not in stopwords():
+            group = list(dict.fromkeys([word] + tokenize(word)))
+            if group not in entities:
+                entities.append(group)
     for m in NUMBER_RE.finditer(norm):
         tok = re.sub(r"\s+", "", m.group())
-        if re.search(r"\d{4}年", tok) and tok not in entities:
-            entities.append(tok)  # a year narrows the question: the answer must match it
-    return Query(question, tokens, kind, unit, entities)
+        if re.search(r"\d{4}年", tok) and [tok] not in entities:
+            entities.append([tok])  # a year narrows the question: the answer must match it
+    pairs = tuple(dict.fromkeys(p for run in _RUNS.findall(WH_RE.sub(" ", norm)) for p in _pairs(run)))
+    return Query(question, tokens, kind, unit, entities, _focus(norm), pairs)
+
+
+WH_RE = re.compile(r"多少|几[\u4e00-\u9fff]?|什么|啥|哪[\u4e00-\u9fff]?|谁|何时|如何|怎么")
+WH_TOKEN = re.compile(r"^(?:哪|几|多少|什么|啥|谁|何时|如何|怎么)")
+_RUNS = re.compile(r"[\u3400-\u9fffa-z0-9]+")
+
+
+def _pairs(run: str) -> list[str]:
+    return [run[i: i + 2] for i in range(len(run) - 1)]
+
+
+def bigrams(norm: str) -> set[str]:
+    """Character pairs of a normalised text, within runs of letters: phrase evidence
+    that survives jieba cutting the question and the passage differently."""
+    out: set[str] = set()
+    for run in _RUNS.findall(norm):
+        out.update(_pairs(run))
+    return out
+
+
+def phrase_match(pairs: tuple[str, ...], text_pairs: set[str]) -> float:
+    """How much of the question the sentence says, and how much of it word for word:
+    half the share of its character pairs found, half the longest run of them in order
+    ("社区党总支书记丁玲" holds "党总支书记" whole; "党总支副书记王泽" does not)."""
+    if not pairs:
+        return 0.0
+    found = longest = run = 0
+    for p in pairs:
+        if p in text_pairs:
+            found += 1
+            run += 1
+            longest = max(longest, run)
+        else:
+            run = 0
+    return 0.5 * found / len(pairs) + 0.5 * longest / len(pairs)
+
+
+def _focus(norm: str) -> set[str]:
+    """The words on either side of the question word: "中考成绩哪天出来" -> 成绩, 出来."""
+    m = WH_RE.search(norm)
+    if not m:
+        return set()
+    before = tokenize(norm[: m.start()])
+    after = tokenize(norm[m.end():])
+    return set(before[-1:] + after[:1])
 
 
 def _count_spans(text: str, unit: str | None) -> list[tuple[int, int]]:
@@ -113,8 +164,11 @@ def _count_spans(text: str, unit: str | None) -> list[tuple[int, int]]:
     if not unit:
         return spans
     for m in re.finditer(rf"[{CN_NUM}]+(?:{unit})", text):
-        if not re.search(rf"{m.group()}[{CN_NUM}]", text[m.start(): m.end() + 1]):
-            spans.append(m.span())
+        after = text[m.end(): m.end() + 1]
+        # "一户户上门" repeats a word; "一对一" is not a count either.
+        if after and (after in CN_NUM or after == unit):
+            continue
+        spans.append(m.span())
     return spans
 
 
@@ -154,35 +208,66 @@ class Candidate:
     sentence_score: float = 0.0
 
 
-def _weights(query: Query, idf) -> dict[str, float]:
-    return {t: idf(t) for t in dict.fromkeys(query.tokens)}
+def _weights(query: Query, idf, known) -> dict[str, float]:
+    """IDF a term; a word the corpus never uses is likely a paraphrase, not the point,
+    so it weighs like a middling word; the words by the question word weigh more."""
+    out = {}
+    for t in dict.fromkeys(query.tokens):
+        w = idf(t) if known(t) else 0.35 * idf(t)
+        out[t] = w * (1.5 if t in query.focus else 1.0)
+    return out
 
 
-def score_candidates(query: Query, cands: list[Candidate], idf, *, w_bm25: float, w_cover: float,
-                     w_sentence: float, w_type: float) -> None:
-    """Give every candidate its score, coverage and best sentence, in place."""
-    weights = _weights(query, idf)
+def score_candidates(query: Query, cands: list[Candidate], idf, known, *, w_bm25: float,
+                     w_cover: float, w_sentence: float, w_type: float, w_phrase: float = 0.5) -> None:
+    """Give every candidate its score, coverage and best sentence, in place.
+
+    A passage ranks by BM25, by how much of the question's weight it covers, and by its
+    best sentence; that sentence is the one that says most of the question and holds
+    the kind of thing asked for, best right by the word the question turns on."""
+    weights = _weights(query, idf, known)
     total = sum(weights.values()) or 1.0
     top_bm25 = max((c.bm25 for c in cands), default=1.0) or 1.0
     for c in cands:
         terms = c.head_terms.union(*c.sentence_terms) if c.sentence_terms else set(c.head_terms)
         c.coverage = sum(w for t, w in weights.items() if t in terms) / total
-        best, best_i = -1.0, 0
+        best, best_i, best_pick = -1.0, 0, -1.0
+        n = len(c.sentence_terms)
         for i, (sterms, text) in enumerate(zip(c.sentence_terms, c.sentences)):
             cov = sum(w for t, w in weights.items() if t in sterms) / total
-            typed = bool(answer_spans(query, normalize(text))) if cov > 0 else False
-            s = cov + (w_type if typed else 0.0)
-            if s > best:
-                best, best_i = s, i
+            # Words of the sentences around it count a little: "中考顺利落幕。中考成绩将于
+            # 7月3日公布。" answers "长沙2022年中考成绩哪天出来" in its second sentence.
+            near = (c.sentence_terms[i - 1] if i else set()) | (c.sentence_terms[i + 1] if i + 1 < n else set()) | c.head_terms
+            ctx = sum(w for t, w in weights.items() if t in near and t not in sterms) / total
+            typed, phrase = 0.0, 0.0
+            if cov > 0:
+                norm = normalize(text)
+                if answer_spans(query, norm):
+                    typed = 1.0 if not query.focus or query.focus & sterms else 0.5
+                phrase = phrase_match(query.bigrams, bigrams(norm))
+            lexical = cov + 0.3 * ctx + w_phrase * phrase
+            if lexical + w_type * typed > best:
+                best = lexical + w_type * typed
+            # Within the passage, holding the thing asked for matters most.
+            if lexical + typed > best_pick:
+                best_pick, best_i = lexical + typed, i
         c.best_sentence, c.sentence_score = best_i, max(best, 0.0)
         c.score = w_bm25 * c.bm25 / top_bm25 + w_cover * c.coverage + w_sentence * c.sentence_score
     cands.sort(key=lambda c: -c.score)
 
 
-def missing_entities(query: Query, best: Candidate, known) -> list[str]:
-    """Names, places and years of the question that the best passage does not hold."""
+def missing_entities(query: Query, best: Candidate, known, texts: list[str] = ()) -> list[str]:
+    """Names and places of the question the corpus never mentions, and years the best
+    passage does not hold: "芙蓉区" of a corpus on 雨花区, "2023年" of a 2024 report."""
     terms = best.head_terms.union(*best.sentence_terms) if best.sentence_terms else best.head_terms
-    return [e for e in query.entities if e not in terms and (not known(e) or re.search(r"\d", e))]
+    missing = []
+    for group in query.entities:
+        if re.search(r"\d", group[0]):
+            if not any(t in terms for t in group):
+                missing.append(group[0])
+        elif not any(known(t) for t in group) and not any(group[0] in normalize(t) for t in texts):
+            missing.append(group[0])  # jieba may cut 望城区 whole: look in the text too
+    return missing
 
 
 def has_typed_answer(query: Query, cands: list[Candidate]) -> bool:

@@ -32,7 +32,8 @@ FURNITURE = re.compile(
     r"^(?:版式编辑|责任编辑|美术编辑|校对|本版编辑|版面设计)|星期[一二三四五六日天]|^第?\s*\d+\s*版$"
 )
 JUMP_MARK = re.compile(r"[（(]\s*[上下]转\s*\d+\s*版\s*[）)]")
-CLOSING_BYLINE = re.compile(r"[（(]([\u4e00-\u9fff·]{1,4}(?:\s+[\u4e00-\u9fff·]{1,4}){0,6})[）)]$")
+# "（陆益平 彭晓艳）" after an article's last sentence: its authors, and its end.
+CLOSING_BYLINE = re.compile(r"[（(]([\u4e00-\u9fff·][\u4e00-\u9fff·\s]{1,29})[）)]$")
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Line:
     text: Text
     gap: int  # blank lines before it
     width: float
+    title: bool = False  # a title read back from vertical text
 
 
 @dataclass
@@ -159,13 +161,29 @@ def split_lines(source: str) -> list[Line]:
         if not body.strip():
             gap += 1
         else:
-            text = remove_stray_spaces(body, offset).strip()
+            if _spaced_names(body):
+                lead = len(body) - len(body.lstrip())
+                text = Text(body.strip(), list(range(offset + lead, offset + lead + len(body.strip()))))
+            else:
+                text = remove_stray_spaces(body, offset).strip()
             text = _cut(text, JUMP_MARK)
             if text.chars:
                 lines.append(Line(text, gap, display_width(text.chars)))
             gap = 0
         offset += len(raw)
     return lines
+
+
+def _spaced_names(line: str) -> bool:
+    """"匡后丽 伍 飞 宁 西": a byline of names, whose spaces are not stray."""
+    groups = line.split()
+    return (
+        2 <= len(groups) <= 8
+        and len(line.strip()) <= 24
+        and all(CJK.fullmatch(c) for c in "".join(groups))
+        and all(len(g) <= 3 for g in groups)
+        and any(len(g) >= 2 for g in groups)
+    )
 
 
 def _cut(text: Text, pattern: re.Pattern) -> Text:
@@ -177,29 +195,50 @@ def _cut(text: Text, pattern: re.Pattern) -> Text:
     return (out + text.slice(last, len(text.chars))).strip() if last else text
 
 
-def drop_debris(lines: list[Line]) -> list[Line]:
-    """Vertical text (runs of lines of one or two characters), doubled captions and page
-    furniture go; everything else stays in order."""
-    keep = [True] * len(lines)
-    i = 0
+def _vertical_runs(lines: list[Line]) -> list[tuple[int, int]]:
+    """Runs of four or more lines of at most four characters: text set vertically."""
+    runs, i = [], 0
     while i < len(lines):
         j = i
         while j < len(lines) and len(lines[j].text.chars) <= 4 and not _ends_sentence(lines[j].text.chars):
             j += 1
         if j - i >= 4:
-            for k in range(i, j):
-                keep[k] = False
+            runs.append((i, j))
             i = j
-            continue
-        i += 1
-    for k, line in enumerate(lines):
-        s = line.text.chars
-        if is_doubled(s) or (len(s) <= 40 and FURNITURE.search(s)):
-            keep[k] = False
+        else:
+            i += 1
+    return runs
+
+
+def _read_vertical(run: list[Line]) -> Text | None:
+    """Read a vertical title back, undoing the doubled print of its characters."""
+    text = Text("", [])
+    for line in run:
+        text = text + line.text
+    keep = [i for i, c in enumerate(text.chars)
+            if not (i > 0 and c == text.chars[i - 1] and CJK.match(c)) and not c.isspace()]
+    out = Text("".join(text.chars[i] for i in keep), [text.pos[i] for i in keep])
+    return out if len(CJK.findall(out.chars)) >= 4 else None
+
+
+def drop_debris(lines: list[Line]) -> list[Line]:
+    """Doubled captions and page furniture go; vertical text becomes one title line;
+    everything else stays in order."""
+    replace: dict[int, Line | None] = {}
+    for i, j in _vertical_runs(lines):
+        title = _read_vertical(lines[i:j])
+        for k in range(i, j):
+            replace[k] = None
+        if title is not None:
+            replace[i] = Line(title, lines[i].gap + 2, display_width(title.chars), title=True)
     out = []
     dropped = False
-    for line, k in zip(lines, keep):
-        if not k:
+    for k, line in enumerate(lines):
+        if k in replace:
+            line = replace[k]
+        elif is_doubled(line.text.chars) or (len(line.text.chars) <= 40 and FURNITURE.search(line.text.chars)):
+            line = None
+        if line is None:
             dropped = True
             continue
         if dropped:
@@ -233,7 +272,7 @@ def _outside_quotes(s: str) -> str:
 
 def _heading_like(s: str) -> bool:
     """Short, no sentence or clause inside it (outside quotes), not ending as a clause does."""
-    bare = _outside_quotes(s)
+    bare = _outside_quotes(NUMBERED_HEADING.sub("", s, count=1))
     return (
         0 < len(s) <= 60
         and not re.search(r"[。；;！!？?，,、]", bare)
@@ -284,6 +323,10 @@ def join_paragraphs(lines: list[Line]) -> list[Block]:
     for k, line in enumerate(lines):
         s = line.text.chars
         short = line.width < 0.75 * widths[k]
+        if line.title:
+            flush()
+            blocks.append(Block(line.text, "title", line.gap))
+            continue
         if cur is not None:
             prev = cur.chars
             # A short complete sentence dropped into an unfinished one after a wider
@@ -307,6 +350,7 @@ def join_paragraphs(lines: list[Line]) -> list[Block]:
                     or line.gap > (usual_gap if columns else 0)
                     or _byline_like(s)
                     or (short and s.endswith(("：", ":")))
+                    or _separator_headline(s)
                 )
             elif _heading_like(prev):
                 # A headline runs on over full lines and ends on a short one.
@@ -339,6 +383,9 @@ def _mark_bylines(blocks: list[Block]) -> list[Block]:
         s = b.text.chars
         if b.kind == "heading" and _byline_like(s):
             b.kind = "byline"
+        elif b.kind == "heading" and CLOSING_BYLINE.fullmatch(s):
+            b.kind = "byline"
+            b.closes_article = True
         elif b.kind == "body":
             m = CLOSING_BYLINE.search(s)
             if m and _ends_sentence(s[: m.start()].rstrip()):
@@ -363,7 +410,7 @@ def affinity(heading: str, body: str) -> float:
     return len(grams & _bigrams(body)) / len(grams)
 
 
-def build_articles(blocks: list[Block], vertical_titles: list[tuple[int, str]] | None = None) -> list[Article]:
+def build_articles(blocks: list[Block]) -> list[Article]:
     """Group blocks into articles: a heading is an article's title when a byline or
     dateline follows it, an article closed before it, or it starts the document; a title
     that follows an untitled article's body (newspapers often print it after) goes to
@@ -386,7 +433,7 @@ def build_articles(blocks: list[Block], vertical_titles: list[tuple[int, str]] |
     while i < n:
         b = blocks[i]
         art = articles[-1]
-        if b.kind == "heading":
+        if b.kind in ("heading", "title"):
             text = b.text.chars
             # A title and its "——" subtitle, or a headline printed over several lines.
             while i + 1 < n and blocks[i + 1].kind == "heading" and (
@@ -396,7 +443,7 @@ def build_articles(blocks: list[Block], vertical_titles: list[tuple[int, str]] |
                 text = text + ("" if blocks[i].text.chars.startswith("—") else " ") + blocks[i].text.chars
             following = blocks[i + 1] if i + 1 < n else None
             numbered = NUMBERED_HEADING.match(text) is not None
-            starts_article = not numbered and (
+            starts_article = b.kind == "title" or not numbered and (
                 not art.paragraphs
                 or art.closed
                 or (following is not None and (following.kind == "byline" or BYLINE_WORDS.search(following.text.chars[:12])))
@@ -429,39 +476,7 @@ def build_articles(blocks: list[Block], vertical_titles: list[tuple[int, str]] |
             if b.closes_article:
                 art.closed = True
         i += 1
-    for pos, title in vertical_titles or []:
-        _attach_vertical(articles, pos, title)
     return [a for a in articles if a.paragraphs]
-
-
-def _attach_vertical(articles: list[Article], pos: int, title: str) -> None:
-    before = [a for a in articles if a.paragraphs and a.paragraphs[-1][1].text.pos[0] < pos]
-    after = [a for a in articles if a.paragraphs and a.paragraphs[0][1].text.pos[0] > pos]
-    cands = [a for a in (before[-1:] + after[:1]) if not a.title]
-    if cands:
-        best = max(cands, key=lambda a: affinity(title, a.body_text(2000)))
-        if affinity(title, best.body_text(2000)) > 0.1:
-            best.title = title
-
-
-def vertical_titles(lines: list[Line]) -> list[tuple[int, str]]:
-    """Titles set vertically come out one character a line; read them back."""
-    out = []
-    i = 0
-    while i < len(lines):
-        j = i
-        while j < len(lines) and len(lines[j].text.chars) <= 4 and not _ends_sentence(lines[j].text.chars):
-            j += 1
-        if j - i >= 4:
-            raw = "".join(line.text.chars for line in lines[i:j])
-            s = re.sub(r"([\u4e00-\u9fff])\1", r"\1", raw)
-            s = re.sub(r"—+", "——", s)
-            if len(CJK.findall(s)) >= 4:
-                out.append((lines[i].text.pos[0], s))
-            i = j
-        else:
-            i += 1
-    return out
 
 
 def split_sentences(text: str) -> list[str]:
@@ -545,9 +560,7 @@ def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int 
 def clean(source: str, max_chars: int = 220, min_chars: int = 60) -> list[Passage]:
     """The whole pipeline: source text in, passages with titles and offsets out."""
     source = source.lstrip("\ufeff")
-    lines = split_lines(source)
-    verticals = vertical_titles(lines)
-    lines = drop_debris(lines)
+    lines = drop_debris(split_lines(source))
     blocks = join_paragraphs(lines)
-    articles = build_articles(blocks, verticals)
+    articles = build_articles(blocks)
     return make_passages(articles, max_chars, min_chars)

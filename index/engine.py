@@ -39,7 +39,7 @@ from index.tokenizer import tokenize
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "3"  # bump when cleaning or tokenising changes: every document is redone
+PIPELINE_VERSION = "4"  # bump when cleaning or tokenising changes: every document is redone
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Settings:
     max_passage_chars: int = 220
     min_passage_chars: int = 60
     candidates: int = 30
-    min_coverage: float = 0.45  # below this share of the question's weight: no answer
+    min_coverage: float = 0.3  # below this share of the question's weight: no answer
     w_bm25: float = 1.0
     w_cover: float = 1.0
     w_sentence: float = 1.0
@@ -86,6 +86,7 @@ class Answer:
     passages: list[Hit]
     suggestions: list[str] = field(default_factory=list)  # closest article titles
     asked: str = ""  # the question actually searched (a follow-up, completed)
+    reason: str = ""  # why there is no answer, for the log
 
     @property
     def found(self) -> bool:
@@ -139,7 +140,12 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int) -> 
     """Bytes of one file to stored passage rows. Raises UnreadableDocument."""
     text = read_document(name, data)
     rows = []
+    previous = None
     for i, p in enumerate(clean(text, max_chars, min_chars)):
+        # The sentence before a passage often names what it speaks of ("在浦沅社区，…"
+        # then "“老口子”丁秋林…"): its words are indexed with the passage, unseen.
+        context = previous.sentences[-1] if previous is not None and previous.title == p.title else ""
+        previous = p
         cuts, acc = [], 0
         for s in p.sentences:
             acc += len(s)
@@ -148,7 +154,7 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int) -> 
             "ord": i, "paragraph": p.paragraph, "title": p.title, "section": p.section,
             "text": p.text, "start": p.start, "end": p.end, "cuts": ",".join(cuts),
             "tokens": SENTENCE_SEP.join(" ".join(tokenize(s)) for s in p.sentences),
-            "head_tokens": " ".join(tokenize(p.heading)),
+            "head_tokens": " ".join(tokenize(p.heading) + tokenize(context)),
         })
     if not rows:
         raise UnreadableDocument("no readable text in the file")
@@ -259,26 +265,32 @@ class Engine:
             sentences = [row.text[a:b] for a, b in zip([0] + cuts[:-1], cuts)]
             cands.append(answering.Candidate(
                 pid, score, set(row.head_tokens.split()), [set(g.split()) for g in groups], sentences))
-        answering.score_candidates(query, cands, index.idf, w_bm25=s.w_bm25, w_cover=s.w_cover,
+        answering.score_candidates(query, cands, index.idf, index.known, w_bm25=s.w_bm25, w_cover=s.w_cover,
                                    w_sentence=s.w_sentence, w_type=s.w_type)
         chosen = cands[offset: offset + top_k]
         out = [self._hit(rows[c.pid], c.score, query.tokens) for c in chosen]
         sentence = span = None
-        if cands and self._answers(query, cands, index):
+        reason = self._refusal(query, cands, index) if cands else "no passage shares a word with it"
+        if not reason:
             best = cands[0]
             sentence = best.sentences[best.best_sentence].strip()
             spans = answering.answer_spans(query, normalize(sentence))
             span = _nearest_span(spans, sentence, query.tokens) if spans else None
         suggestions = [] if sentence else self.suggestions(query.tokens)
-        return Answer(question, sentence, span, out, suggestions, asked)
+        return Answer(question, sentence, span, out, suggestions, asked, reason)
 
-    def _answers(self, query: answering.Query, cands: list[answering.Candidate], index: Bm25Index) -> bool:
+    def _refusal(self, query: answering.Query, cands: list[answering.Candidate], index: Bm25Index) -> str:
+        """Why the best passage does not answer the question; empty when it does."""
         best = cands[0]
         if best.coverage < self.settings.min_coverage:
-            return False
-        if answering.missing_entities(query, best, index.known):
-            return False
-        return answering.has_typed_answer(query, cands[:5])
+            return f"best passage covers {best.coverage:.2f} of the question < {self.settings.min_coverage}"
+        texts = [sent for c in cands for sent in c.sentences]
+        missing = answering.missing_entities(query, best, index.known, texts)
+        if missing:
+            return f"not in the corpus or the passage: {' '.join(missing)}"
+        if not answering.has_typed_answer(query, cands[:5]):
+            return f"no count of {query.unit} near the top passages"
+        return ""
 
     def _hit(self, row: store.PassageRow, score: float, terms: list[str]) -> Hit:
         return Hit(row.id, row.doc, row.title, row.section, row.text, row.paragraph,

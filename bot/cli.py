@@ -14,8 +14,9 @@ import logging
 import sys
 
 from bot import config as config_mod
+from bot import redact
 from bot.render import format_answer_text, format_summary_text
-from index.engine import Engine, ReindexBusy
+from index.engine import Engine, ReindexBusy, ReindexFailed
 
 log = logging.getLogger("bot")
 
@@ -102,7 +103,9 @@ def cmd_stats(cfg, args) -> int:
     from index import store
 
     s = engine.stats()
-    q = store.question_stats(engine.db, since=store.now()[:10])
+    log_path = config_mod.question_log_path(cfg)
+    log_db = store.connect(log_path) if log_path.exists() else engine.db
+    q = store.question_stats(log_db, since=store.now()[:10])
     print(f"documents {s['documents']}, passages {s['passages']}, characters {s['chars']}, "
           f"database {s['db_bytes'] / 1048576:.1f} MB")
     rate = 1 - q["answered"] / q["total"] if q["total"] else 0.0
@@ -166,8 +169,9 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         cfg = config_mod.load(args.config, corpus=args.corpus, db=args.db)
+        redact.protect(cfg.telegram.token)
         return COMMANDS[args.command](cfg, args)
-    except (config_mod.ConfigError, UsageError, FileNotFoundError, ReindexBusy) as exc:
+    except (config_mod.ConfigError, UsageError, FileNotFoundError, ReindexBusy, ReindexFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

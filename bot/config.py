@@ -30,6 +30,7 @@ class TelegramSettings:
     chat_questions_per_minute: int = 20
     uploads_per_hour: int = 20
     retention_days: int = 90
+    question_log: str = ""  # the question log's SQLite file; "" = questions.db beside the index
 
 
 @dataclass
@@ -37,6 +38,15 @@ class Config:
     index: Settings
     telegram: TelegramSettings
     path: Path
+
+
+def question_log_path(cfg: Config) -> Path:
+    """Where the bot keeps its question log: a file of its own, so that logging a question
+    never waits for a reindex holding the index database's write lock."""
+    if cfg.telegram.question_log:
+        path = Path(cfg.telegram.question_log)
+        return path if path.is_absolute() else cfg.path.resolve().parent / path
+    return cfg.index.db_path.with_name("questions.db")
 
 
 def _pick(cls, values: dict, section: str, aliases: tuple[str, ...] = ()):

@@ -17,7 +17,7 @@ from functools import lru_cache
 import jieba.posseg
 
 from index.normalize import normalize
-from index.tokenizer import NUMBER_RE, stopwords, tokenize
+from index.tokenizer import NUMBER_RE, char_bigrams, stopwords, tokenize
 
 CN_NUM = "零一二两三四五六七八九十百千万亿"
 # Measure words a question may ask a count of, and the ones an answer may use instead.
@@ -55,6 +55,7 @@ class Query:
     entities: list[list[str]] = field(default_factory=list)
     focus: set[str] = field(default_factory=set)  # the words next to the question word
     bigrams: tuple[str, ...] = ()  # its character pairs in order, question words left out
+    terms: list[str] = field(default_factory=list)  # what BM25 looks up: words and pairs
 
 
 def _count_unit(norm: str) -> str | None:
@@ -90,7 +91,7 @@ def analyze(question: str) -> Query:
     tokens = [t for t in tokenize(question) if not WH_TOKEN.match(t)]
     kind, unit = classify(norm)
     entities: list[list[str]] = []
-    for word, flag in jieba.posseg.cut(norm):
+    for word, flag in jieba.posseg.cut(norm, HMM=False):
         if flag in ("ns", "nr", "nt") and len(word) >= 2 and word not in stopwords():
             group = list(dict.fromkeys([word] + tokenize(word)))
             if group not in entities:
@@ -100,7 +101,8 @@ def analyze(question: str) -> Query:
         if re.search(r"\d{4}年", tok) and [tok] not in entities:
             entities.append([tok])  # a year narrows the question: the answer must match it
     pairs = tuple(dict.fromkeys(p for run in _RUNS.findall(WH_RE.sub(" ", norm)) for p in _pairs(run)))
-    return Query(question, tokens, kind, unit, entities, _focus(norm), pairs)
+    terms = tokens + char_bigrams(WH_RE.sub(" ", norm))
+    return Query(question, tokens, kind, unit, entities, _focus(norm), pairs, terms)
 
 
 WH_RE = re.compile(r"多少|几[\u4e00-\u9fff]?|什么|啥|哪[\u4e00-\u9fff]?|谁|何时|如何|怎么")

@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import shutil
+import sqlite3
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -35,11 +36,11 @@ from index.normalize import normalize
 from index.ranking import Bm25Index
 from index.readers import SUPPORTED, UnreadableDocument, read_document, suffix
 from index.store import SENTENCE_SEP
-from index.tokenizer import tokenize
+from index.tokenizer import index_terms, tokenize
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "4"  # bump when cleaning or tokenising changes: every document is redone
+PIPELINE_VERSION = "5"  # bump when cleaning or tokenising changes: every document is redone
 
 
 @dataclass
@@ -47,8 +48,8 @@ class Settings:
     corpus_dir: Path = Path("seeds")
     db_path: Path = Path("data/index.db")
     top_k: int = 3
-    k1: float = 1.2
-    b: float = 0.75
+    k1: float = 1.6
+    b: float = 0.6
     max_passage_chars: int = 220
     min_passage_chars: int = 60
     candidates: int = 30
@@ -123,6 +124,28 @@ class ReindexBusy(Exception):
     """Another reindex of the same database is running."""
 
 
+class ReindexFailed(Exception):
+    """A reindex (or an upload) could not write the new index: the database is read-only,
+    the disk is full. Nothing was changed and the previous index keeps serving; str(exc)
+    says why, for the admin."""
+
+
+def _write_failure(exc: BaseException) -> str:
+    import errno
+
+    text = str(exc)
+    code = getattr(exc, "errno", None)
+    if isinstance(exc, sqlite3.Error) and "readonly" in text.replace("-", "").replace(" ", ""):
+        why = "the index database is read-only"
+    elif code == errno.ENOSPC or "disk is full" in text or "database or disk is full" in text:
+        why = "the disk is full"
+    elif code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = f"no permission to write {getattr(exc, 'filename', None) or 'the index'}"
+    else:
+        why = f"could not write the index ({type(exc).__name__}: {text[:200]})"
+    return f"reindex failed: {why}; nothing was changed and the previous index is still serving"
+
+
 class DocumentRejected(Exception):
     """An uploaded document cannot be added; str(exc) says why, for the user."""
 
@@ -155,6 +178,7 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int) -> 
             "text": p.text, "start": p.start, "end": p.end, "cuts": ",".join(cuts),
             "tokens": SENTENCE_SEP.join(" ".join(tokenize(s)) for s in p.sentences),
             "head_tokens": " ".join(tokenize(p.heading) + tokenize(context)),
+            "terms": " ".join(index_terms(p.heading) + index_terms(context) + index_terms(p.text)),
         })
     if not rows:
         raise UnreadableDocument("no readable text in the file")
@@ -176,10 +200,17 @@ def _process_file(args: tuple[str, str, int, int]) -> Processed | tuple[str, str
 def safe_name(name: str) -> str:
     """A file name from a user, reduced to a plain name inside the corpus folder."""
     base = name.replace("\\", "/").split("/")[-1]
-    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip().lstrip(".")
+    # Control characters, and the invisible ones that reorder or hide what a name shows.
+    base = re.sub(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]", "", base)
+    base = base.strip().lstrip(".")
     if not base or suffix(base) not in SUPPORTED:
         raise DocumentRejected(f"只接受 {' '.join(SUPPORTED)} 文件")
-    return base[:200]
+    # A file system takes 255 bytes a name: shorten the stem, keep the extension.
+    ext = suffix(base)
+    stem = base[: len(base) - len(ext)]
+    while len((stem + ext).encode("utf-8", "surrogatepass")) > 200:
+        stem = stem[:-1]
+    return (stem + ext).encode("utf-8", "replace").decode("utf-8")
 
 
 class Engine:
@@ -222,7 +253,7 @@ class Engine:
         except (FileNotFoundError, ValueError, OSError):
             # The matrix went missing (or never was): rebuild it from the stored tokens.
             log.warning("index generation %s not found; rebuilding from stored tokens", gen)
-            index = Bm25Index.build(store.iter_passage_tokens(self.db), self.settings.k1, self.settings.b)
+            index = Bm25Index.build(store.iter_passage_terms(self.db), self.settings.k1, self.settings.b)
         with self._swap_lock:
             self._index, self._generation = index, gen
         self._data_version = self._db_version()
@@ -251,7 +282,7 @@ class Engine:
         query = answering.analyze(asked[:500])
         index = self._current_index()
         pool = max(s.candidates, offset + top_k)
-        hits = index.top(query.tokens, pool)
+        hits = index.top(query.terms, pool)
         if not hits:
             return Answer(question, None, None, [], self.suggestions(query.tokens), asked)
         rows = store.passages_by_id(self.db, [pid for pid, _ in hits])
@@ -310,13 +341,17 @@ class Engine:
         corpus = self.settings.corpus_dir
         files = {}
         skipped: list[tuple[str, str]] = []
+        limit = self.settings.max_file_mb * 1024 * 1024
         if corpus.is_dir():
             for path in sorted(corpus.iterdir()):
                 if path.is_file() and not path.name.startswith("."):
-                    if suffix(path.name) in SUPPORTED:
-                        files[path.name] = path
-                    else:
+                    if suffix(path.name) not in SUPPORTED:
                         skipped.append((path.name, f"unsupported file type {suffix(path.name) or '(none)'}"))
+                    elif (size := path.stat().st_size) > limit:  # never read into memory
+                        skipped.append((path.name, f"too large ({size / 1048576:.1f} MB); "
+                                                   f"the limit is {self.settings.max_file_mb:g} MB"))
+                    else:
+                        files[path.name] = path
         else:
             raise FileNotFoundError(f"corpus folder {corpus} does not exist")
         return self._apply(files, skipped, progress=progress)
@@ -340,9 +375,16 @@ class Engine:
         if target.parent != corpus:
             raise DocumentRejected("文件名无效")
         tmp = corpus / f".{name}.uploading"
-        tmp.write_bytes(data)
-        summary = self._apply({}, [], extra={name: processed}, keep_others=True)
-        os.replace(tmp, target)
+        try:
+            try:
+                tmp.write_bytes(data)
+            except OSError as exc:
+                raise ReindexFailed(_write_failure(exc)) from exc
+            summary = self._apply({}, [], extra={name: processed}, keep_others=True)
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a failed upload leaves nothing behind
+            raise
         return name, processed, summary
 
     def remove_document(self, name: str) -> bool:
@@ -362,15 +404,19 @@ class Engine:
         if not self._reindex_lock.acquire(blocking=False):
             raise ReindexBusy("a reindex is already running")
         lock_path = self.settings.db_path.with_name(self.settings.db_path.name + ".lock")
-        lock_file = open(lock_path, "w")
+        lock_file = None
         try:
             try:
+                lock_file = open(lock_path, "a")
                 fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise ReindexBusy("a reindex is already running") from None
             return self._apply_locked(files, skipped, extra or {}, remove or [], keep_others, progress)
+        except (sqlite3.Error, OSError) as exc:
+            raise ReindexFailed(_write_failure(exc)) from exc
         finally:
-            lock_file.close()
+            if lock_file is not None:
+                lock_file.close()
             self._reindex_lock.release()
 
     def _apply_locked(self, files, skipped, extra, remove, keep_others, progress) -> ReindexSummary:
@@ -382,8 +428,13 @@ class Engine:
             known = store.document_hashes(db)
             redo_all = store.get_meta(db, "pipeline_version") != PIPELINE_VERSION
             todo: list[tuple[str, Path]] = []
-            for name, path in files.items():
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            for name, path in list(files.items()):
+                try:
+                    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError as exc:  # gone or unreadable since the folder was listed
+                    summary.skipped.append((name, f"cannot be read ({exc.strerror or exc})"))
+                    del files[name]
+                    continue
                 if redo_all or known.get(name) != digest:
                     todo.append((name, path))
                 else:
@@ -392,7 +443,11 @@ class Engine:
             processed += self._process_many(todo, summary, progress)
             gone = list(remove)
             if not keep_others:
-                gone += [n for n in known if n not in files]
+                # A file still in the folder but skipped now (too large, unreadable) keeps
+                # its last good version in the index.
+                present = set(files) | {n for n, _ in summary.skipped}
+                gone += [n for n in known if n not in present]
+            directory = None
             db.execute("BEGIN IMMEDIATE")
             try:
                 for p in processed:
@@ -403,7 +458,7 @@ class Engine:
                         summary.removed.append(name)
                 store.set_meta(db, "pipeline_version", PIPELINE_VERSION)
                 gen = int(store.get_meta(db, "generation", "0")) + 1
-                index = Bm25Index.build(store.iter_passage_tokens(db), s.k1, s.b)
+                index = Bm25Index.build(store.iter_passage_terms(db), s.k1, s.b)
                 directory = self._generations_dir() / f"gen-{gen}"
                 if directory.exists():
                     shutil.rmtree(directory)
@@ -411,7 +466,12 @@ class Engine:
                 store.set_meta(db, "generation", str(gen))
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                # SQLite may have rolled back already (disk full): a second ROLLBACK
+                # would raise and hide the reason.
+                if db.conn.in_transaction:
+                    db.execute("ROLLBACK")
+                if directory is not None:
+                    shutil.rmtree(directory, ignore_errors=True)
                 raise
             with self._swap_lock:
                 self._index, self._generation = index, gen

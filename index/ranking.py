@@ -1,41 +1,51 @@
-"""BM25 over passages, scored by bm25s.
+"""BM25 over passages, in bm25s's layout (lucene BM25, the files bm25s saves and loads).
 
-bm25s keeps every term's BM25 weights in a sparse matrix, so a query costs a few numpy
-slices instead of rank-bm25's Python loop over every passage (see bench/ for the
+Every term's BM25 weights sit in a sparse matrix, one column a term, so a query costs a
+few numpy slices instead of rank-bm25's Python loop over every passage (see bench/ for the
 measurement). The matrix is saved to a directory and memory-mapped back, so start-up
 reads no text and re-tokenises nothing.
+
+The weights are computed here with numpy, the same arithmetic as bm25s's builder (the
+same float32 numbers), without its per-passage Python loop. Each generation also keeps
+its per-passage term counts, so the next one (`Bm25Index.update`) converts only the new
+passages' terms and re-weights the rest in numpy: a one-document change does not read
+every stored passage again. A query adds the postings of its terms into a per-thread
+score buffer and selects the top k among the passages it touched.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import threading
+from array import array
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
-import bm25s
 import numpy as np
-from bm25s.tokenization import Tokenized
 
-from index.store import SENTENCE_SEP
+FORMAT = 2  # complete.json's "format": bm25s's CSC files plus per-passage term counts
 
-
-def passage_terms(tokens: str, head_tokens: str) -> list[str]:
-    """The bag of words a passage is indexed under: its title and section, then its text."""
-    return head_tokens.split() + tokens.replace(SENTENCE_SEP, " ").split()
 
 
 class Bm25Index:
     """Passage ids and the BM25 matrix over them."""
 
-    def __init__(self, retriever: bm25s.BM25 | None, passage_ids: np.ndarray):
-        self.retriever = retriever
+    def __init__(self, passage_ids: np.ndarray, vocab: dict[str, int] | None = None,
+                 csc: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                 counts: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
+                 k1: float = 1.6, b: float = 0.6):
         self.passage_ids = passage_ids
-        if retriever is not None:
-            indptr = np.asarray(retriever.scores["indptr"])
-            self._df = np.diff(indptr)
-            self._vocab = retriever.vocab_dict
+        self._ids = np.asarray(passage_ids)  # a plain view: cheaper to index than a memmap
+        self.k1, self.b = k1, b
+        self._counts = counts  # (doc_indptr, doc_terms, doc_tf, doc_len), kept for save()
+        self._local = threading.local()
+        if csc is not None and vocab:
+            self._data, self._indices, self._indptr = (np.asarray(a) for a in csc)
+            self._df = np.diff(self._indptr)
+            self._vocab = vocab
         else:
+            self._data = self._indices = self._indptr = None
             self._df = np.zeros(0, dtype=np.int64)
             self._vocab = {}
 
@@ -43,27 +53,88 @@ class Bm25Index:
         return len(self.passage_ids)
 
     @classmethod
-    def build(cls, rows: Iterable[tuple[int, str, str]], k1: float = 1.2, b: float = 0.75) -> Bm25Index:
-        """Index (passage id, tokens, head tokens) rows, as stored by `index.store`."""
+    def build(cls, rows: Iterable[tuple[int, str]], k1: float = 1.6, b: float = 0.6) -> Bm25Index:
+        """Index (passage id, space-separated terms) rows, as stored by `index.store`."""
         vocab: dict[str, int] = {"": 0}  # bm25s wants an empty token id for padding
-        ids: list[int] = []
-        docs: list[list[int]] = []
-        for pid, tokens, head in rows:
-            ids.append(pid)
-            docs.append([vocab.setdefault(t, len(vocab)) for t in passage_terms(tokens, head)])
+        ids, flat, lens = _convert(rows, vocab)
         passage_ids = np.asarray(ids, dtype=np.int64)
-        if not docs:
-            return cls(None, passage_ids)
-        retriever = bm25s.BM25(k1=k1, b=b, method="lucene")
-        retriever.index(Tokenized(ids=docs, vocab=vocab), show_progress=False, create_empty_token=False)
-        return cls(retriever, passage_ids)
+        if not ids:
+            return cls(passage_ids)
+        counts = _term_counts(flat, lens, len(vocab))
+        return cls._weighted(passage_ids, vocab, counts, k1, b)
+
+    @classmethod
+    def update(cls, previous: Path, ids: np.ndarray, rows_after: Callable[[int], Iterable[tuple[int, str]]],
+               k1: float = 1.6, b: float = 0.6) -> Bm25Index:
+        """The index of the passages `ids` (ascending), reusing the generation saved in
+        `previous`: its term counts of the passages still there, plus the rows of the new
+        ones, which `rows_after(last)` yields (every passage with an id above `last`, the
+        previous generation's highest: ids are never reused). The same matrix as `build`
+        over all the rows; `build(rows_after(-1))` when the previous one cannot be reused."""
+        ids = np.asarray(ids, dtype=np.int64)
+        try:
+            old_ids, vocab, (indptr0, terms0, tf0, len0) = _load_counts(previous)
+        except (FileNotFoundError, ValueError, OSError, KeyError):
+            return cls.build(rows_after(-1), k1, b)
+        last = int(old_ids[-1]) if len(old_ids) else -1
+        cut = int(np.searchsorted(ids, last, side="right"))
+        keep = np.isin(old_ids, ids[:cut], assume_unique=True)
+        if int(keep.sum()) != cut:  # the previous generation lacks some passage: start over
+            return cls.build(rows_after(-1), k1, b)
+        new_ids, flat, lens = _convert(rows_after(last), vocab)
+        if not np.array_equal(np.asarray(new_ids, dtype=np.int64), ids[cut:]):
+            return cls.build(rows_after(-1), k1, b)
+        if not len(ids):
+            return cls(ids)
+        per_doc = np.diff(indptr0)
+        nnz_keep = np.repeat(keep, per_doc)
+        new_indptr, new_terms, new_tf, new_len = _term_counts(flat, lens, len(vocab))
+        sizes = np.concatenate([per_doc[keep], np.diff(new_indptr)])
+        doc_indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=doc_indptr[1:])
+        tf_dtype = np.promote_types(tf0.dtype, new_tf.dtype)
+        counts = (doc_indptr,
+                  np.concatenate([terms0[nnz_keep], new_terms]).astype(np.int32, copy=False),
+                  np.concatenate([tf0[nnz_keep].astype(tf_dtype), new_tf.astype(tf_dtype)]),
+                  np.concatenate([len0[keep], new_len]).astype(np.int64, copy=False))
+        return cls._weighted(ids, vocab, counts, k1, b)
+
+    @classmethod
+    def _weighted(cls, passage_ids: np.ndarray, vocab: dict[str, int], counts, k1: float, b: float) -> Bm25Index:
+        """BM25 weights from term counts: bm25s's lucene arithmetic, step for step."""
+        import scipy.sparse as sp
+
+        doc_indptr, terms, tf, doc_len = counts
+        n, v = len(passage_ids), len(vocab)
+        df = np.bincount(terms, minlength=v)
+        idf = np.zeros(v, dtype=np.float32)
+        present = np.flatnonzero(df)
+        idf[present] = [math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in df[present].tolist()]
+        avg = doc_len.astype(np.int64).mean()
+        norm = k1 * ((1 - b) + b * doc_len.astype(np.float64) / avg)  # float64, one a passage
+        tf32 = tf.astype(np.float32)
+        doc_of = np.repeat(np.arange(n), np.diff(doc_indptr))
+        weights = (idf[terms] * (tf32 / (norm[doc_of] + tf32))).astype(np.float32)
+        del doc_of, tf32
+        matrix = sp.csr_matrix((weights, terms, doc_indptr), shape=(n, v)).tocsc()
+        return cls(passage_ids, vocab, (matrix.data, matrix.indices, matrix.indptr), counts, k1, b)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         np.save(directory / "passage_ids.npy", self.passage_ids)
-        if self.retriever is not None:
-            self.retriever.save(str(directory), show_progress=False)
-        (directory / "complete.json").write_text(json.dumps({"passages": len(self.passage_ids)}))
+        if self._indptr is not None:
+            for name, arr in (("data", self._data), ("indices", self._indices), ("indptr", self._indptr)):
+                np.save(directory / f"{name}.csc.index.npy", arr)
+            (directory / "vocab.index.json").write_text(json.dumps(self._vocab, ensure_ascii=False), encoding="utf-8")
+            (directory / "params.index.json").write_text(json.dumps({
+                "k1": self.k1, "b": self.b, "delta": 0.5, "method": "lucene", "idf_method": "lucene",
+                "dtype": "float32", "int_dtype": "int32", "num_docs": len(self.passage_ids),
+                "backend": "numpy"}, indent=4))
+            if self._counts is not None:
+                for name, arr in zip(("doc_indptr", "doc_terms", "doc_tf", "doc_len"), self._counts):
+                    np.save(directory / f"{name}.npy", arr)
+        (directory / "complete.json").write_text(json.dumps(
+            {"passages": len(self.passage_ids), "format": FORMAT if self._counts is not None else 1}))
 
     @classmethod
     def load(cls, directory: Path) -> Bm25Index:
@@ -71,9 +142,11 @@ class Bm25Index:
             raise FileNotFoundError(f"incomplete index in {directory}")
         passage_ids = np.load(directory / "passage_ids.npy", mmap_mode="r")
         if len(passage_ids) == 0:
-            return cls(None, passage_ids)
-        retriever = bm25s.BM25.load(str(directory), mmap=True, show_progress=False, verbosity=0)
-        return cls(retriever, passage_ids)
+            return cls(passage_ids)
+        csc = tuple(np.load(directory / f"{name}.csc.index.npy", mmap_mode="r") for name in ("data", "indices", "indptr"))
+        vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
+        params = json.loads((directory / "params.index.json").read_text())
+        return cls(passage_ids, vocab, csc, None, params.get("k1", 1.6), params.get("b", 0.6))
 
     def idf(self, token: str) -> float:
         """Lucene's IDF; a word the corpus never uses gets the rarest word's weight."""
@@ -86,20 +159,95 @@ class Bm25Index:
         tid = self._vocab.get(token)
         return tid is not None and tid < len(self._df) and self._df[tid] > 0
 
+    def _postings(self, query: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(passage positions, weights) of each query term the index knows, in query order."""
+        vocab, indptr = self._vocab, self._indptr
+        out = []
+        for t in query:
+            tid = vocab.get(t)
+            if tid is not None:
+                start, end = indptr[tid], indptr[tid + 1]
+                if end > start:
+                    out.append((self._indices[start:end], self._data[start:end]))
+        return out
+
     def scores(self, query: list[str]) -> np.ndarray:
-        if self.retriever is None:
+        if self._indptr is None:
             return np.zeros(0, dtype=np.float32)
-        tids = [self._vocab[t] for t in query if t in self._vocab]
-        if not tids:
-            return np.zeros(len(self.passage_ids), dtype=np.float32)
-        return self.retriever.get_scores_from_ids(tids)
+        scores = np.zeros(len(self.passage_ids), dtype=np.float32)
+        for rows, weights in self._postings(query):
+            scores[rows] += weights  # a term's rows are distinct: the same sums as bm25s's add.at
+        return scores
 
     def top(self, query: list[str], k: int) -> list[tuple[int, float]]:
-        """The k best (passage id, BM25 score) pairs with a score above zero, best first."""
-        scores = self.scores(query)
-        if scores.size == 0:
+        """The k best (passage id, BM25 score) pairs with a score above zero, best first
+        (equal scores: the older passage first)."""
+        if self._indptr is None or k <= 0:
             return []
-        k = min(k, scores.size)
-        idx = np.argpartition(-scores, k - 1)[:k]
-        idx = idx[np.argsort(-scores[idx], kind="stable")]
-        return [(int(self.passage_ids[i]), float(scores[i])) for i in idx if scores[i] > 0]
+        postings = self._postings(query)
+        if not postings:
+            return []
+        n = len(self._ids)
+        buf = getattr(self._local, "buf", None)
+        if buf is None or len(buf) != n:
+            buf = self._local.buf = np.zeros(n, dtype=np.float32)
+        touched = sum(len(rows) for rows, _ in postings)
+        try:
+            for rows, weights in postings:
+                np.add.at(buf, rows, weights)  # the same float32 sums, in the same order, as bm25s
+            if 2 * touched >= n:  # most passages touched: select over all of them
+                kk = min(k, n)
+                pos = np.argpartition(buf, n - kk)[n - kk:]
+                val = buf[pos]
+            else:  # select among the touched rows; a passage is there once a term it has
+                rows = postings[0][0] if len(postings) == 1 else np.concatenate([r for r, _ in postings])
+                vals = buf[rows]
+                kk = min(len(rows), k * len(postings))
+                part = np.argpartition(vals, len(rows) - kk)[len(rows) - kk:] if len(rows) > kk else slice(None)
+                pos, first = np.unique(rows[part], return_index=True)
+                val = vals[part][first]
+        finally:
+            if 16 * touched >= n:
+                buf.fill(0)
+            else:
+                for rows, _ in postings:
+                    buf[rows] = 0
+        order = np.lexsort((pos, -val))[:k]
+        order = order[val[order] > 0]
+        return list(zip(self._ids[pos[order]].tolist(), val[order].tolist()))
+
+def _convert(rows: Iterable[tuple[int, str]], vocab: dict[str, int]) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """(ids, every passage's term ids end to end, terms a passage); new terms join `vocab`."""
+    ids: list[int] = []
+    flat, lens = array("i"), array("q")
+    setdefault = vocab.setdefault
+    for pid, text in rows:
+        terms = text.split()
+        ids.append(pid)
+        flat.extend([setdefault(t, len(vocab)) for t in terms])
+        lens.append(len(terms))
+    return ids, np.frombuffer(flat, dtype=np.int32), np.frombuffer(lens, dtype=np.int64)
+
+
+def _term_counts(flat: np.ndarray, lens: np.ndarray, vocab_size: int):
+    """(doc_indptr, doc_terms, doc_tf, doc_len): each passage's distinct terms and counts."""
+    n = len(lens)
+    key = np.repeat(np.arange(n, dtype=np.int64), lens) * vocab_size + flat
+    uniq, tf = np.unique(key, return_counts=True)
+    doc_indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(uniq // vocab_size, minlength=n), out=doc_indptr[1:])
+    tf = tf.astype(np.uint16) if len(tf) and tf.max() < 65535 else tf.astype(np.int32)
+    return doc_indptr, (uniq % vocab_size).astype(np.int32), tf, np.asarray(lens, dtype=np.int64)
+
+
+def _load_counts(directory: Path):
+    meta = json.loads((directory / "complete.json").read_text())
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"{directory} has no term counts")
+    ids = np.load(directory / "passage_ids.npy", mmap_mode="r")
+    vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
+    counts = tuple(np.load(directory / f"{name}.npy", mmap_mode="r")
+                   for name in ("doc_indptr", "doc_terms", "doc_tf", "doc_len"))
+    if len(counts[0]) != len(ids) + 1 or len(counts[3]) != len(ids):
+        raise ValueError(f"{directory}: term counts do not match its passages")
+    return ids, vocab, counts

@@ -7,6 +7,8 @@ Tables:
   meta       key/value: the live index generation, the tokenizer version
   questions  one row a question asked: when, chat type, chat, text, answered, latency,
              feedback (kept for `retention_days`)
+  answer_messages  one row an answer the bot sent: its chat and message, the question's
+             log id and the question as searched (for follow-ups asked as replies)
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db["passages"].create(
             {"id": int, "doc_id": int, "ord": int, "paragraph": int, "title": str,
              "section": str, "text": str, "start": int, "end": int, "cuts": str,
-             "tokens": str, "head_tokens": str},
+             "tokens": str, "head_tokens": str, "terms": str},
             pk="id", foreign_keys=[("doc_id", "documents", "id")],
         )
         db["passages"].create_index(["doc_id", "ord"])
@@ -63,6 +65,12 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             pk="id",
         )
         db["questions"].create_index(["asked_at"])
+    if "answer_messages" not in db.table_names():
+        db["answer_messages"].create(
+            {"chat_id": int, "message_id": int, "question_id": int, "asked": str, "sent_at": str},
+            pk=("chat_id", "message_id"),
+        )
+        db["answer_messages"].create_index(["sent_at"])
 
 
 # ---- meta -----------------------------------------------------------------------------
@@ -135,12 +143,12 @@ def delete_document(db: sqlite_utils.Database, name: str) -> bool:
     return True
 
 
-def iter_passage_tokens(db: sqlite_utils.Database, batch: int = 20000) -> Iterator[tuple[int, str, str]]:
-    """(passage id, tokens, head tokens) in id order, for building the BM25 matrix."""
+def iter_passage_terms(db: sqlite_utils.Database, batch: int = 20000) -> Iterator[tuple[int, str]]:
+    """(passage id, BM25 terms) in id order, for building the BM25 matrix."""
     last = -1
     while True:
         rows = db.execute(
-            "SELECT id, tokens, head_tokens FROM passages WHERE id > ? ORDER BY id LIMIT ?",
+            "SELECT id, terms FROM passages WHERE id > ? ORDER BY id LIMIT ?",
             [last, batch]).fetchall()
         if not rows:
             return
@@ -241,3 +249,31 @@ def question_stats(db: sqlite_utils.Database, since: str, top: int = 5) -> dict:
 
 def prune_questions(db: sqlite_utils.Database, before: str) -> int:
     return db.execute("DELETE FROM questions WHERE asked_at < ?", [before]).rowcount
+
+
+def questions_answered_since(db: sqlite_utils.Database, since: str) -> int:
+    """How many questions asked at or after `since` found an answer."""
+    n, = db.execute("SELECT count(*) FROM questions WHERE asked_at >= ? AND answered = 1", [since]).fetchone()
+    return n
+
+
+# ---- the bot's answer messages --------------------------------------------------------
+
+def remember_answer(db: sqlite_utils.Database, *, chat_id: int, message_id: int,
+                    question_id: int, asked: str) -> None:
+    """Note which question a message the bot sent answers, for replies and buttons."""
+    db.execute(
+        "INSERT OR REPLACE INTO answer_messages (chat_id, message_id, question_id, asked, sent_at) "
+        "VALUES (?, ?, ?, ?, ?)", [chat_id, message_id, question_id, asked, now()])
+
+
+def answer_message(db: sqlite_utils.Database, chat_id: int, message_id: int) -> dict | None:
+    """The question a bot message in this chat answers: {"question_id", "asked"} or None."""
+    row = db.execute(
+        "SELECT question_id, asked FROM answer_messages WHERE chat_id = ? AND message_id = ?",
+        [chat_id, message_id]).fetchone()
+    return {"question_id": row[0], "asked": row[1]} if row else None
+
+
+def prune_answer_messages(db: sqlite_utils.Database, before: str) -> int:
+    return db.execute("DELETE FROM answer_messages WHERE sent_at < ?", [before]).rowcount

@@ -1,0 +1,82 @@
+"""Inline mode: `@botname 问题` in any chat offers up to 5 passages with their sources;
+choosing one sends the quote into that chat.
+
+Inline queries arrive as the user types, so they are not written to the question log
+(the partial "雨花区有" would swamp it). Admin words (`/stats`, `/docs`) typed inline go
+through the same admin check as the commands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot import access, state
+from bot.commands.docs import docs_html
+from bot.commands.stats import stats_html
+from bot.commands.ask import clean_question, has_words
+from bot.telegram_html import inline_quote_html
+
+log = logging.getLogger("bot.inline")
+
+MAX_RESULTS = 5
+
+
+async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer the passages that answer the typed question."""
+    st = state.get(context)
+    query = update.inline_query
+    text = clean_question(query.query)
+    if text.startswith("/"):
+        await _admin_inline(update, context, text)
+        return
+    if not has_words(text):
+        await query.answer([], cache_time=300, button=InlineQueryResultsButton("输入问题，例如：雨花区有多少红色之家？",
+                                                                                start_parameter="help"))
+        return
+    if not st.flood.allow(query.from_user.id, None):
+        await query.answer([], cache_time=0, is_personal=True,
+                           button=InlineQueryResultsButton("提问太频繁了，请稍后再试", start_parameter="help"))
+        return
+    result = await asyncio.to_thread(st.engine.ask, text, MAX_RESULTS)
+    if not result.found:
+        await query.answer([], cache_time=30, button=InlineQueryResultsButton("没有找到，点此私聊查看相近主题",
+                                                                               start_parameter="help"))
+        return
+    results = [
+        InlineQueryResultArticle(
+            id=str(hit.id),
+            title=(hit.title or hit.doc)[:100],
+            description=hit.text[:120],
+            input_message_content=InputTextMessageContent(inline_quote_html(text, hit), parse_mode=ParseMode.HTML),
+        )
+        for hit in result.passages[:MAX_RESULTS]
+    ]
+    await query.answer(results, cache_time=30)
+
+
+async def _admin_inline(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """`/stats` or `/docs` typed inline: for admins, a result to send; others are refused."""
+    st = state.get(context)
+    query = update.inline_query
+    name = text[1:].split(maxsplit=1)[0].split("@")[0].lower() if len(text) > 1 else ""
+    if name not in access.ADMIN_COMMANDS:
+        await query.answer([], cache_time=300)
+        return
+    if not await access.require_admin(update, context, f"inline /{name}"):
+        return
+    if name == "stats":
+        body = await asyncio.to_thread(stats_html, st)
+    elif name == "docs":
+        body = await asyncio.to_thread(docs_html, st, 0)
+    else:
+        await query.answer([], cache_time=0, is_personal=True,
+                           button=InlineQueryResultsButton(f"请在私聊中使用 /{name}", start_parameter="help"))
+        return
+    article = InlineQueryResultArticle(id=name, title=f"/{name}", description="管理员：发送到当前聊天",
+                                       input_message_content=InputTextMessageContent(body, parse_mode=ParseMode.HTML))
+    await query.answer([article], cache_time=0, is_personal=True)

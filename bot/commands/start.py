@@ -1,0 +1,57 @@
+"""/start and /help: what the bot knows (the documents and their titles), three example
+questions from the corpus, and how to ask in a private chat, a group or inline."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import state
+from bot.telegram_html import MAX_MESSAGE, fit, tg_len
+
+SHOWN_DOCUMENTS = 15
+
+
+def help_html(st: state.BotState, username: str, admin: bool) -> str:
+    docs = st.engine.documents()
+    lines = [f"你好！我根据下面 {len(docs)} 篇文档回答中文问题，并引用原文和出处。", ""]
+    if docs:
+        lines.append("<b>我知道的文档</b>")
+        lines += [f"• {fit(d.title or d.name, 120)}" for d in docs[:SHOWN_DOCUMENTS]]
+        if len(docs) > SHOWN_DOCUMENTS:
+            lines.append(f"…等 {len(docs)} 篇")
+        lines.append("")
+    examples = st.examples()
+    if examples:
+        lines.append("<b>可以这样问</b>")
+        lines += [f"• {fit(q, 200)}" for q in examples]
+        lines.append("")
+    bot = f"@{username}" if username else "我"
+    lines += [
+        "<b>怎么问</b>",
+        "私聊：直接发送问题。回复我的答案可以接着问，例如“那新田县呢？”。",
+        f"群里：/ask 问题，回复我的消息，或 {fit(bot, 40)} 问题。",
+        f"任意聊天：输入 {fit(bot, 40)} 问题，选一段出处发送。",
+        "答案下的“更多”显示更多出处，👍 / 👎 告诉我答得好不好。",
+    ]
+    if admin:
+        lines += ["", "<b>管理员</b>",
+                  "/reindex 按语料文件夹更新索引；/docs 文档列表；/remove 文件名 删除文档；/stats 统计。",
+                  "私聊发送 .txt .md .pdf .docx 文件即可加入资料。"]
+    out, used = [], 0
+    for line in lines:
+        if used + tg_len(line) + 1 > MAX_MESSAGE:
+            break
+        out.append(line)
+        used += tg_len(line) + 1
+    return "\n".join(out)
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start and /help."""
+    st = state.get(context)
+    user = update.effective_user
+    text = await asyncio.to_thread(help_html, st, context.bot.username, st.is_admin(user.id if user else None))
+    await update.effective_message.reply_html(text)

@@ -1,0 +1,212 @@
+"""The Telegram front end: a python-telegram-bot (v22) application over the answer engine.
+
+    app = build_application(cfg, engine)   # wired, not started
+    run_bot(cfg)                           # load the index once, then poll (or serve a webhook)
+
+`[telegram] base_url` / `base_file_url` go to python-telegram-bot as they are (the token is
+appended), so the bot runs against api.telegram.org, a local Bot API server or a test stub
+alike. Requests go through `RetryingRateLimiter`: Telegram's flood limits are respected, a
+429 is waited out and the request sent again, and a 5xx or a timeout is retried a few
+times, so an answer is not dropped because Telegram hiccuped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import secrets
+import signal
+from urllib.parse import urlsplit
+
+from telegram import Update
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, Defaults
+
+from bot import redact
+from bot.commands import PUBLIC_COMMANDS, add_handlers
+from bot.config import Config
+from bot.state import BotState
+from index import store
+from index.engine import Engine
+
+log = logging.getLogger("bot.telegram")
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+HOUSEKEEPING_SECONDS = 6 * 3600
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """AIORateLimiter (30 messages a second overall, 20 a minute per group) that also
+    retries: a 429 after waiting `retry_after` (up to `max_retries` times; the stock
+    limiter gives up at once unless told), and a 5xx or a timeout `network_retries` times
+    with a doubling pause. getUpdates is left to the updater, which retries by itself.
+
+    A timed-out sendMessage may have reached Telegram: retrying it can, rarely, send an
+    answer twice. That is preferred to losing it."""
+
+    def __init__(self, *, max_retries: int = 5, network_retries: int = 3, backoff: float = 0.5, **limits):
+        super().__init__(max_retries=max_retries, **limits)
+        self.network_retries = network_retries
+        self.backoff = backoff
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+        if endpoint == "getUpdates":
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        pause = self.backoff
+        for attempt in range(self.network_retries + 1):
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except (BadRequest, RetryAfter):
+                raise  # our mistake, or out of 429 retries: trying again will not help
+            except (NetworkError, TimedOut) as exc:
+                if attempt == self.network_retries:
+                    raise
+                log.warning("%s failed (%s); retry %d of %d in %.1f s", endpoint, exc, attempt + 1,
+                            self.network_retries, pause)
+                await asyncio.sleep(pause)
+                pause *= 2
+        raise AssertionError("unreachable")
+
+
+def build_application(cfg: Config, engine: Engine, *, rate_limiter: BaseRateLimiter | None = None,
+                      concurrent_updates: int = 16, read_timeout: float = 15.0,
+                      connect_timeout: float = 5.0) -> Application:
+    """The application, wired with every handler, over an engine that is already open."""
+    t = cfg.telegram
+    if not t.token:
+        raise ValueError("no Telegram token: set TELEGRAM_BOT_TOKEN or [telegram] token")
+    redact.protect(t.token)
+    app = (
+        Application.builder()
+        .token(t.token)
+        .base_url(t.base_url)
+        .base_file_url(t.base_file_url)
+        .defaults(Defaults(allow_sending_without_reply=True))
+        .rate_limiter(rate_limiter or RetryingRateLimiter())
+        .concurrent_updates(concurrent_updates)
+        .read_timeout(read_timeout)
+        .write_timeout(read_timeout)
+        .connect_timeout(connect_timeout)
+        .pool_timeout(connect_timeout)
+        .get_updates_connect_timeout(connect_timeout)
+        .get_updates_pool_timeout(connect_timeout)
+        .build()
+    )
+    app.bot_data["state"] = BotState.create(cfg, engine)
+    add_handlers(app)
+    return app
+
+
+def prune_log(st: BotState) -> int:
+    """Drop questions (and remembered answers) older than `retention_days`."""
+    days = st.cfg.telegram.retention_days
+    if days <= 0:
+        return 0
+    before = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+    n = store.prune_questions(st.log_db, before)
+    store.prune_answer_messages(st.log_db, before)
+    if n:
+        log.info("question log: %d questions older than %d days removed", n, days)
+    return n
+
+
+def _warm_up(st: BotState) -> None:
+    """Load jieba's dictionaries now, so the first question is answered as fast as the rest."""
+    st.engine.ask("雨花区有多少红色之家？")
+    st.engine.ask("那新田县呢？", previous="雨花区有多少红色之家？")
+    st.examples()
+
+
+async def _initialize(app: Application, attempts: int = 5) -> None:
+    """getMe, retried while Telegram cannot be reached; a wrong token fails at once."""
+    pause = 1.0
+    for attempt in range(1, attempts + 1):
+        try:
+            await app.initialize()
+            return
+        except InvalidToken:
+            raise
+        except (NetworkError, TimedOut) as exc:
+            if attempt == attempts:
+                raise
+            log.warning("cannot reach the Bot API (%s); retrying in %.0f s", exc, pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 30)
+
+
+async def _housekeeping(st: BotState) -> None:
+    while True:
+        try:
+            await asyncio.to_thread(prune_log, st)
+        except Exception:
+            log.exception("question log pruning failed")
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+
+
+def _polling_error(exc: TelegramError) -> None:
+    log.warning("polling failed: %s (retrying)", exc)
+
+
+async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_timeout: float = 10.0,
+                ready: asyncio.Event | None = None) -> None:
+    """Run `app` until `stop` is set: long polling, or a webhook when `webhook_url` is set."""
+    st: BotState = app.bot_data["state"]
+    t = cfg.telegram
+    await asyncio.to_thread(_warm_up, st)
+    await _initialize(app)
+    housekeeping = None
+    try:
+        try:
+            await app.bot.set_my_commands(PUBLIC_COMMANDS)
+        except TelegramError as exc:
+            log.warning("setMyCommands failed: %s", exc)
+        if t.webhook_url:
+            secret = t.secret_token or secrets.token_urlsafe(32)
+            await app.updater.start_webhook(
+                listen=t.listen, port=t.port, url_path=urlsplit(t.webhook_url).path.strip("/"),
+                webhook_url=t.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=5)
+            mode = f"webhook {t.webhook_url} (listening on {t.listen}:{t.port})"
+        else:
+            await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES,
+                                            bootstrap_retries=5, error_callback=_polling_error)
+            mode = "long polling"
+        await app.start()
+        housekeeping = asyncio.create_task(_housekeeping(st))
+        counts = st.engine.stats()
+        log.info("bot @%s answering from %d documents (%d passages), %s",
+                 app.bot.username, counts["documents"], counts["passages"], mode)
+        if ready is not None:
+            ready.set()
+        await stop.wait()
+    finally:
+        if housekeeping is not None:
+            housekeeping.cancel()
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+
+def run_bot(cfg: Config) -> int:
+    """`python -m bot` with a token: open the index once, serve until SIGINT or SIGTERM."""
+    redact.protect(cfg.telegram.token)
+    engine = Engine.open(cfg.index)
+    app = build_application(cfg, engine)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(app, cfg, stop)
+
+    try:
+        asyncio.run(main())
+    except InvalidToken:
+        log.error("Telegram refused the token: check TELEGRAM_BOT_TOKEN or [telegram] token")
+        return 2
+    log.info("bot stopped")
+    return 0

@@ -1,0 +1,144 @@
+"""Answers as Telegram HTML (parse_mode="HTML").
+
+Every piece of user or corpus text goes through `esc`; markup is added only around text
+that is already escaped, and long text is cut *before* it is escaped and marked up, so a
+message is never cut inside a tag or an entity. Every message stays within Telegram's
+4096-character limit, counted in UTF-16 code units as Telegram counts them (and counting
+the markup too, which is stricter than Telegram's count after parsing).
+"""
+
+from __future__ import annotations
+
+import html
+
+from index.engine import Answer, Hit
+
+MAX_MESSAGE = 4096  # sendMessage / editMessageText
+QUOTE_EXPANDABLE_FROM = 160  # passages longer than this are shown as expandable quotes
+ELLIPSIS = "…"
+
+
+def tg_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def esc(text: str) -> str:
+    """Escape text for Telegram HTML (& < > and quotes)."""
+    return html.escape(text, quote=True)
+
+
+def marked(text: str, spans: list[tuple[int, int]], tag: str = "u") -> str:
+    """`text` escaped, with each (start, end) span wrapped in <tag>."""
+    out, pos = [], 0
+    for a, b in sorted(spans):
+        a, b = max(a, pos), min(b, len(text))
+        if a >= b:
+            continue
+        out.append(esc(text[pos:a]))
+        out.append(f"<{tag}>{esc(text[a:b])}</{tag}>")
+        pos = b
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def fit(text: str, budget: int, spans: list[tuple[int, int]] = (), tag: str = "u") -> str:
+    """`marked(text)`, cut with an ellipsis so that it is at most `budget` long."""
+    spans = list(spans)
+    full = marked(text, spans, tag)
+    if tg_len(full) <= budget:
+        return full
+    lo, hi = 0, len(text)  # the longest prefix whose rendering (plus …) fits
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if tg_len(marked(text[:mid], spans, tag)) + 1 <= budget:
+            lo = mid
+        else:
+            hi = mid - 1
+    return marked(text[:lo], spans, tag) + ELLIPSIS if budget >= 1 else ""
+
+
+def quote(hit: Hit, budget: int) -> str:
+    """The passage as a blockquote, question terms underlined; expandable when long."""
+    open_tag = "<blockquote expandable>" if len(hit.text) > QUOTE_EXPANDABLE_FROM else "<blockquote>"
+    inner = fit(hit.text, max(1, budget - len(open_tag) - len("</blockquote>")), hit.marks)
+    return f"{open_tag}{inner}</blockquote>"
+
+
+def source_line(hit: Hit) -> str:
+    """"出处：article title（document，第N段）", escaped and kept short."""
+    doc = fit(hit.doc, 120)
+    if hit.title:
+        return f"出处：{fit(hit.title, 200)}（{doc}，第{hit.paragraph}段）"
+    return f"出处：{doc}，第{hit.paragraph}段"
+
+
+def answer_html(answer: Answer, limit: int = MAX_MESSAGE) -> str:
+    """The reply to a question: the answer sentence (the answer in bold), the quote behind
+    it and where it comes from; or an honest "not found" with the closest topics."""
+    if not answer.found or not answer.passages:
+        return not_found_html(answer, limit)
+    best = answer.passages[0]
+    spans = [answer.span] if answer.span else []
+    head = "<b>答：</b>" + fit(answer.sentence or "", 800, spans, tag="b")
+    source = source_line(best)
+    room = limit - tg_len(head) - tg_len(source) - 2
+    return f"{head}\n{quote(best, room)}\n{source}"
+
+
+def not_found_html(answer: Answer, limit: int = MAX_MESSAGE) -> str:
+    lines = ["没有找到能回答这个问题的内容。"]
+    if answer.suggestions:
+        lines.append("资料里相近的主题：")
+        lines += [f"• {fit(title, 300)}" for title in answer.suggestions[:5]]
+    if _no_chinese(answer.question):
+        lines.append("请用中文提问。")
+    lines.append("可以换个说法再问，或发送 /help 看看我知道什么。")
+    return _join_within(lines, limit)
+
+
+def passages_html(hits: list[Hit], first: int, limit: int = MAX_MESSAGE) -> str:
+    """Passages `first`+1… of an answer, for the "更多" button."""
+    head = f"<b>更多出处</b>（第{first + 1}–{first + len(hits)}条）"
+    if not hits:
+        return "没有更多出处了。"
+    sources = [source_line(h) for h in hits]
+    fixed = tg_len(head) + sum(tg_len(s) + 2 for s in sources) + 1
+    room = max(40, (limit - fixed) // len(hits))
+    parts = [head] + [f"{quote(h, room)}\n{s}" for h, s in zip(hits, sources)]
+    return _join_within(parts, limit)
+
+
+def inline_quote_html(question: str, hit: Hit, limit: int = MAX_MESSAGE) -> str:
+    """What an inline result sends into the chat: the question, the quote, the source."""
+    head = "<b>问：</b>" + fit(question, 300)
+    source = source_line(hit)
+    room = limit - tg_len(head) - tg_len(source) - 2
+    return f"{head}\n{quote(hit, room)}\n{source}"
+
+
+def hint_html(examples: list[str]) -> str:
+    """The reply to a message with no question in it."""
+    text = "请发一个问题给我，例如："
+    if examples:
+        return text + "\n" + "\n".join(f"• {fit(q, 200)}" for q in examples[:3])
+    return "请发一个问题给我。"
+
+
+def _join_within(parts: list[str], limit: int) -> str:
+    """Join whole (well-formed) parts with newlines, dropping the ones that do not fit."""
+    out: list[str] = []
+    used = 0
+    for part in parts:
+        extra = tg_len(part) + (1 if out else 0)
+        if used + extra > limit:
+            break
+        out.append(part)
+        used += extra
+    return "\n".join(out)
+
+
+def _no_chinese(text: str) -> bool:
+    has_latin = any("a" <= ch.lower() <= "z" for ch in text)
+    has_han = any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+    return has_latin and not has_han

@@ -80,9 +80,12 @@ def proc_status() -> dict[str, float]:
 
 
 def settings_for(db: Path, corpus: Path, workers: int):
-    from index.engine import Settings
+    """The bot's own settings (config.toml) on the bench's corpus and database."""
+    from bot import config
 
-    return Settings(corpus_dir=corpus, db_path=db, workers=workers)
+    settings = config.load(corpus=str(corpus), db=str(db)).index
+    settings.workers = workers
+    return settings
 
 
 # ---- 2. reindex -----------------------------------------------------------------------
@@ -127,14 +130,21 @@ def serve_child(args) -> None:
     print("READY", flush=True)
     status_ready = proc_status()
 
-    from index.tokenizer import tokenize
+    from index import answering
 
+    ask_ms = []
+    found = 0
+    for q in questions:  # each question once, first: the engine's caches start cold, as in use
+        t = time.perf_counter()
+        a = engine.ask(q)
+        ask_ms.append((time.perf_counter() - t) * 1000)
+        found += a.found
     index = engine._current_index()
     k = settings.candidates
-    toks = [tokenize(q[:500]) for q in questions]
+    toks = [answering.analyze(q[:500]).terms for q in questions]  # what ask gives Bm25Index.top
     known = [[t for t in ts if index.known(t)] for ts in toks]
     usable = [i for i, ts in enumerate(known) if ts]
-    for i in usable:  # warm pass: pages of the memory-mapped matrix come in
+    for i in usable:  # warm pass
         index.top(toks[i], k)
     top_ms = []
     for i in usable:
@@ -142,13 +152,6 @@ def serve_child(args) -> None:
         index.top(toks[i], k)
         top_ms.append((time.perf_counter() - t) * 1000)
     top_ids = [[pid for pid, _ in index.top(toks[i], 10)] for i in usable[:300]]
-    ask_ms = []
-    found = 0
-    for q in questions:  # each question once: the engine's caches start cold, as in use
-        t = time.perf_counter()
-        a = engine.ask(q)
-        ask_ms.append((time.perf_counter() - t) * 1000)
-        found += a.found
     gc.collect()
     status = proc_status()
     result = {
@@ -187,16 +190,15 @@ def peers_child(args) -> None:
     import numpy as np
 
     from index import store
-    from index.ranking import passage_terms
 
     budget = args.peer_budget_s
     data = json.loads(Path(args.tokens_in).read_text())
     queries, our_top = data["tokens"], data["top_ids"]
     db = store.connect(args.db)
     ids, docs = [], []
-    for pid, tokens, head in store.iter_passage_tokens(db):
+    for pid, terms in store.iter_passage_terms(db):  # what the project's matrix counts
         ids.append(pid)
-        docs.append(passage_terms(tokens, head))
+        docs.append(terms.split())
     ids = np.asarray(ids)
     k, out = 30, {}
 
@@ -205,11 +207,14 @@ def peers_child(args) -> None:
         idx = np.argpartition(-scores, kk - 1)[:kk]
         return idx[np.argsort(-scores[idx], kind="stable")]
 
-    # bm25s, its own index from the same tokens (lucene BM25, k1=1.2, b=0.75 like ours)
+    # bm25s, its own index from the same tokens (lucene BM25, the engine's k1 and b)
     import bm25s
 
+    from bot import config
+
+    k1, b = config.load().index.k1, config.load().index.b
     t = time.perf_counter()
-    retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+    retriever = bm25s.BM25(k1=k1, b=b, method="lucene")
     retriever.index(docs, show_progress=False)
     out["bm25s_build_s"] = time.perf_counter() - t
     for q in queries:  # warm
@@ -237,7 +242,7 @@ def peers_child(args) -> None:
     from rank_bm25 import BM25Okapi
 
     t = time.perf_counter()
-    okapi = BM25Okapi(docs, k1=1.2, b=0.75)
+    okapi = BM25Okapi(docs, k1=k1, b=b)
     out["rank_bm25_build_s"] = time.perf_counter() - t
     probe = []
     for q in queries[:3]:
@@ -299,7 +304,8 @@ def run_incremental(settings) -> dict:
     name = "zz-bench-incremental.txt"
     path = settings.corpus_dir / name
     calls = {"tokenize": 0, "documents": 0}
-    real_tok, real_proc = engine_mod.tokenize, engine_mod.process_document
+    tok_name = "index_terms" if hasattr(engine_mod, "index_terms") else "tokenize"  # what process_document calls
+    real_tok, real_proc = getattr(engine_mod, tok_name), engine_mod.process_document
 
     def counting_tokenize(s):
         calls["tokenize"] += 1
@@ -309,7 +315,8 @@ def run_incremental(settings) -> dict:
         calls["documents"] += 1
         return real_proc(*a, **kw)
 
-    engine_mod.tokenize, engine_mod.process_document = counting_tokenize, counting_process
+    setattr(engine_mod, tok_name, counting_tokenize)
+    engine_mod.process_document = counting_process
     out = {}
     try:
         for step, action in (("add", lambda: path.write_text(text, encoding="utf-8")),
@@ -326,7 +333,8 @@ def run_incremental(settings) -> dict:
         # the answer for a sentence of the new document, before it was removed, is checked
         # by the engine's tests; here only the cost is measured.
     finally:
-        engine_mod.tokenize, engine_mod.process_document = real_tok, real_proc
+        setattr(engine_mod, tok_name, real_tok)
+        engine_mod.process_document = real_proc
         if path.exists():
             path.unlink()
     return out

@@ -82,7 +82,7 @@ def build_application(cfg: Config, engine: Engine, *, rate_limiter: BaseRateLimi
         .token(t.token)
         .base_url(t.base_url)
         .base_file_url(t.base_file_url)
-        .defaults(Defaults(allow_sending_without_reply=True))
+        .defaults(Defaults(do_quote=True, allow_sending_without_reply=True))
         .rate_limiter(rate_limiter or RetryingRateLimiter())
         .concurrent_updates(concurrent_updates)
         .read_timeout(read_timeout)

@@ -17,7 +17,7 @@ from functools import lru_cache
 import jieba.posseg
 
 from index.normalize import normalize
-from index.tokenizer import NUMBER_RE, char_bigrams, stopwords, tokenize
+from index.tokenizer import NUMBER_RE, UNITS, char_bigrams, stopwords, tokenize
 
 CN_NUM = "零一二两三四五六七八九十百千万亿"
 # Measure words a question may ask a count of, and the ones an answer may use instead.
@@ -59,10 +59,12 @@ class Query:
 
 
 def _count_unit(norm: str) -> str | None:
-    m = re.search(r"(?:多少|几)([\u4e00-\u9fff])", norm)
+    """The measure word a count question asks in: 多少户 -> 户; 多少红色之家 -> None."""
+    m = re.search(r"(?:多少|几)", norm)
     if not m or re.search(r"哪几", norm):
         return None
-    return m.group(1)
+    rest = norm[m.end():]
+    return next((u for u in UNITS if rest.startswith(u) and len(u) == 1 and "\u4e00" <= u <= "\u9fff"), None)
 
 
 def classify(norm: str) -> tuple[str, str | None]:
@@ -211,10 +213,10 @@ class Candidate:
 
 
 def _weights(query: Query, idf, known) -> dict[str, float]:
-    """IDF a term; a word the corpus never uses is likely a paraphrase, not the point,
-    so it weighs like a middling word; the words by the question word weigh more."""
+    """IDF a term (words and character pairs); a word the corpus never uses is likely a
+    paraphrase, not the point, so it weighs less; the words by the question word more."""
     out = {}
-    for t in dict.fromkeys(query.tokens):
+    for t in dict.fromkeys(query.terms):
         w = idf(t) if known(t) else 0.35 * idf(t)
         out[t] = w * (1.5 if t in query.focus else 1.0)
     return out
@@ -244,9 +246,11 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, *, w_bm25
             typed, phrase = 0.0, 0.0
             if cov > 0:
                 norm = normalize(text)
-                if answer_spans(query, norm):
-                    typed = 1.0 if not query.focus or query.focus & sterms else 0.5
-                phrase = phrase_match(query.bigrams, bigrams(norm))
+                spans = answer_spans(query, norm)
+                if spans:
+                    near = _counts_focus if query.kind == "count" else _near_focus
+                    typed = 1.0 if near(spans, norm, query.focus) else 0.5
+                phrase = phrase_match(query.bigrams, sterms)
             lexical = cov + 0.3 * ctx + w_phrase * phrase
             if lexical + w_type * typed > best:
                 best = lexical + w_type * typed
@@ -258,7 +262,40 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, *, w_bm25
     cands.sort(key=lambda c: -c.score)
 
 
-def missing_entities(query: Query, best: Candidate, known, texts: list[str] = ()) -> list[str]:
+def _near_focus(spans: list[tuple[int, int]], text: str, focus: set[str], reach: int = 12) -> bool:
+    """The thing asked for stands close to the word the question turns on: "“红色之家”
+    已建成28家" answers 多少红色之家, "红色之家…约3万名新就业群体" does not."""
+    if not focus:
+        return True
+    at = [(i, i + len(f)) for f in focus for i in _find_all(text, f)]
+    return any(a - reach <= e and s <= b + reach for s, e in spans for a, b in at)
+
+
+def _counts_focus(spans: list[tuple[int, int]], text: str, focus: set[str]) -> bool:
+    """A count counts the noun after it ("100余家爱心商家"), or, ending its clause, the
+    clause's subject ("“红色之家”已建成28家。"): is that the thing the question counts?"""
+    if not focus:
+        return True
+    for s, e in spans:
+        after = re.match(r"[\u4e00-\u9fff“”\"a-z]{1,8}", text[e:])
+        if after:
+            window = after.group()
+        else:
+            window = re.split(r"[，,。；;！？!?]", text[:s])[-1]
+        if any(f in window for f in focus):
+            return True
+    return False
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
+
+
+def missing_entities(query: Query, best: Candidate, known) -> list[str]:
     """Names and places of the question the corpus never mentions, and years the best
     passage does not hold: "芙蓉区" of a corpus on 雨花区, "2023年" of a 2024 report."""
     terms = best.head_terms.union(*best.sentence_terms) if best.sentence_terms else best.head_terms
@@ -267,8 +304,8 @@ def missing_entities(query: Query, best: Candidate, known, texts: list[str] = ()
         if re.search(r"\d", group[0]):
             if not any(t in terms for t in group):
                 missing.append(group[0])
-        elif not any(known(t) for t in group) and not any(group[0] in normalize(t) for t in texts):
-            missing.append(group[0])  # jieba may cut 望城区 whole: look in the text too
+        elif not any(known(t) for t in group + char_bigrams(group[0])):
+            missing.append(group[0])  # 望城 is known from 望城区 by its character pair
     return missing
 
 

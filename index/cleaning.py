@@ -150,7 +150,7 @@ def _collapse_doubling(s: str) -> str:
 def is_doubled(s: str) -> bool:
     """A caption printed twice over itself: "长沙市雨花区鸟瞰一长沙市雨花区鸟瞰一", "景景。。"."""
     compact = re.sub(r"\s", "", s)
-    return len(compact) >= 4 and len(_collapse_doubling(compact)) <= 0.65 * len(compact)
+    return 4 <= len(compact) <= 80 and len(_collapse_doubling(compact)) <= 0.65 * len(compact)
 
 
 def split_lines(source: str) -> list[Line]:

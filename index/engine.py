@@ -40,7 +40,7 @@ from index.tokenizer import index_terms, tokenize
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "5"  # bump when cleaning or tokenising changes: every document is redone
+PIPELINE_VERSION = "6"  # bump when cleaning or tokenising changes: every document is redone
 
 
 @dataclass
@@ -50,13 +50,13 @@ class Settings:
     top_k: int = 3
     k1: float = 1.6
     b: float = 0.6
-    max_passage_chars: int = 220
+    max_passage_chars: int = 400
     min_passage_chars: int = 60
     candidates: int = 30
     min_coverage: float = 0.3  # below this share of the question's weight: no answer
-    w_bm25: float = 1.0
-    w_cover: float = 1.0
-    w_sentence: float = 1.0
+    w_bm25: float = 2.0
+    w_cover: float = 0.5
+    w_sentence: float = 0.5
     w_type: float = 0.35
     max_file_mb: float = 20.0
     workers: int = 2
@@ -164,6 +164,15 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int) -> 
     text = read_document(name, data)
     rows = []
     previous = None
+    seen: dict[str, list[str]] = {}  # a heading recurs on each passage of its article, and
+    # a context sentence closed the passage before: each is tokenised once a document
+
+    def terms(s: str) -> list[str]:
+        got = seen.get(s)
+        if got is None:
+            got = seen[s] = index_terms(s)
+        return got
+
     for i, p in enumerate(clean(text, max_chars, min_chars)):
         # The sentence before a passage often names what it speaks of ("在浦沅社区，…"
         # then "“老口子”丁秋林…"): its words are indexed with the passage, unseen.
@@ -176,9 +185,8 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int) -> 
         rows.append({
             "ord": i, "paragraph": p.paragraph, "title": p.title, "section": p.section,
             "text": p.text, "start": p.start, "end": p.end, "cuts": ",".join(cuts),
-            "tokens": SENTENCE_SEP.join(" ".join(tokenize(s)) for s in p.sentences),
-            "head_tokens": " ".join(tokenize(p.heading) + tokenize(context)),
-            "terms": " ".join(index_terms(p.heading) + index_terms(context) + index_terms(p.text)),
+            "tokens": SENTENCE_SEP.join(" ".join(terms(s)) for s in p.sentences),
+            "head_tokens": " ".join(terms(p.heading) + terms(context)),
         })
     if not rows:
         raise UnreadableDocument("no readable text in the file")
@@ -230,6 +238,11 @@ class Engine:
     def open(cls, settings: Settings, build_if_empty: bool = True) -> Engine:
         engine = cls(settings)
         if build_if_empty and not store.counts(engine.db)["documents"]:
+            engine.reindex()
+        elif build_if_empty and store.get_meta(engine.db, "pipeline_version") != PIPELINE_VERSION:
+            # Stored tokens from an older cleaning or tokenising would not match new
+            # questions: redo every document once, after an upgrade.
+            log.warning("index built by an older version of the pipeline: reindexing")
             engine.reindex()
         engine._load()
         return engine
@@ -315,8 +328,7 @@ class Engine:
         best = cands[0]
         if best.coverage < self.settings.min_coverage:
             return f"best passage covers {best.coverage:.2f} of the question < {self.settings.min_coverage}"
-        texts = [sent for c in cands for sent in c.sentences]
-        missing = answering.missing_entities(query, best, index.known, texts)
+        missing = answering.missing_entities(query, best, index.known)
         if missing:
             return f"not in the corpus or the passage: {' '.join(missing)}"
         if not answering.has_typed_answer(query, cands[:5]):
@@ -458,7 +470,9 @@ class Engine:
                         summary.removed.append(name)
                 store.set_meta(db, "pipeline_version", PIPELINE_VERSION)
                 gen = int(store.get_meta(db, "generation", "0")) + 1
-                index = Bm25Index.build(store.iter_passage_terms(db), s.k1, s.b)
+                # Only the new passages' terms are read: the rest come from the live generation.
+                index = Bm25Index.update(self._generations_dir() / f"gen-{gen - 1}", store.passage_ids(db),
+                                         lambda after: store.iter_passage_terms(db, after=after), s.k1, s.b)
                 directory = self._generations_dir() / f"gen-{gen}"
                 if directory.exists():
                     shutil.rmtree(directory)
@@ -537,7 +551,8 @@ class Engine:
                 "SELECT title, text FROM passages WHERE doc_id = ? ORDER BY ord", [doc.id]).fetchall()
             for title, text in rows:
                 q = question_from_text(text)
-                if q and q not in out:
+                # Offer only what the engine really answers, from the sentence it came from.
+                if q and q not in out and (a := self.ask(q)).found and a.sentence in text:
                     out.append(q)
                     break
             if len(out) >= n:
@@ -552,14 +567,13 @@ def question_from_text(text: str) -> str | None:
 
     for sent in split_sentences(text):
         sent = sent.strip()
-        m = NUMBER_RE.search(sent)
-        if not m or not (8 <= len(sent) <= 60) or re.search(r"\d{4}年|\d月|\d日", m.group()):
-            continue
-        unit = re.sub(r"[\d.,\-~～至到万亿千百\s第]", "", m.group())
-        if not unit:
-            continue
-        clause = re.split(r"[，,；;]", sent[: m.start()])[-1]
-        return f"{clause}多少{unit}？" if len(clause) >= 4 else None
+        for m in NUMBER_RE.finditer(sent):
+            unit = re.sub(r"[\d.,\-~～至到万亿千百\s第]", "", m.group())
+            clause = re.split(r"[，,；;。：:、]", sent[: m.start()])[-1].strip("“”\"")
+            # A count that ends its clause: "全区“红色之家”已建成28家。"
+            if (unit and not re.search(r"年|月|日|时|%", unit) and 6 <= len(clause) <= 30 and not re.search(r"\d", clause)
+                    and sent[m.end(): m.end() + 1] in "，,。；;、" and "第" not in m.group()):
+                return f"{clause}多少{unit}？"
     return None
 
 

@@ -80,6 +80,8 @@ def _bad_share(text: str) -> float:
     bad = len(_BAD.findall(text))
     sample = text[:_SAMPLE]
     unassigned = sum(1 for c in sample if unicodedata.category(c) == "Cn")
+    if bad + unassigned <= 2:  # a stray bell or end-of-file mark in a short note
+        return 0.0
     return bad / len(text) + unassigned / len(sample)
 
 

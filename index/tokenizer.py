@@ -25,7 +25,7 @@ UNITS = sorted(
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 # 1,234.5 / 5-7 / 2.18万 / 3万毫升 / 第5位: digits with an optional range and magnitude.
 NUMBER_RE = re.compile(
-    rf"第?\d+(?:[.,]\d+)*(?:\s*[-~～至到]\s*\d+(?:\.\d+)*)?[万亿千百]?(?:{_UNIT_RE})?"
+    rf"第?\d+(?:[.,]\d+)*(?:\s*[-~～至到]\s*\d+(?:\.\d+)*)?(?:\s?[万亿千百])?(?:\s?(?:{_UNIT_RE}))?"
 )
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
 

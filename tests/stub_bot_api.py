@@ -518,8 +518,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         prefix = f"/file/bot{self.stub.token}/"
-        if self.path.startswith(prefix):
-            data = self.stub.file_bytes(unquote(self.path[len(prefix):]))
+        path = unquote(self.path)  # python-telegram-bot quotes the URL path (':' too)
+        if path.startswith(prefix):
+            data = self.stub.file_bytes(path[len(prefix):])
             if data is not None:
                 return self._send(200, data, "application/octet-stream")
             return self._send(404, b"not found", "text/plain")
@@ -624,6 +625,8 @@ class BotRunner:
 
         if self.engine is None:
             self.engine = Engine.open(self.cfg.index)
+        self._ready = threading.Event()
+        self._error = None
         self._thread = threading.Thread(target=self._run, name="bot-under-test", daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout):

@@ -1,0 +1,276 @@
+"""index/readers.py: every kind of file to text, and every broken file to an
+UnreadableDocument with a reason, never another exception."""
+
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from index import readers
+from index.readers import UnreadableDocument, read_document
+from tests.fixtures.docmaker import make_docx, make_pdf
+
+FACT = "目前，全区“红色之家”已建成28家。"
+TRAD = "雨花區有多少紅色之家？目前，全區“紅色之家”已建成28家。"
+
+
+def unreadable(name: str, data: bytes) -> str:
+    with pytest.raises(UnreadableDocument) as info:
+        read_document(name, data)
+    reason = str(info.value)
+    assert reason and "Traceback" not in reason
+    return reason
+
+
+# ---- plain text: encodings and line ends --------------------------------------------
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "utf-16-be", "utf-32"])
+def test_text_encodings(encoding):
+    data = FACT.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data  # a BOM says which; without one UTF-16 is binary to us
+    assert read_document("a.txt", data) == FACT
+
+
+def test_gb18030_four_byte_characters():
+    text = "𠀀𪚥（四字节汉字）与欧元符号€同在一行。" + FACT
+    assert read_document("a.txt", text.encode("gb18030")) == text
+
+
+def test_gbk_long_document_is_not_mistaken_for_another_encoding():
+    text = "\n".join([FACT, "高塘岭社区辖内面积3.5平方公里，有老旧宿舍小区32个。"] * 50)
+    assert read_document("a.md", text.encode("gbk")) == text
+
+
+def test_big5_traditional_text():
+    assert read_document("a.txt", TRAD.encode("cp950")) == TRAD
+
+
+def test_traditional_text_in_gbk_stays_gbk():
+    assert read_document("a.txt", TRAD.encode("gbk")) == TRAD
+
+
+def test_bom_is_removed():
+    text = read_document("a.txt", b"\xef\xbb\xbf" + FACT.encode())
+    assert text == FACT and "\ufeff" not in text
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\n", "\u2028"])
+def test_line_ends_become_newlines(newline):
+    data = newline.join(["第一行。", "第二行。", "", "第三段。"]).encode()
+    assert read_document("a.txt", data) == "第一行。\n第二行。\n\n第三段。"
+
+
+def test_crlf_in_gbk():
+    assert read_document("a.txt", "第一行。\r\n第二行。\r\n".encode("gbk")) == "第一行。\n第二行。\n"
+
+
+def test_utf8_cut_in_the_middle_of_a_character_keeps_the_rest():
+    data = (FACT * 20).encode()[:-1]  # the last 。 loses a byte
+    text = read_document("a.txt", data)
+    assert text == (FACT * 20)[:-1]
+
+
+def test_a_few_stray_control_characters_are_dropped():
+    text = read_document("a.txt", ("正文。\x07" + FACT * 10 + "\x1a").encode())
+    assert text == "正文。" + FACT * 10
+
+
+def test_tabs_and_page_breaks_are_kept_as_white_space():
+    assert read_document("a.txt", "名称\t数量\f第二页。".encode()) == "名称\t数量\n第二页。"
+
+
+# ---- plain text: what is not text --------------------------------------------------
+
+@pytest.mark.parametrize("data, words", [
+    (b"", "empty"),
+    (b"  \r\n\t\n ", "empty"),
+    (b"\xef\xbb\xbf", "no text"),
+    (b"\xef\xbb\xbf \n", "no text"),
+    (random.Random(1).randbytes(4000), "binary"),
+    (b"SQLite format 3\x00" + bytes(200), "binary"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(100), "PNG"),
+    (b"\xff\xd8\xff\xe0" + bytes(100), "JPEG"),
+    (b"%PDF-1.4\n%%EOF", "PDF"),
+    (b"PK\x03\x04" + bytes(30), "zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Office"),
+    (b"\x7fELF\x02\x01\x01", "program"),
+    (b"abc\x01\x02\x03\x04def" * 30, "binary"),
+    ("Hello".encode("utf-16-le") * 20, "binary"),  # UTF-16 without BOM
+])
+def test_not_text(data, words):
+    assert words.lower() in unreadable("a.txt", data).lower()
+
+
+def test_random_bytes_without_nul_are_not_text():
+    rng = random.Random(2)
+    data = bytes(rng.randrange(1, 256) for _ in range(5000))
+    assert "text" in unreadable("a.txt", data)
+
+
+def test_random_high_bytes_decoded_as_gb18030_are_refused():
+    """GB18030 decodes almost anything: the result must still look like text."""
+    rng = random.Random(3)
+    data = bytes(rng.randrange(0x81, 0xFF) for _ in range(3000))
+    unreadable("a.txt", data)
+
+
+def test_broken_utf16_after_bom():
+    assert "UTF-16" in unreadable("a.txt", b"\xff\xfe" + b"\x00\xd8" * 50)
+
+
+@pytest.mark.parametrize("name", ["a.exe", "a", "a.txt.zip", "archive.tar.gz", ".txt.bak"])
+def test_unsupported_type(name):
+    assert "unsupported file type" in unreadable(name, b"hello")
+
+
+def test_extension_is_case_insensitive():
+    assert read_document("A.TXT", FACT.encode()) == FACT
+
+
+# ---- PDF ---------------------------------------------------------------------------
+
+PDF = make_pdf([["雨花区红色之家", FACT], ["第二页：高塘岭社区面积3.5平方公里。"]])
+
+
+def test_pdf_text_layer():
+    text = read_document("报纸.pdf", PDF)
+    assert FACT in text and "第二页：高塘岭社区面积3.5平方公里。" in text
+    assert text.index(FACT) < text.index("第二页")
+
+
+@pytest.mark.parametrize("keep", [0.1, 0.5, 0.9, 0.99])
+def test_truncated_pdf(keep):
+    assert "truncated" in unreadable("a.pdf", PDF[: int(len(PDF) * keep)])
+
+
+def test_pdf_with_its_middle_cut_out():
+    damaged = PDF[:300] + PDF[-200:]
+    assert "PDF" in unreadable("a.pdf", damaged)
+
+
+def test_encrypted_pdf():
+    assert "encrypted" in unreadable("a.pdf", make_pdf([[FACT]], password="secret"))
+
+
+def test_pdf_encrypted_with_an_empty_password_opens():
+    assert FACT in read_document("a.pdf", make_pdf([[FACT]], password=""))
+
+
+def test_scanned_pdf_without_text():
+    assert "no text layer" in unreadable("a.pdf", make_pdf([[], []], text_layer=False))
+
+
+@pytest.mark.parametrize("data", [b"hello, not a pdf", b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF"])
+def test_not_a_pdf(data):
+    assert "PDF" in unreadable("a.pdf", data)
+
+
+def test_pdf_library_surprises_become_unreadable(monkeypatch):
+    import pypdf
+
+    for exc in (RecursionError("deep"), KeyError("/Root"), MemoryError(), AssertionError()):
+        def broken(*args, exc=exc, **kwargs):
+            raise exc
+        monkeypatch.setattr(pypdf, "PdfReader", broken)
+        unreadable("a.pdf", PDF)
+
+
+# ---- DOCX --------------------------------------------------------------------------
+
+def test_docx_paragraphs_and_tables_in_order():
+    data = make_docx(["第一段。", FACT], table=[["名称", "数量"], ["红色之家", "28家"]], heading="标题")
+    text = read_document("a.docx", data)
+    lines = [line for line in text.split("\n") if line]
+    assert lines == ["标题", "第一段。", FACT, "名称\t数量", "红色之家\t28家"]
+
+
+def test_docx_merged_cells_once():
+    import docx
+
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=3)
+    t.cell(0, 0).text, t.cell(0, 1).text = "甲", "乙"
+    t.cell(1, 0).text, t.cell(1, 1).text = "丙", "丁"
+    t.cell(0, 2).merge(t.cell(1, 2)).text = "合并"
+    buf = io.BytesIO()
+    d.save(buf)
+    assert [x for x in read_document("a.docx", buf.getvalue()).split("\n") if x] == ["甲\t乙\t合并", "丙\t丁\t合并"]
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+DOCX = make_docx([FACT])
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"this is plain text, not a zip", "not a .docx"),
+    (FACT.encode(), "not a .docx"),
+    (DOCX[: len(DOCX) // 2], "not a .docx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), ".doc"),
+    (_zip({"hello.txt": b"hi"}), "not a Word document"),
+    (_zip({"word/document.xml": b"<not xml"}), "damaged"),
+    (_zip({"word/document.xml": b"<x/>", "[Content_Types].xml": b"<Types/>"}), "damaged"),
+])
+def test_broken_docx(data, words):
+    assert words in unreadable("a.docx", data)
+
+
+def test_docx_zip_bomb_is_refused(monkeypatch):
+    monkeypatch.setattr(readers, "MAX_UNZIPPED_BYTES", 1000)
+    big = _zip({"word/document.xml": b"<w/>" + b" " * 5000})
+    assert "unzips to more than" in unreadable("a.docx", big)
+
+
+# ---- nothing but UnreadableDocument, whatever the bytes ------------------------------
+
+def _check(name: str, data: bytes) -> None:
+    try:
+        text = read_document(name, data)
+    except UnreadableDocument as exc:
+        assert str(exc)
+        return
+    assert text.strip()
+    assert "\r" not in text and "\x00" not in text and "\ufffd" not in text
+    assert all(c in "\t\n" or ord(c) >= 0x20 for c in text)
+
+
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FUZZ
+@given(st.binary(max_size=3000), st.sampled_from(["a.txt", "a.md", "a.pdf", "a.docx"]))
+def test_any_bytes(data, name):
+    _check(name, data)
+
+
+@FUZZ
+@given(st.sampled_from(["pdf", "docx"]), st.data())
+def test_damaged_pdf_and_docx(kind, data):
+    """Valid files with bytes overwritten, cut or dropped: readable or a reason."""
+    blob = bytearray(PDF if kind == "pdf" else DOCX)
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(blob) - 1))
+        how = data.draw(st.sampled_from(["flip", "cut", "drop"]))
+        if how == "flip":
+            blob[at] = data.draw(st.integers(0, 255))
+        elif how == "cut":
+            del blob[at:]
+            if not blob:
+                break
+        else:
+            del blob[at: at + data.draw(st.integers(1, 64))]
+        if not blob:
+            break
+    _check(f"a.{kind}", bytes(blob))

@@ -1,0 +1,158 @@
+"""Admins: /reindex, document uploads, /docs, /remove, /stats; the index changes and the
+next answer uses it; questions keep being answered while a reindex runs."""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+
+from tests.stub_bot_api import ADMIN_ID, SEEDS
+from tests.telegram_support import (ADMIN2_ID, ask, bot, buttons, check_html, logs, sent_message,  # noqa: F401
+                                    stub, tg_config)
+
+TG_OVERRIDES = {"uploads_per_hour": 4}
+
+DOC = """青松县建设乡村图书馆纪实
+
+本报记者 王明
+
+近年来，青松县大力推进乡村文化建设，把乡村图书馆作为服务群众的重要阵地。截至去年底，青松县已建成乡村图书馆137座，覆盖全县所有行政村。
+
+图书馆每周开放六天，配备专职管理员，村民可以免费借阅图书、报刊，参加读书会和科普讲座。青松县文化馆馆长表示，今年还将新建一批流动图书站，让偏远山区的群众也能读上好书。
+"""
+DOC_QUESTION = "青松县建成了多少座乡村图书馆？"
+
+REINDEX_DOC = DOC.replace("青松县", "白桦镇").replace("137座", "59座").replace("乡村图书馆", "农家书屋")
+REINDEX_QUESTION = "白桦镇建成了多少座农家书屋？"
+
+
+def admin_chat(stub, user_id=ADMIN_ID):
+    return stub.private(user_id)
+
+
+def test_reindex_picks_up_a_new_file_and_the_next_answer_uses_it(stub, bot, tg_config):
+    _, before = ask(stub, REINDEX_QUESTION, user_id=601)
+    assert "没有找到" in check_html(before.params["text"])
+    (tg_config.index.corpus_dir / "baihua.txt").write_text(REINDEX_DOC, encoding="utf-8")
+    (tg_config.index.corpus_dir / "notes.xyz").write_text("x", encoding="utf-8")
+    msg, progress = ask(stub, "/reindex", user_id=ADMIN_ID)
+    assert "正在更新索引" in progress.params["text"]
+    done = stub.wait("editMessageText", lambda c: c.params["message_id"] == progress.result["message_id"])
+    visible = check_html(done.params["text"])
+    assert "新增 1" in visible and "baihua.txt" in visible and "跳过 1" in visible and "notes.xyz" in visible
+    assert re.search(r"现有 \d+ 篇文档，\d+ 段", visible) and "秒" in visible
+    _, after = ask(stub, REINDEX_QUESTION, user_id=601)
+    assert "59座" in check_html(after.params["text"])
+
+
+def test_uploaded_document_is_indexed_and_answers_the_next_question(stub, bot, tg_config):
+    msg = stub.send_document(admin_chat(stub), "青松县.txt", DOC.encode("utf-8"), user=stub.user(ADMIN_ID))
+    reply = stub.wait_reply(msg)
+    visible = check_html(reply.params["text"])
+    assert "已加入" in visible and "青松县建设乡村图书馆纪实" in visible and "青松县.txt" in visible
+    assert (tg_config.index.corpus_dir / "青松县.txt").read_text(encoding="utf-8") == DOC
+    _, call = ask(stub, DOC_QUESTION, user_id=602)
+    assert "137座" in check_html(call.params["text"])
+
+
+def test_bad_uploads_are_refused_and_nothing_escapes_the_corpus(stub, bot, tg_config):
+    corpus = tg_config.index.corpus_dir
+    before = {d.name for d in bot.engine.documents()}
+    cases = [
+        ("binary.txt", b"\x00\x01\x02\xff" * 100, "无法读取"),
+        ("program.exe", b"MZ....", "只接受"),
+        ("empty.md", b"", "无法读取"),
+    ]
+    for name, data, expected in cases:
+        msg = stub.send_document(admin_chat(stub), name, data, user=stub.user(ADMIN_ID))
+        assert expected in check_html(stub.wait_reply(msg).params["text"]), name
+    mark = stub.mark()
+    msg = stub.send_document(admin_chat(stub), "big.txt", b"x", user=stub.user(ADMIN_ID),
+                             declared_size=50 * 1024 * 1024)
+    assert "文件太大" in check_html(stub.wait_reply(msg).params["text"])
+    assert not stub.calls_since(mark, "getFile", ok=False)  # refused before downloading
+    assert {d.name for d in bot.engine.documents()} == before
+    msg = stub.send_document(admin_chat(stub), "../../escape.txt", DOC.replace("青松县", "红杉乡").replace("137座", "88座").encode(),
+                             user=stub.user(ADMIN_ID))
+    assert "已加入" in check_html(stub.wait_reply(msg).params["text"])
+    assert (corpus / "escape.txt").is_file()
+    assert not (corpus.parent / "escape.txt").exists() and not (corpus.parent.parent / "escape.txt").exists()
+
+
+def test_uploads_are_capped_per_admin_per_hour(stub, bot):
+    texts = []
+    for i in range(5):
+        doc = DOC.replace("青松县", f"测试{i}县").replace("137座", f"{200 + i}座").replace("乡村图书馆", "社区食堂")
+        msg = stub.send_document(admin_chat(stub, ADMIN2_ID), f"cap{i}.txt", doc.encode(), user=stub.user(ADMIN2_ID))
+        texts.append(check_html(stub.wait_reply(msg).params["text"]))
+    assert all("已加入" in t for t in texts[:4])
+    assert "每小时最多上传 4 个文件" in texts[4]
+
+
+def test_docs_lists_and_remove_removes(stub, bot, tg_config):
+    _, call = ask(stub, "/docs", user_id=ADMIN_ID)
+    visible = check_html(call.params["text"])
+    names = [d.name for d in bot.engine.documents()]
+    assert f"文档 {len(names)} 篇" in visible and names[0] in visible
+    page = sent_message(stub, call)
+    if len(names) > 20:
+        mark = stub.mark()
+        stub.press(page, buttons(page)["下一页 ▶"], user=stub.user(ADMIN_ID))
+        edit = stub.wait("editMessageText", since=mark)
+        assert "第 2/" in check_html(edit.params["text"]) and names[20] in edit.params["text"]
+    _, call = ask(stub, "/remove 青松县.txt", user_id=ADMIN_ID)
+    assert "已删除" in check_html(call.params["text"])
+    assert not (tg_config.index.corpus_dir / "青松县.txt").exists()
+    assert "青松县.txt" not in {d.name for d in bot.engine.documents()}
+    _, call = ask(stub, DOC_QUESTION, user_id=603)
+    assert "137座" not in check_html(call.params["text"])
+    _, call = ask(stub, "/remove no-such-file.txt", user_id=ADMIN_ID)
+    assert "没有名为" in check_html(call.params["text"])
+    _, call = ask(stub, "/remove", user_id=ADMIN_ID)
+    assert "用法" in check_html(call.params["text"])
+
+
+def test_stats_shows_counts_and_what_found_nothing(stub, bot):
+    for _ in range(2):
+        _, call = ask(stub, "量子计算机的原理是什么？", user_id=604)
+        assert "没有找到" in call.params["text"]
+    _, call = ask(stub, "/stats", user_id=ADMIN_ID)
+    visible = check_html(call.params["text"])
+    s = bot.engine.stats()
+    assert f"文档 {s['documents']} 篇，段落 {s['passages']} 段" in visible
+    assert re.search(r"今天提问 \d+ 个，答出 \d+ 个", visible)
+    assert re.search(r"累计提问 \d+ 个，答出 \d+ 个，未找到答案 \d+%", visible)
+    assert "量子计算机的原理是什么？（2 次）" in visible
+    stats_msg = sent_message(stub, call)
+    mark = stub.mark()
+    cb = stub.press(stats_msg, "stats", user=stub.user(ADMIN_ID))
+    stub.wait_answer(cb)
+    assert not stub.calls_since(mark, "sendMessage", ok=False)
+
+
+def _generated_docs(corpus, count=15, paragraphs=20):
+    """Documents of seed paragraphs, shuffled: enough work for a reindex of a second or two."""
+    paras = [p.strip() for f in sorted(SEEDS.iterdir()) for p in f.read_text(encoding="utf-8").split("\n\n")
+             if 60 <= len(p.strip()) <= 200]
+    rng = random.Random(7)
+    for i in range(count):
+        body = "\n\n".join(rng.choice(paras) for _ in range(paragraphs))
+        (corpus / f"gen{i:02d}.txt").write_text(f"生成的文档第{i}篇\n\n{body}\n", encoding="utf-8")
+
+
+def test_questions_are_answered_while_a_reindex_runs(stub, bot, tg_config):
+    _generated_docs(tg_config.index.corpus_dir)
+    mark = stub.mark()
+    start = stub.send(admin_chat(stub), "/reindex", user=stub.user(ADMIN_ID))
+    progress = stub.wait_reply(start, since=mark)
+    answers = []
+    for i in range(5):
+        msg, call = ask(stub, "雨花区有多少红色之家？", user_id=610 + i)
+        answers.append((call.at - stub.pushed[msg["update_id"]], call.at))
+        time.sleep(0.05)
+    done = stub.wait("editMessageText", lambda c: c.params["message_id"] == progress.result["message_id"],
+                     since=mark, timeout=60)
+    assert "新增 15" in check_html(done.params["text"])
+    assert all(latency < 1.0 for latency, _ in answers), answers
+    assert answers[0][1] < done.at, "the answer waited for the reindex"

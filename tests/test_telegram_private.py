@@ -1,0 +1,79 @@
+"""Private chat, end to end: the real bot polling the stub Bot API over HTTP."""
+
+from __future__ import annotations
+
+from index import store
+from tests.stub_bot_api import ADMIN_ID
+from tests.telegram_support import (USER_ID, ask, bot, buttons, check_html, eventually, logs,  # noqa: F401
+                                    sent_message, stub, tg_config)
+
+
+def test_private_question_gets_a_quoted_answer_as_a_reply(stub, bot):
+    msg, call = ask(stub, "雨花区有多少红色之家？")
+    p = call.params
+    assert p["parse_mode"] == "HTML"
+    assert p["reply_parameters"]["message_id"] == msg["message_id"]
+    visible = check_html(p["text"])
+    assert "28家" in visible
+    assert p["text"].startswith("<b>答：</b>")
+    quote = p["text"].split("<blockquote", 1)[1].split("</blockquote>", 1)[0]
+    assert "28家" in quote and "<u>" in quote  # the passage, question terms marked
+    assert "出处：" in visible and ".txt" in visible and "段" in visible.rsplit("出处：", 1)[1]
+    keys = buttons(sent_message(stub, call))
+    assert set(keys) == {"更多", "👍", "👎"}
+    assert keys["更多"].startswith("more:") and keys["👍"].startswith("up:")
+
+
+def test_traditional_chinese_is_answered_quoting_the_corpus_as_written(stub, bot):
+    _, call = ask(stub, "雨花區有多少紅色之家？")
+    visible = check_html(call.params["text"])
+    assert "28家" in visible and "红色之家" in visible  # the corpus is simplified; it is quoted so
+
+
+def test_every_question_is_logged(stub, bot):
+    _, call = ask(stub, "雨花区有多少红色之家？", user_id=5151)
+    qid = int(buttons(sent_message(stub, call))["👍"].split(":")[1])
+    row = store.question(bot.state.log_db, qid)
+    assert row["chat_type"] == "private" and row["chat_id"] == 5151 and row["user_id"] == 5151
+    assert row["question"] == "雨花区有多少红色之家？" and row["answered"] == 1
+    assert row["latency_ms"] >= 0 and row["feedback"] is None
+
+
+def test_follow_up_as_a_reply_uses_the_earlier_question(stub, bot):
+    _, first = ask(stub, "雨花区有多少红色之家？", user_id=5252)
+    answer_msg = sent_message(stub, first)
+    follow, second = ask(stub, "那新田县呢？", user_id=5252, reply_to=answer_msg)
+    check_html(second.params["text"])
+    remembered = eventually(lambda: store.answer_message(bot.state.log_db, 5252, second.result["message_id"]))
+    assert remembered is not None
+    assert "新田县" in remembered["asked"] and "红色之家" in remembered["asked"]  # completed from the first
+    # the same words not as a reply: no earlier question to complete them with
+    _, alone = ask(stub, "那新田县呢？", user_id=5253)
+    asked_alone = eventually(lambda: store.answer_message(bot.state.log_db, 5253, alone.result["message_id"]))
+    assert asked_alone is None or "红色之家" not in asked_alone["asked"]
+
+
+def test_start_and_help_list_documents_and_examples(stub, bot):
+    titles = [d.title for d in bot.engine.documents()]
+    examples = bot.state.examples()
+    for command in ("/start", "/help"):
+        _, call = ask(stub, command, user_id=5353)
+        visible = check_html(call.params["text"])
+        assert f"{len(titles)} 篇文档" in visible
+        for title in titles:
+            assert title[:20] in visible
+        for q in examples:
+            assert q in visible
+        assert "/ask" in visible and "@zh_answer_bot" in visible
+        assert "/reindex" not in visible  # admin lines only for admins
+    _, call = ask(stub, "/help", user_id=ADMIN_ID)
+    assert "/reindex" in check_html(call.params["text"])
+
+
+def test_non_text_message_gets_a_hint(stub, bot):
+    chat = stub.private(5454)
+    msg = stub.send(chat, "", user=stub.user(5454))  # e.g. a sticker: no text
+    call = stub.wait("sendMessage", lambda c: c.params["chat_id"] == 5454)
+    assert "问题" in check_html(call.params["text"])
+    _, call = ask(stub, "/nosuchcommand", user_id=5454)
+    assert "/help" in check_html(call.params["text"])

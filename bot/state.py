@@ -36,6 +36,9 @@ class BotState:
         t = cfg.telegram
         path = question_log_path(cfg)
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Create the tables here, in one thread: connections that race to create them on
+        # a fresh file get "database is locked".
+        store.connect(path).conn.close()
         return cls(cfg, engine, FloodControl(t.user_questions_per_minute, t.chat_questions_per_minute),
                    Window(t.uploads_per_hour, 3600.0), Signer(t.token), path)
 

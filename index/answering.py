@@ -42,6 +42,7 @@ YEAR_RE = re.compile(r"\d{4}年|[一二〇零]{4}年")
 PERCENT_RE = re.compile(r"\d+(?:\.\d+)?\s*%|百分之[\d一二三四五六七八九十百]+|[\d.]+成")
 ORDINAL_RE = re.compile(r"第\s*[\d一二三四五六七八九十]+")
 PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,8}(?:省|市|区|县|镇|乡|村|街道|社区|路|站|中心|广场|公园|大学|医院)")
+PLACE_WORD = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:省|市|区|县|镇|乡|村|街道|社区)$")
 QUOTED_RE = re.compile(r"[“「『《\"]([^”」』》\"]{1,30})[”」』》\"]")
 
 
@@ -53,6 +54,7 @@ class Query:
     unit: str | None = None
     # Places, names and years it names: each a group of the tokens one name makes.
     entities: list[list[str]] = field(default_factory=list)
+    places: set[str] = field(default_factory=set)  # the entities that are places
     focus: set[str] = field(default_factory=set)  # the words next to the question word
     bigrams: tuple[str, ...] = ()  # its character pairs in order, question words left out
     terms: list[str] = field(default_factory=list)  # what BM25 looks up: words and pairs
@@ -93,18 +95,21 @@ def analyze(question: str) -> Query:
     tokens = [t for t in tokenize(question) if not WH_TOKEN.match(t)]
     kind, unit = classify(norm)
     entities: list[list[str]] = []
+    places: set[str] = set()
     for word, flag in jieba.posseg.cut(norm, HMM=False):
-        if flag in ("ns", "nr", "nt") and len(word) >= 2 and word not in stopwords():
+        if (flag in ("ns", "nr", "nt") or PLACE_WORD.match(word)) and len(word) >= 2 and word not in stopwords():
             group = list(dict.fromkeys([word] + tokenize(word)))
             if group not in entities:
                 entities.append(group)
+            if flag == "ns" or PLACE_WORD.match(word):
+                places.add(group[0])
     for m in NUMBER_RE.finditer(norm):
         tok = re.sub(r"\s+", "", m.group())
         if re.search(r"\d{4}年", tok) and [tok] not in entities:
             entities.append([tok])  # a year narrows the question: the answer must match it
     pairs = tuple(dict.fromkeys(p for run in _RUNS.findall(WH_RE.sub(" ", norm)) for p in _pairs(run)))
     terms = tokens + char_bigrams(WH_RE.sub(" ", norm))
-    return Query(question, tokens, kind, unit, entities, _focus(norm), pairs, terms)
+    return Query(question, tokens, kind, unit, entities, places, _focus(norm), pairs, terms)
 
 
 WH_RE = re.compile(r"多少|几[\u4e00-\u9fff]?|什么|啥|哪[\u4e00-\u9fff]?|谁|何时|如何|怎么")
@@ -223,7 +228,8 @@ def _weights(query: Query, idf, known) -> dict[str, float]:
 
 
 def score_candidates(query: Query, cands: list[Candidate], idf, known, *, w_bm25: float,
-                     w_cover: float, w_sentence: float, w_type: float, w_phrase: float = 0.5) -> None:
+                     w_cover: float, w_sentence: float, w_type: float, w_phrase: float = 0.5,
+                     w_entity: float = 0.0) -> None:
     """Give every candidate its score, coverage and best sentence, in place.
 
     A passage ranks by BM25, by how much of the question's weight it covers, and by its
@@ -259,6 +265,11 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, *, w_bm25
                 best_pick, best_i = lexical + typed, i
         c.best_sentence, c.sentence_score = best_i, max(best, 0.0)
         c.score = w_bm25 * c.bm25 / top_bm25 + w_cover * c.coverage + w_sentence * c.sentence_score
+        if w_entity and query.entities:
+            # A passage on 新田县 does not answer a question on 雨花区.
+            missing = sum((1.0 if group[0] in query.places else 0.5)
+                          for group in query.entities if not any(t in terms for t in group))
+            c.score -= w_entity * missing / len(query.entities)
     cands.sort(key=lambda c: -c.score)
 
 

@@ -58,6 +58,7 @@ class Settings:
     w_cover: float = 0.5
     w_sentence: float = 0.5
     w_type: float = 0.35
+    w_entity: float = 1.0
     max_file_mb: float = 20.0
     workers: int = 2
     parallel_min_bytes: int = 2_000_000  # below this a reindex tokenises in-process
@@ -310,7 +311,7 @@ class Engine:
             cands.append(answering.Candidate(
                 pid, score, set(row.head_tokens.split()), [set(g.split()) for g in groups], sentences))
         answering.score_candidates(query, cands, index.idf, index.known, w_bm25=s.w_bm25, w_cover=s.w_cover,
-                                   w_sentence=s.w_sentence, w_type=s.w_type)
+                                   w_sentence=s.w_sentence, w_type=s.w_type, w_entity=s.w_entity)
         chosen = cands[offset: offset + top_k]
         out = [self._hit(rows[c.pid], c.score, query.tokens) for c in chosen]
         sentence = span = None

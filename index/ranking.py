@@ -25,6 +25,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 FORMAT = 2  # complete.json's "format": bm25s's CSC files plus per-passage term counts
+_CHUNK = 100_000  # passages a numpy step works on while building
 
 
 
@@ -112,10 +113,13 @@ class Bm25Index:
         idf[present] = [math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in df[present].tolist()]
         avg = doc_len.astype(np.int64).mean()
         norm = k1 * ((1 - b) + b * doc_len.astype(np.float64) / avg)  # float64, one a passage
-        tf32 = tf.astype(np.float32)
-        doc_of = np.repeat(np.arange(n), np.diff(doc_indptr))
-        weights = (idf[terms] * (tf32 / (norm[doc_of] + tf32))).astype(np.float32)
-        del doc_of, tf32
+        weights = np.empty(len(terms), dtype=np.float32)
+        for lo in range(0, n, _CHUNK):  # a slice of passages at a time: bounded temporaries
+            hi = min(n, lo + _CHUNK)
+            a, z = int(doc_indptr[lo]), int(doc_indptr[hi])
+            tf32 = tf[a:z].astype(np.float32)
+            doc_of = np.repeat(np.arange(lo, hi), np.diff(doc_indptr[lo:hi + 1]))
+            weights[a:z] = idf[terms[a:z]] * (tf32 / (norm[doc_of] + tf32))
         matrix = sp.csr_matrix((weights, terms, doc_indptr), shape=(n, v)).tocsc()
         return cls(passage_ids, vocab, (matrix.data, matrix.indices, matrix.indptr), counts, k1, b)
 
@@ -232,11 +236,21 @@ def _convert(rows: Iterable[tuple[int, str]], vocab: dict[str, int]) -> tuple[li
 def _term_counts(flat: np.ndarray, lens: np.ndarray, vocab_size: int):
     """(doc_indptr, doc_terms, doc_tf, doc_len): each passage's distinct terms and counts."""
     n = len(lens)
-    key = np.repeat(np.arange(n, dtype=np.int64), lens) * vocab_size + flat
-    uniq, tf = np.unique(key, return_counts=True)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lens, out=starts[1:])
+    keys, tfs = [], []
+    for lo in range(0, n, _CHUNK):  # a slice of passages at a time: bounded temporaries
+        hi = min(n, lo + _CHUNK)
+        key = np.repeat(np.arange(lo, hi, dtype=np.int64), lens[lo:hi]) * vocab_size + flat[starts[lo]:starts[hi]]
+        uniq, tf = np.unique(key, return_counts=True)
+        keys.append(uniq)
+        tfs.append(tf.astype(np.int32))
+    uniq = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+    tf = np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.int32)
+    del keys, tfs
     doc_indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(uniq // vocab_size, minlength=n), out=doc_indptr[1:])
-    tf = tf.astype(np.uint16) if len(tf) and tf.max() < 65535 else tf.astype(np.int32)
+    tf = tf.astype(np.uint16) if len(tf) and tf.max() < 65535 else tf
     return doc_indptr, (uniq % vocab_size).astype(np.int32), tf, np.asarray(lens, dtype=np.int64)
 
 

@@ -1,0 +1,62 @@
+"""`python -m bot` as a user starts it: TELEGRAM_BOT_TOKEN set, base_url pointing at a
+Bot API stand-in. It answers a group message that mentions it within a second of the
+update arriving, quoting the passage; it stops cleanly on SIGTERM; its log never shows
+the token. Without a token it says how to set one and falls back to the console."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.stub_bot_api import ROOT, TOKEN, StubBotApi, write_config
+from tests.telegram_support import check_html
+
+
+@pytest.fixture
+def stub():
+    with StubBotApi() as s:
+        yield s
+
+
+def test_python_m_bot_answers_a_group_mention_within_a_second(stub, tmp_path):
+    cfg = write_config(tmp_path, stub, token="")  # the token comes from the environment
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1"}
+    err = open(tmp_path / "stderr.txt", "w+", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "--config", str(cfg.path)], cwd=ROOT, env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        stub.wait("getUpdates", timeout=60)  # started: the index is loaded, polling has begun
+        msg = stub.send(stub.group(-100555), "@zh_answer_bot 雨花区有多少红色之家？", user=stub.user(555))
+        reply = stub.wait_reply(msg, timeout=10)
+        arrived = stub.delivered[msg["update_id"]]
+        assert reply.at - arrived < 1.0, f"answered {reply.at - arrived:.3f} s after the update arrived"
+        assert reply.at - stub.pushed[msg["update_id"]] < 1.0
+        visible = check_html(reply.params["text"])
+        assert "<blockquote" in reply.params["text"] and "28家" in visible and "出处：" in visible
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    err.seek(0)
+    log = err.read()
+    assert "answering from" in log and "long polling" in log
+    assert TOKEN.split(":", 1)[1] not in log
+
+
+def test_without_a_token_it_says_how_and_runs_the_console(stub, tmp_path):
+    cfg = write_config(tmp_path, stub, token="")
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    started = time.monotonic()
+    out = subprocess.run([sys.executable, "-m", "bot", "--config", str(cfg.path)], cwd=ROOT, env=env,
+                         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "TELEGRAM_BOT_TOKEN" in out.stdout and "答：" in out.stdout
+    assert not stub.calls, "no token: the Bot API is not called"
+    assert time.monotonic() - started < 60

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import jieba.posseg
+import numpy as np
 
 from index.normalize import normalize
+from index.store import SENTENCE_SEP
 from index.tokenizer import NUMBER_RE, UNITS, char_bigrams, stopwords, tokenize
 
 CN_NUM = "零一二两三四五六七八九十百千万亿"
@@ -206,15 +208,35 @@ def answer_spans(query: Query, sentence: str) -> list[tuple[int, int]]:
 
 @dataclass
 class Candidate:
+    """A passage BM25 found, as stored: its sentences are split only if it gets close."""
+
     pid: int
     bm25: float
-    head_terms: set[str]
-    sentence_terms: list[set[str]]
-    sentences: list[str]
+    head_tokens: str
+    tokens: str  # the sentences' terms, SENTENCE_SEP between sentences
+    text: str
+    cuts: str  # where its sentences end, in characters
     score: float = 0.0
     coverage: float = 0.0
     best_sentence: int = 0
     sentence_score: float = 0.0
+
+    @cached_property
+    def head_terms(self) -> set[str]:
+        return set(self.head_tokens.split())
+
+    @cached_property
+    def terms(self) -> set[str]:
+        return self.head_terms.union(self.tokens.replace(SENTENCE_SEP, " ").split())
+
+    @cached_property
+    def sentence_terms(self) -> list[set[str]]:
+        return [set(g.split()) for g in self.tokens.split(SENTENCE_SEP)]
+
+    @cached_property
+    def sentences(self) -> list[str]:
+        ends = [int(c) for c in self.cuts.split(",")] if self.cuts else [len(self.text)]
+        return [self.text[a:b] for a, b in zip([0] + ends[:-1], ends)]
 
 
 def _weights(query: Query, idf, known) -> dict[str, float]:
@@ -227,20 +249,39 @@ def _weights(query: Query, idf, known) -> dict[str, float]:
     return out
 
 
-def score_candidates(query: Query, cands: list[Candidate], idf, known, *, w_bm25: float,
+def score_candidates(query: Query, cands: list[Candidate], idf, known, presence, *, w_bm25: float,
                      w_cover: float, w_sentence: float, w_type: float, w_phrase: float = 0.5,
-                     w_entity: float = 0.0) -> None:
-    """Give every candidate its score, coverage and best sentence, in place.
+                     w_entity: float = 0.0, deep: int = 8) -> None:
+    """Give every candidate its score, coverage and best sentence, in place, best first.
 
-    A passage ranks by BM25, by how much of the question's weight it covers, and by its
-    best sentence; that sentence is the one that says most of the question and holds
-    the kind of thing asked for, best right by the word the question turns on."""
+    A passage ranks by BM25, by how much of the question's weight it covers, by the
+    places and names of the question it holds, and by its best sentence; that sentence
+    is the one that says most of the question and holds the kind of thing asked for,
+    best right by the word the question turns on. Sentences are read only for the
+    `deep` passages ranked best without them: the rest cannot catch up."""
     weights = _weights(query, idf, known)
     total = sum(weights.values()) or 1.0
     top_bm25 = max((c.bm25 for c in cands), default=1.0) or 1.0
-    for c in cands:
-        terms = c.head_terms.union(*c.sentence_terms) if c.sentence_terms else set(c.head_terms)
-        c.coverage = sum(w for t, w in weights.items() if t in terms) / total
+    # Which candidate holds which term, from the index: no stored text is split for it.
+    group_terms = [t for group in query.entities for t in group]
+    words = list(weights) + group_terms
+    held = presence(words, [c.pid for c in cands])
+    w = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+    coverage = w @ held[: len(weights)] / total
+    entity_missing = np.zeros(len(cands))
+    row = len(weights)
+    for group in query.entities:
+        has = held[row: row + len(group)].any(axis=0)
+        entity_missing += (~has) * (1.0 if group[0] in query.places else 0.5)
+        row += len(group)
+    for i, c in enumerate(cands):
+        c.coverage = float(coverage[i])
+        c.score = w_bm25 * c.bm25 / top_bm25 + w_cover * c.coverage
+        if w_entity and query.entities:
+            # A passage on 新田县 does not answer a question on 雨花区.
+            c.score -= w_entity * float(entity_missing[i]) / len(query.entities)
+    cands.sort(key=lambda c: -c.score)
+    for c in cands[:deep]:
         best, best_i, best_pick = -1.0, 0, -1.0
         n = len(c.sentence_terms)
         for i, (sterms, text) in enumerate(zip(c.sentence_terms, c.sentences)):
@@ -264,12 +305,7 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, *, w_bm25
             if lexical + typed > best_pick:
                 best_pick, best_i = lexical + typed, i
         c.best_sentence, c.sentence_score = best_i, max(best, 0.0)
-        c.score = w_bm25 * c.bm25 / top_bm25 + w_cover * c.coverage + w_sentence * c.sentence_score
-        if w_entity and query.entities:
-            # A passage on 新田县 does not answer a question on 雨花区.
-            missing = sum((1.0 if group[0] in query.places else 0.5)
-                          for group in query.entities if not any(t in terms for t in group))
-            c.score -= w_entity * missing / len(query.entities)
+        c.score += w_sentence * c.sentence_score
     cands.sort(key=lambda c: -c.score)
 
 
@@ -309,7 +345,7 @@ def _find_all(text: str, word: str) -> list[int]:
 def missing_entities(query: Query, best: Candidate, known) -> list[str]:
     """Names and places of the question the corpus never mentions, and years the best
     passage does not hold: "芙蓉区" of a corpus on 雨花区, "2023年" of a 2024 report."""
-    terms = best.head_terms.union(*best.sentence_terms) if best.sentence_terms else best.head_terms
+    terms = best.terms
     missing = []
     for group in query.entities:
         if re.search(r"\d", group[0]):

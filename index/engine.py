@@ -305,12 +305,8 @@ class Engine:
             row = rows.get(pid)
             if row is None:
                 continue  # removed since this index was built
-            groups = row.tokens.split(SENTENCE_SEP)
-            cuts = [int(c) for c in row.cuts.split(",")] if row.cuts else [len(row.text)]
-            sentences = [row.text[a:b] for a, b in zip([0] + cuts[:-1], cuts)]
-            cands.append(answering.Candidate(
-                pid, score, set(row.head_tokens.split()), [set(g.split()) for g in groups], sentences))
-        answering.score_candidates(query, cands, index.idf, index.known, w_bm25=s.w_bm25, w_cover=s.w_cover,
+            cands.append(answering.Candidate(pid, score, row.head_tokens, row.tokens, row.text, row.cuts))
+        answering.score_candidates(query, cands, index.idf, index.known, index.presence, w_bm25=s.w_bm25, w_cover=s.w_cover,
                                    w_sentence=s.w_sentence, w_type=s.w_type, w_entity=s.w_entity)
         chosen = cands[offset: offset + top_k]
         out = [self._hit(rows[c.pid], c.score, query.tokens) for c in chosen]

@@ -220,6 +220,24 @@ class Bm25Index:
         order = order[val[order] > 0]
         return list(zip(self._ids[pos[order]].tolist(), val[order].tolist()))
 
+    def presence(self, terms: list[str], pids: list[int]) -> np.ndarray:
+        """Which of the passages `pids` hold each term: a (terms x passages) bool array,
+        read off the matrix's postings instead of the passages' stored text."""
+        out = np.zeros((len(terms), len(pids)), dtype=bool)
+        if self._indptr is None or not pids:
+            return out
+        rows = np.searchsorted(self._ids, np.asarray(pids, dtype=np.int64))
+        for i, t in enumerate(terms):
+            tid = self._vocab.get(t)
+            if tid is None:
+                continue
+            post = self._indices[self._indptr[tid]:self._indptr[tid + 1]]
+            if len(post):
+                at = np.minimum(np.searchsorted(post, rows), len(post) - 1)
+                out[i] = post[at] == rows
+        return out
+
+
 def _convert(rows: Iterable[tuple[int, str]], vocab: dict[str, int]) -> tuple[list[int], np.ndarray, np.ndarray]:
     """(ids, every passage's term ids end to end, terms a passage); new terms join `vocab`."""
     ids: list[int] = []

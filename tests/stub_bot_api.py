@@ -121,6 +121,7 @@ class Call:
     at: float  # time.monotonic() when the request arrived
     status: int = 0  # HTTP status answered (0 while in flight)
     result: Any = None
+    done_at: float = 0.0  # when the answer was ready
 
 
 @dataclass
@@ -387,6 +388,7 @@ class StubBotApi:
         with self.cond:
             call.status = status
             call.result = body.get("result", body)
+            call.done_at = time.monotonic()
             self.cond.notify_all()
         return status, body
 
@@ -580,14 +582,33 @@ def _toml(value) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+def copy_index(src_db: Path, dst_db: Path) -> None:
+    """Copy a built index (the SQLite file, consistently, and its BM25 generations)."""
+    import sqlite3
+
+    dst_db.parent.mkdir(parents=True, exist_ok=True)
+    src, dst = sqlite3.connect(src_db), sqlite3.connect(dst_db)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    generations = src_db.with_name(src_db.name + ".index")
+    if generations.is_dir():
+        shutil.copytree(generations, dst_db.with_name(dst_db.name + ".index"))
+
+
 def write_config(tmp: Path, stub: StubBotApi, *, corpus: Path | None = None, index: dict | None = None,
-                 **telegram) -> "Config":
+                 index_from: Path | None = None, **telegram) -> "Config":
     """A config.toml in `tmp` (a private copy of the seeds, a fresh database, the stub's
-    base URLs and token), loaded through bot.config like the real one."""
+    base URLs and token), loaded through bot.config like the real one. `index_from`: an
+    index database of the seeds to start from, instead of indexing them again."""
     from bot import config as config_mod
 
     tmp = Path(tmp)
     tmp.mkdir(parents=True, exist_ok=True)
+    if index_from is not None:
+        copy_index(index_from, tmp / "db" / "index.db")
     if corpus is None:
         corpus = tmp / "corpus"
         corpus.mkdir(exist_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -49,11 +50,28 @@ def stub():
         yield s
 
 
+_seed_index: Path | None = None
+
+
+def seed_index(tmp_path_factory) -> Path:
+    """The seeds indexed once per run; each bot starts from a copy (indexing them again for
+    every file would cost the run a second a file)."""
+    global _seed_index
+    if _seed_index is None:
+        from index.engine import Engine
+        from tests.conftest import make_settings
+
+        settings = make_settings(tmp_path_factory.mktemp("seed-index"))
+        Engine.open(settings).db.conn.close()
+        _seed_index = settings.db_path
+    return _seed_index
+
+
 @pytest.fixture(scope="module")
 def tg_config(stub, tmp_path_factory, request):
     """config.toml for the file's bot; a file may set TG_OVERRIDES = {...} for [telegram]."""
     overrides = {"admins": [ADMIN_ID, ADMIN2_ID], **getattr(request.module, "TG_OVERRIDES", {})}
-    return write_config(tmp_path_factory.mktemp("telegram"), stub, **overrides)
+    return write_config(tmp_path_factory.mktemp("telegram"), stub, index_from=seed_index(tmp_path_factory), **overrides)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from tests.stub_bot_api import TOKEN
 from tests.telegram_support import ask, bot, check_html, logs, stub, tg_config  # noqa: F401
 
 # Short timeouts and pauses, so that the faults cost the test run little time.
-BUILD_KWARGS = {"read_timeout": 1.0, "rate_limiter": RetryingRateLimiter(backoff=0.1)}
+BUILD_KWARGS = {"read_timeout": 1.0, "poll_timeout": 0.5, "rate_limiter": RetryingRateLimiter(backoff=0.1)}
 QUESTION = "雨花区有多少红色之家？"
 
 
@@ -39,7 +39,7 @@ def test_500_is_retried_and_the_message_still_arrives(stub, bot):
 
 
 def test_a_send_that_times_out_is_sent_again(stub, bot, logs):
-    stub.delay("sendMessage", 2.5)  # longer than the bot's 1 s read timeout
+    stub.delay("sendMessage", 1.5)  # longer than the bot's 1 s read timeout
     log_mark = logs.mark()
     msg, call = ask(stub, QUESTION, user_id=803)
     assert "28家" in check_html(call.params["text"])
@@ -48,13 +48,16 @@ def test_a_send_that_times_out_is_sent_again(stub, bot, logs):
 
 def test_polling_goes_on_through_errors_and_timeouts(stub, bot):
     stub.fail("getUpdates", 500)
-    stub.delay("getUpdates", 3.0)  # longer than the read timeout of a long poll
+    stub.delay("getUpdates", 2.0)  # longer than a long poll's read timeout (1 s + the 0.5 s poll)
     mark = stub.mark()
     time.sleep(0.3)
     _, call = ask(stub, QUESTION, user_id=804, timeout=15)
     assert "28家" in check_html(call.params["text"])
-    statuses = [c.status for c in stub.calls_since(mark, "getUpdates", ok=False)]
-    assert 500 in statuses
+    polls = stub.calls_since(mark, "getUpdates", ok=False)
+    assert 500 in [c.status for c in polls]
+    print([(round(c.at - polls[0].at, 2), round(c.done_at - polls[0].at, 2), c.status, c.params.get("timeout")) for c in polls])
+    slow = next(c for c in polls if c.done_at == 0 or c.done_at - c.at >= 2.0)
+    assert any(slow.at < c.at < (slow.done_at or float("inf")) for c in polls), "it waited instead of timing out"
 
 
 def test_a_handler_error_is_logged_and_the_user_gets_an_apology(stub, bot, logs):

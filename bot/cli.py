@@ -50,7 +50,7 @@ def open_engine(cfg, build_if_empty: bool = True) -> Engine:
 def cmd_ask(cfg, args) -> int:
     engine = open_engine(cfg)
     questions = args.question or (line.strip() for line in sys.stdin)
-    top_k = args.top_k or cfg.index.top_k
+    top_k = args.top_k if args.top_k is not None else cfg.index.top_k
     if top_k < 1:
         raise UsageError("--top-k must be at least 1")
     for q in questions:

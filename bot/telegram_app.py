@@ -89,6 +89,7 @@ def build_application(cfg: Config, engine: Engine, *, rate_limiter: BaseRateLimi
         .write_timeout(read_timeout)
         .connect_timeout(connect_timeout)
         .pool_timeout(connect_timeout)
+        .get_updates_read_timeout(read_timeout)  # added to the long poll's own timeout
         .get_updates_connect_timeout(connect_timeout)
         .get_updates_pool_timeout(connect_timeout)
         .build()

@@ -55,7 +55,6 @@ def test_polling_goes_on_through_errors_and_timeouts(stub, bot):
     assert "28家" in check_html(call.params["text"])
     polls = stub.calls_since(mark, "getUpdates", ok=False)
     assert 500 in [c.status for c in polls]
-    print([(round(c.at - polls[0].at, 2), round(c.done_at - polls[0].at, 2), c.status, c.params.get("timeout")) for c in polls])
     slow = next(c for c in polls if c.done_at == 0 or c.done_at - c.at >= 2.0)
     assert any(slow.at < c.at < (slow.done_at or float("inf")) for c in polls), "it waited instead of timing out"
 

@@ -19,12 +19,12 @@ import secrets
 import signal
 from urllib.parse import urlsplit
 
-from telegram import Update
+from telegram import BotCommandScopeChat, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, Defaults
 
 from bot import redact
-from bot.commands import PUBLIC_COMMANDS, add_handlers
+from bot.commands import ADMIN_COMMANDS, PUBLIC_COMMANDS, add_handlers
 from bot.config import Config
 from bot.state import BotState
 from index import store
@@ -145,6 +145,19 @@ async def _housekeeping(st: BotState) -> None:
         await asyncio.sleep(HOUSEKEEPING_SECONDS)
 
 
+async def _set_commands(app: Application, admins: list[int]) -> None:
+    """The command menu: /ask and /help for everyone, the admin commands in admins' chats."""
+    try:
+        await app.bot.set_my_commands(PUBLIC_COMMANDS)
+    except TelegramError as exc:
+        log.warning("setMyCommands failed: %s", exc)
+    for admin in admins:
+        try:
+            await app.bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
+        except TelegramError as exc:  # "chat not found" until the admin has talked to the bot
+            log.info("admin command menu for %s not set: %s", admin, exc)
+
+
 def _polling_error(exc: TelegramError) -> None:
     log.warning("polling failed: %s (retrying)", exc)
 
@@ -158,10 +171,7 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
     await _initialize(app)
     housekeeping = None
     try:
-        try:
-            await app.bot.set_my_commands(PUBLIC_COMMANDS)
-        except TelegramError as exc:
-            log.warning("setMyCommands failed: %s", exc)
+        await _set_commands(app, t.admins)
         if t.webhook_url:
             secret = t.secret_token or secrets.token_urlsafe(32)
             await app.updater.start_webhook(

@@ -44,7 +44,9 @@ YEAR_RE = re.compile(r"\d{4}年|[一二〇零]{4}年")
 PERCENT_RE = re.compile(r"\d+(?:\.\d+)?\s*%|百分之[\d一二三四五六七八九十百]+|[\d.]+成")
 ORDINAL_RE = re.compile(r"第\s*[\d一二三四五六七八九十]+")
 PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,8}(?:省|市|区|县|镇|乡|村|街道|社区|路|站|中心|广场|公园|大学|医院)")
-PLACE_WORD = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:省|市|区|县|镇|乡|村|街道|社区)$")
+PLACE_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:省|市|区|县|镇|乡|村|街道|社区)$")
+PATTERNS = {"date": DATE_RE, "year": YEAR_RE, "percent": PERCENT_RE, "ordinal": ORDINAL_RE,
+            "person": PERSON_RE, "place": PLACE_RE}
 QUOTED_RE = re.compile(r"[“「『《\"]([^”」』》\"]{1,30})[”」』》\"]")
 
 
@@ -184,26 +186,19 @@ def _count_spans(text: str, unit: str | None) -> list[tuple[int, int]]:
 
 
 def answer_spans(query: Query, sentence: str) -> list[tuple[int, int]]:
-    """Where, in the sentence, stands the kind of thing the question asks for."""
+    """Where, in the (normalised) sentence, stands the kind of thing the question asks
+    for; what the question itself says ("7台采血车…多少血") is not an answer."""
     kind = query.kind
     if kind == "count":
-        return _count_spans(sentence, query.unit)
-    if kind == "date":
-        return [m.span() for m in DATE_RE.finditer(sentence)]
-    if kind == "year":
-        return [m.span() for m in YEAR_RE.finditer(sentence)]
-    if kind == "percent":
-        return [m.span() for m in PERCENT_RE.finditer(sentence)]
-    if kind == "ordinal":
-        return [m.span() for m in ORDINAL_RE.finditer(sentence)]
-    if kind == "person":
-        return [m.span() for m in PERSON_RE.finditer(sentence)]
-    if kind == "place":
-        return [m.span() for m in PLACE_RE.finditer(sentence)]
-    if kind == "what":
-        norm_q = normalize(query.text)
-        return [m.span(1) for m in QUOTED_RE.finditer(sentence) if normalize(m.group(1)) not in norm_q]
-    return []
+        spans = _count_spans(sentence, query.unit)
+    elif kind in PATTERNS:
+        spans = [m.span() for m in PATTERNS[kind].finditer(sentence)]
+    elif kind == "what":
+        spans = [m.span(1) for m in QUOTED_RE.finditer(sentence)]
+    else:
+        return []
+    asked = normalize(query.text)
+    return [(a, b) for a, b in spans if sentence[a:b] not in asked]
 
 
 @dataclass

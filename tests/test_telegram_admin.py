@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 
 from tests.stub_bot_api import ADMIN_ID, SEEDS
 from tests.telegram_support import (ADMIN2_ID, ask, bot, buttons, check_html, logs, sent_message,  # noqa: F401
@@ -142,17 +141,72 @@ def _generated_docs(corpus, count=15, paragraphs=20):
 
 
 def test_questions_are_answered_while_a_reindex_runs(stub, bot, tg_config):
+    """The real reindex, held halfway (in its progress callback) until the questions are
+    answered: answers come while it runs, a second /reindex is told it is busy."""
+    import threading
+
     _generated_docs(tg_config.index.corpus_dir)
-    mark = stub.mark()
-    start = stub.send(admin_chat(stub), "/reindex", user=stub.user(ADMIN_ID))
-    progress = stub.wait_reply(start, since=mark)
-    answers = []
-    for i in range(5):
-        msg, call = ask(stub, "雨花区有多少红色之家？", user_id=610 + i)
-        answers.append((call.at - stub.pushed[msg["update_id"]], call.at))
-        time.sleep(0.05)
-    done = stub.wait("editMessageText", lambda c: c.params["message_id"] == progress.result["message_id"],
-                     since=mark, timeout=60)
-    assert "新增 15" in check_html(done.params["text"])
-    assert all(latency < 1.0 for latency, _ in answers), answers
-    assert answers[0][1] < done.at, "the answer waited for the reindex"
+    st = bot.state
+    real = st.engine
+    halfway, release = threading.Event(), threading.Event()
+
+    def gate(done, total):
+        halfway.set()
+        assert release.wait(30)
+
+    class Held:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def reindex(self, *args, **kwargs):
+            return real.reindex(progress=gate)
+
+    st.engine = Held()
+    try:
+        mark = stub.mark()
+        start = stub.send(admin_chat(stub), "/reindex", user=stub.user(ADMIN_ID))
+        progress = stub.wait_reply(start, since=mark)
+        assert halfway.wait(10)
+        answers = []
+        for i in range(5):
+            msg, call = ask(stub, "雨花区有多少红色之家？", user_id=610 + i)
+            answers.append(call.at - stub.pushed[msg["update_id"]])
+            assert "28家" in check_html(call.params["text"])
+        _, second = ask(stub, "/reindex", user_id=ADMIN2_ID)  # another admin, meanwhile
+        busy = stub.wait("editMessageText", lambda c: c.params["message_id"] == second.result["message_id"],
+                         since=mark)
+        assert "已有一次索引更新正在进行" in busy.params["text"]
+        assert not stub.calls_since(mark, "editMessageText", ok=False)[:-1]  # the first is still running
+        release.set()
+        done = stub.wait("editMessageText", lambda c: c.params["message_id"] == progress.result["message_id"],
+                         since=mark, timeout=60)
+        assert "新增 15" in check_html(done.params["text"])
+        assert all(latency < 1.0 for latency in answers), answers
+    finally:
+        release.set()
+        st.engine = real
+
+
+def test_a_failed_reindex_tells_the_admin_and_the_old_index_keeps_serving(stub, bot):
+    import sqlite3
+
+    st = bot.state
+    real = st.engine
+
+    class ReadOnly:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def reindex(self, *args, **kwargs):
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    st.engine = ReadOnly()
+    try:
+        _, progress = ask(stub, "/reindex", user_id=ADMIN_ID)
+        done = stub.wait("editMessageText", lambda c: c.params["message_id"] == progress.result["message_id"])
+        visible = check_html(done.params["text"])
+        assert "索引更新失败" in visible and "readonly database" in visible and "旧索引继续提供服务" in visible
+        _, call = ask(stub, "雨花区有多少红色之家？", user_id=620)
+        assert "28家" in check_html(call.params["text"])
+    finally:
+        st.engine = real

@@ -11,6 +11,12 @@ PUBLIC_COMMANDS = [
     BotCommand("ask", "提问，例如 /ask 雨花区有多少红色之家？"),
     BotCommand("help", "我知道什么、怎么问"),
 ]
+ADMIN_COMMANDS = PUBLIC_COMMANDS + [
+    BotCommand("reindex", "按语料文件夹更新索引"),
+    BotCommand("docs", "文档列表"),
+    BotCommand("remove", "删除文档：/remove 文件名"),
+    BotCommand("stats", "统计：提问、答出率、找不到答案的问题"),
+]
 
 
 def add_handlers(app: Application) -> None:

@@ -4,6 +4,7 @@ no-answer rate, and the questions that found nothing: what the corpus is missing
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -17,9 +18,16 @@ from index import store
 REFRESH = InlineKeyboardMarkup([[InlineKeyboardButton("刷新", callback_data="stats")]])
 
 
+def start_of_today() -> str:
+    """The server's local midnight, as the question log writes times (UTC, ISO 8601)."""
+    local = dt.datetime.now().astimezone()
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
 def stats_html(st: state.BotState) -> str:
     s = st.engine.stats()
-    today = store.now()[:10]
+    today = start_of_today()
     q = store.question_stats(st.log_db, since=today)
     answered_today = store.questions_answered_since(st.log_db, today)
     rate = 1 - q["answered"] / q["total"] if q["total"] else 0.0

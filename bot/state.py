@@ -26,6 +26,7 @@ class BotState:
     engine: Engine
     flood: FloodControl
     uploads: Window
+    inline: Window  # inline queries come as the user types: a looser limit of their own
     signer: Signer
     log_path: Path
     _local: threading.local = field(default_factory=threading.local)
@@ -39,8 +40,10 @@ class BotState:
         # Create the tables here, in one thread: connections that race to create them on
         # a fresh file get "database is locked".
         store.connect(path).conn.close()
-        return cls(cfg, engine, FloodControl(t.user_questions_per_minute, t.chat_questions_per_minute),
-                   Window(t.uploads_per_hour, 3600.0), Signer(t.token), path)
+        per_user = t.user_questions_per_minute
+        inline = 0 if per_user <= 0 else max(60, 5 * per_user)
+        return cls(cfg, engine, FloodControl(per_user, t.chat_questions_per_minute),
+                   Window(t.uploads_per_hour, 3600.0), Window(inline, 60.0), Signer(t.token), path)
 
     @property
     def log_db(self) -> sqlite_utils.Database:

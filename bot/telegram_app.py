@@ -114,9 +114,12 @@ def prune_log(st: BotState) -> int:
 
 def _warm_up(st: BotState) -> None:
     """Load jieba's dictionaries now, so the first question is answered as fast as the rest."""
-    st.engine.ask("雨花区有多少红色之家？")
-    st.engine.ask("那新田县呢？", previous="雨花区有多少红色之家？")
-    st.examples()
+    try:
+        st.engine.ask("雨花区有多少红色之家？")
+        st.engine.ask("那新田县呢？", previous="雨花区有多少红色之家？")
+        st.examples()
+    except Exception:  # the first real question will show the problem to its handler
+        log.exception("warm-up question failed")
 
 
 async def _initialize(app: Application, attempts: int = 5) -> None:

@@ -254,7 +254,7 @@ def _local_widths(lines: list[Line], radius: int = 6) -> list[float]:
     out = []
     for k in range(len(lines)):
         around = sorted(widths[max(0, k - radius) : k + radius + 1])
-        out.append(around[int(0.75 * (len(around) - 1))])
+        out.append(around[round(0.75 * (len(around) - 1))])
     return out
 
 
@@ -381,7 +381,9 @@ def _mark_bylines(blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
     for b in blocks:
         s = b.text.chars
-        if b.kind == "heading" and _byline_like(s):
+        # A name alone is a byline under a headline ("欧阳倩"), but a document's first
+        # line is its title, however short ("钟惺", "操场").
+        if b.kind == "heading" and _byline_like(s) and (out or BYLINE_WORDS.search(s)):
             b.kind = "byline"
         elif b.kind == "heading" and CLOSING_BYLINE.fullmatch(s):
             b.kind = "byline"

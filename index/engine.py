@@ -40,7 +40,7 @@ from index.tokenizer import index_terms, tokenize
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "6"  # bump when cleaning or tokenising changes: every document is redone
+PIPELINE_VERSION = "8"  # bump when cleaning or tokenising changes: every document is redone
 
 
 @dataclass

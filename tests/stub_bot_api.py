@@ -33,7 +33,7 @@ import statistics
 import threading
 import time
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
@@ -550,7 +550,8 @@ class _Handler(BaseHTTPRequestHandler):
             for part in msg.iter_parts():
                 name = part.get_param("name", header="content-disposition")
                 payload = part.get_payload(decode=True) or b""
-                out[name] = payload.decode("utf-8", "replace") if part.get_filename() is None else f"<file {len(payload)} bytes>"
+                is_file = part.get_filename() is not None
+                out[name] = f"<file {len(payload)} bytes>" if is_file else payload.decode("utf-8", "replace")
             return out
         if ctype.startswith("application/json"):
             return {k: v if isinstance(v, str) else json.dumps(v) for k, v in json.loads(body or b"{}").items()}
@@ -724,7 +725,7 @@ def measure_bot(settings, questions: list[str], n: int = 200, *, rate: float | N
     work = Path(workdir or tempfile.mkdtemp(prefix="bench-bot-"))
     with StubBotApi() as stub:
         cfg = write_config(work, stub, corpus=settings.corpus_dir, user_questions_per_minute=0,
-                           chat_questions_per_minute=0)
+                           chat_questions_per_minute=0, question_log=str(work / "questions.db"))
         cfg.index = settings
         engine = Engine.open(settings)
         limiter = RetryingRateLimiter() if rate_limit else RetryingRateLimiter(overall_max_rate=0, group_max_rate=0)

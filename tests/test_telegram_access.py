@@ -92,10 +92,13 @@ def test_admin_commands_in_groups(stub, bot, before):
 
 
 def test_the_admin_list_is_read_in_one_place():
-    """Only the config loader and the one check read `admins`."""
+    """Only the config loader, the one check, and the command menu read `admins`."""
     readers = [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "bot").rglob("*.py"))
                if re.search(r"\.admins\b", p.read_text(encoding="utf-8"))]
-    assert readers == ["bot/config.py", "bot/state.py"]
+    assert readers == ["bot/config.py", "bot/state.py", "bot/telegram_app.py"]
+    menu = [line for line in (ROOT / "bot" / "telegram_app.py").read_text(encoding="utf-8").splitlines()
+            if re.search(r"\.admins\b", line)]
+    assert menu == ["        await _set_commands(app, t.admins)"]
     access = (ROOT / "bot" / "access.py").read_text(encoding="utf-8")
     assert "is_admin(" in access
     for module in ("reindex", "docs", "stats", "upload"):

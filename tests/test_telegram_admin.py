@@ -10,7 +10,8 @@ from tests.stub_bot_api import ADMIN_ID, SEEDS
 from tests.telegram_support import (ADMIN2_ID, ask, bot, buttons, check_html, logs, sent_message,  # noqa: F401
                                     stub, tg_config)
 
-TG_OVERRIDES = {"uploads_per_hour": 4}
+ADMIN3_ID = 1003  # only for the upload cap
+TG_OVERRIDES = {"uploads_per_hour": 5, "admins": [ADMIN_ID, ADMIN2_ID, ADMIN3_ID]}
 
 DOC = """青松县建设乡村图书馆纪实
 
@@ -72,24 +73,36 @@ def test_bad_uploads_are_refused_and_nothing_escapes_the_corpus(stub, bot, tg_co
     assert "文件太大" in check_html(stub.wait_reply(msg).params["text"])
     assert not stub.calls_since(mark, "getFile", ok=False)  # refused before downloading
     assert {d.name for d in bot.engine.documents()} == before
-    msg = stub.send_document(admin_chat(stub), "../../escape.txt", DOC.replace("青松县", "红杉乡").replace("137座", "88座").encode(),
-                             user=stub.user(ADMIN_ID))
+    escaping = DOC.replace("青松县", "红杉乡").replace("137座", "88座").encode()
+    msg = stub.send_document(admin_chat(stub), "../../escape.txt", escaping, user=stub.user(ADMIN_ID))
     assert "已加入" in check_html(stub.wait_reply(msg).params["text"])
     assert (corpus / "escape.txt").is_file()
     assert not (corpus.parent / "escape.txt").exists() and not (corpus.parent.parent / "escape.txt").exists()
+    for i, name in enumerate([f"{corpus.parent}/absolute.txt", "..\\..\\windows.txt", "nul\x00byte.txt"]):
+        data = DOC.replace("青松县", f"路径{i}乡").replace("137座", f"{30 + i}座").encode()
+        msg = stub.send_document(admin_chat(stub, ADMIN2_ID), name, data, user=stub.user(ADMIN2_ID))
+        check_html(stub.wait_reply(msg).params["text"])
+    assert not (corpus.parent / "absolute.txt").exists()
+    written = {p.name for p in corpus.parent.rglob("*.txt")} - {p.name for p in corpus.glob("*.txt")}
+    assert not written & {"absolute.txt", "windows.txt", "nulbyte.txt", "nul\x00byte.txt"}
 
 
 def test_uploads_are_capped_per_admin_per_hour(stub, bot):
     texts = []
-    for i in range(5):
+    for i in range(6):
         doc = DOC.replace("青松县", f"测试{i}县").replace("137座", f"{200 + i}座").replace("乡村图书馆", "社区食堂")
-        msg = stub.send_document(admin_chat(stub, ADMIN2_ID), f"cap{i}.txt", doc.encode(), user=stub.user(ADMIN2_ID))
+        msg = stub.send_document(admin_chat(stub, ADMIN3_ID), f"cap{i}.txt", doc.encode(), user=stub.user(ADMIN3_ID))
         texts.append(check_html(stub.wait_reply(msg).params["text"]))
-    assert all("已加入" in t for t in texts[:4])
-    assert "每小时最多上传 4 个文件" in texts[4]
+    assert all("已加入" in t for t in texts[:5])
+    assert "每小时最多上传 5 个文件" in texts[5]
+    msg = stub.send_document(admin_chat(stub, ADMIN2_ID), "other-admin.txt", DOC.replace("青松县", "另一县").replace("137座", "7座").encode(),
+                             user=stub.user(ADMIN2_ID))
+    assert "每小时最多上传" not in check_html(stub.wait_reply(msg).params["text"])  # per admin
 
 
 def test_docs_lists_and_remove_removes(stub, bot, tg_config):
+    msg = stub.send_document(admin_chat(stub), "青松县.txt", DOC.encode("utf-8"), user=stub.user(ADMIN_ID))
+    assert "青松县.txt" in check_html(stub.wait_reply(msg).params["text"])
     _, call = ask(stub, "/docs", user_id=ADMIN_ID)
     visible = check_html(call.params["text"])
     names = [d.name for d in bot.engine.documents()]

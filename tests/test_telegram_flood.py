@@ -29,6 +29,14 @@ def test_a_chat_over_the_limit_is_told_once(stub, bot):
     assert "提问太频繁" in replies[5]
 
 
+def test_inline_queries_have_a_looser_limit_of_their_own(stub, bot):
+    user = stub.user(1120)
+    ids = [stub.inline("雨花区有多少红色之家", user=user) for _ in range(61)]
+    answers = [stub.wait_answer(q, "answerInlineQuery") for q in ids]
+    assert all(a.params["results"] for a in answers[:60])  # 60 > the 3 questions a minute
+    assert answers[60].params["results"] == [] and "频繁" in answers[60].params["button"]["text"]
+
+
 def test_windows_slide():
     now = [0.0]
     w = Window(2, 60.0, clock=lambda: now[0])

@@ -54,14 +54,14 @@ def test_follow_up_as_a_reply_uses_the_earlier_question(stub, bot):
 
 
 def test_start_and_help_list_documents_and_examples(stub, bot):
-    titles = [d.title for d in bot.engine.documents()]
+    docs = bot.engine.documents()
     examples = bot.state.examples()
     for command in ("/start", "/help"):
         _, call = ask(stub, command, user_id=5353)
         visible = check_html(call.params["text"])
-        assert f"{len(titles)} 篇文档" in visible
-        for title in titles:
-            assert title[:20] in visible
+        assert f"{len(docs)} 篇文档" in visible
+        for d in docs:
+            assert d.name in visible and d.title[:20] in visible
         for q in examples:
             assert q in visible
         assert "/ask" in visible and "@zh_answer_bot" in visible
@@ -77,3 +77,11 @@ def test_non_text_message_gets_a_hint(stub, bot):
     assert "问题" in check_html(call.params["text"])
     _, call = ask(stub, "/nosuchcommand", user_id=5454)
     assert "/help" in check_html(call.params["text"])
+
+
+def test_command_menus_are_set(stub, bot):
+    menus = stub.calls_since(0, "setMyCommands")
+    public = next(c for c in menus if not c.params.get("scope"))
+    assert [c["command"] for c in public.params["commands"]] == ["ask", "help"]
+    admin = next(c for c in menus if (c.params.get("scope") or {}).get("chat_id") == ADMIN_ID)
+    assert {"reindex", "docs", "remove", "stats"} <= {c["command"] for c in admin.params["commands"]}

@@ -64,17 +64,25 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
             wait = max(1, round(st.flood.retry_in(user_id, chat.id)))
             await message.reply_text(f"提问太频繁了，请 {wait} 秒后再问。", do_quote=True)
         return
-    previous = await asyncio.to_thread(previous_question, st, context.bot.id, message)
-    started = time.perf_counter()
-    result = await asyncio.to_thread(st.engine.ask, question, None, 0, previous)
-    latency = (time.perf_counter() - started) * 1000
-    qid = await asyncio.to_thread(st.log_question, chat_type=chat.type, chat_id=chat.id, user_id=user_id,
-                                  question=question, answered=result.found, latency_ms=latency)
+    result, qid = await asyncio.to_thread(_ask_and_log, st, context.bot.id, message, question)
     more = 1 if len(result.passages) > 1 else None
     markup = answer_buttons(st, chat.id, qid, more) if result.found else None
     sent = await message.reply_html(answer_html(result), reply_markup=markup, do_quote=True)
     if qid is not None:
         await asyncio.to_thread(_remember, st, chat.id, sent.message_id, qid, result.asked or question)
+
+
+def _ask_and_log(st: state.BotState, bot_id: int, message: Message, question: str):
+    """In a worker thread: the engine's answer (a follow-up completed from the question it
+    replies to) and the question's log id (None if the log could not be written)."""
+    previous = previous_question(st, bot_id, message)
+    started = time.perf_counter()
+    result = st.engine.ask(question, previous=previous)
+    latency = (time.perf_counter() - started) * 1000
+    chat, user = message.chat, message.from_user
+    qid = st.log_question(chat_type=chat.type, chat_id=chat.id, user_id=user.id if user else None,
+                          question=question, answered=result.found, latency_ms=latency)
+    return result, qid
 
 
 def _remember(st: state.BotState, chat_id: int, message_id: int, qid: int, asked: str) -> None:

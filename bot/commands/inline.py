@@ -38,10 +38,11 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.answer([], cache_time=300, button=InlineQueryResultsButton("输入问题，例如：雨花区有多少红色之家？",
                                                                                 start_parameter="help"))
         return
-    if not st.flood.allow(query.from_user.id, None):
+    if st.inline.full(query.from_user.id):
         await query.answer([], cache_time=0, is_personal=True,
                            button=InlineQueryResultsButton("提问太频繁了，请稍后再试", start_parameter="help"))
         return
+    st.inline.add(query.from_user.id)
     result = await asyncio.to_thread(st.engine.ask, text, MAX_RESULTS)
     if not result.found:
         await query.answer([], cache_time=30, button=InlineQueryResultsButton("没有找到，点此私聊查看相近主题",

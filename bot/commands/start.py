@@ -10,18 +10,27 @@ from telegram.ext import ContextTypes
 
 from bot import state
 from bot.telegram_html import MAX_MESSAGE, fit, tg_len
+from index import store
 
 SHOWN_DOCUMENTS = 15
+TITLES_PER_DOCUMENT = 3
 
 
 def help_html(st: state.BotState, username: str, admin: bool) -> str:
     docs = st.engine.documents()
+    titles: dict[str, list[str]] = {}
+    for doc, title, _ in store.titles(st.engine.db):
+        titles.setdefault(doc, []).append(title)
     lines = [f"你好！我根据下面 {len(docs)} 篇文档回答中文问题，并引用原文和出处。", ""]
     if docs:
         lines.append("<b>我知道的文档</b>")
-        lines += [f"• {fit(d.title or d.name, 120)}" for d in docs[:SHOWN_DOCUMENTS]]
+        for d in docs[:SHOWN_DOCUMENTS]:
+            articles = titles.get(d.name) or [d.title or d.name]
+            shown = "；".join(fit(t, 60) for t in articles[:TITLES_PER_DOCUMENT])
+            more = f" 等 {len(articles)} 篇文章" if len(articles) > TITLES_PER_DOCUMENT else ""
+            lines.append(f"• <code>{fit(d.name, 80)}</code>：{shown}{more}")
         if len(docs) > SHOWN_DOCUMENTS:
-            lines.append(f"…等 {len(docs)} 篇")
+            lines.append(f"…共 {len(docs)} 篇文档")
         lines.append("")
     examples = st.examples()
     if examples:

@@ -99,7 +99,7 @@ def _progress_bar():
 
 
 def cmd_stats(cfg, args) -> int:
-    engine = open_engine(cfg, build_if_empty=False)
+    engine = open_engine(cfg)
     from index import store
 
     s = engine.stats()
@@ -116,7 +116,7 @@ def cmd_stats(cfg, args) -> int:
 
 
 def cmd_docs(cfg, args) -> int:
-    engine = open_engine(cfg, build_if_empty=False)
+    engine = open_engine(cfg)
     for d in engine.documents():
         print(f"{d.name}\t{d.passages} passages\t{d.title}")
     return 0

@@ -148,9 +148,15 @@ def _collapse_doubling(s: str) -> str:
 
 
 def is_doubled(s: str) -> bool:
-    """A caption printed twice over itself: "长沙市雨花区鸟瞰一长沙市雨花区鸟瞰一", "景景。。"."""
+    """A caption printed twice over itself: "长沙市雨花区鸟瞰一长沙市雨花区鸟瞰一", "景景。。"
+    (a sentence said twice, "好的。好的。", is not one)."""
     compact = re.sub(r"\s", "", s)
-    return 4 <= len(compact) <= 80 and len(_collapse_doubling(compact)) <= 0.65 * len(compact)
+    if not 4 <= len(compact) <= 80:
+        return False
+    half = len(compact) // 2
+    if compact[:half] == compact[half:] and _ends_sentence(compact[:half]):
+        return False  # one sentence twice is prose, not print
+    return len(_collapse_doubling(compact)) <= 0.65 * len(compact)
 
 
 def split_lines(source: str) -> list[Line]:
@@ -348,6 +354,7 @@ def join_paragraphs(lines: list[Line]) -> list[Block]:
                 new_par = (
                     last_short
                     or line.gap > (usual_gap if columns else 0)
+                    or (not columns and usual_gap == 0)  # no blank lines: a line a paragraph
                     or _byline_like(s)
                     or (short and s.endswith(("：", ":")))
                     or _separator_headline(s)
@@ -561,7 +568,7 @@ def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int 
 
 def clean(source: str, max_chars: int = 220, min_chars: int = 60) -> list[Passage]:
     """The whole pipeline: source text in, passages with titles and offsets out."""
-    source = source.lstrip("\ufeff")
+    source = source.replace("\ufeff", " ")  # a byte-order mark: white space, offsets kept
     lines = drop_debris(split_lines(source))
     blocks = join_paragraphs(lines)
     articles = build_articles(blocks)

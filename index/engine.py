@@ -40,7 +40,7 @@ from index.tokenizer import index_terms, tokenize
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "8"  # bump when cleaning or tokenising changes: every document is redone
+PIPELINE_VERSION = "9"  # bump when cleaning or tokenising changes: every document is redone
 
 
 @dataclass
@@ -323,6 +323,8 @@ class Engine:
     def _refusal(self, query: answering.Query, cands: list[answering.Candidate], index: Bm25Index) -> str:
         """Why the best passage does not answer the question; empty when it does."""
         best = cands[0]
+        if len(re.findall(r"[\u3400-\u9fff]|[a-z0-9]+", " ".join(query.tokens))) < 2:
+            return "the question says too little to answer"  # "红", "OR 1=1 --"
         if best.coverage < self.settings.min_coverage:
             return f"best passage covers {best.coverage:.2f} of the question < {self.settings.min_coverage}"
         missing = answering.missing_entities(query, best, index.known)

@@ -236,7 +236,9 @@ def read_docx(data: bytes) -> str:
         raise
     except Exception as exc:
         raise UnreadableDocument(f"the .docx is damaged ({_brief(exc)})") from None
-    return "\n".join(lines)
+    # A blank line between paragraphs: cleaning reads a bare line break after a full
+    # line as the paragraph going on.
+    return "\n\n".join(lines)
 
 
 def _table_lines(table) -> list[str]:

@@ -76,8 +76,6 @@ sizes = st.tuples(st.integers(10, 400), st.integers(0, 200))
 def test_cleaning_never_raises_and_passages_come_from_their_source(source, size):
     max_chars, min_chars = size
     passages = clean(source, max_chars, min_chars)
-    if source.startswith("\ufeff"):
-        return  # offsets then count from after the mark: see the xfail below
     for p in passages:
         assert 0 <= p.start < p.end <= len(source)
         assert p.text.strip() and "".join(p.sentences) == p.text
@@ -105,32 +103,22 @@ def test_cleaning_is_idempotent(source, joiner):
 
 # Known cleaning bugs, for the lead (index/cleaning.py); each a minimal example.
 
-@pytest.mark.xfail(reason="clean() strips a leading U+FEFF before counting, so start/end are off by "
-                          "the number of marks (readers strip BOMs, so the engine never sees one)",
-                   strict=False)
 def test_offsets_count_a_leading_byte_order_mark():
     source = "\ufeff今天天气很好，我们一起去附近的公园散步。然后回家吃饭，晚上看书学习。"
     p = clean(source)[0]
     assert source[p.start] == p.text[0]
 
 
-@pytest.mark.xfail(reason="is_doubled() takes a line that is one sentence said twice for a doubled "
-                          "caption: '一。\\n一。' keeps '一。一。', cleaned again it is dropped", strict=False)
 def test_repeated_sentence_survives_a_second_cleaning():
     first = [p.text for p in clean("好的。\n好的。")]
     assert [p.text for p in clean("\n\n".join(first))] == first
 
 
-@pytest.mark.xfail(reason="_local_widths() on a two-line file takes the narrower line as the column "
-                          "width, so the title is not 'short' and is glued to the paragraph", strict=False)
 def test_title_of_a_one_paragraph_file():
     p = clean("湘江新区基层治理\n\n星沙街道今年共建成社区食堂17家，为老年人提供助餐服务。附近居民十分满意。")[0]
     assert p.title == "湘江新区基层治理" and p.text.startswith("星沙街道")
 
 
-@pytest.mark.xfail(reason="prose with one paragraph a line and no blank lines: after a paragraph that "
-                          "ends on a full-width line, the next article's headline and byline are glued "
-                          "into it (join_paragraphs wants a short line or a blank line)", strict=False)
 def test_headline_after_a_full_paragraph_in_prose():
     body = "今天上午，雨花区召开基层治理工作推进会，总结上半年的工作并部署下一阶段任务，会议由区委副书记主持。"
     text = "\n".join(["第一篇文章的标题", "记者 李四", body, body, "雨花区召开会议", "记者 张三", body])
@@ -153,9 +141,6 @@ def test_tokenize_never_raises(text):
     assert tokenize(text) == tokens
 
 
-@pytest.mark.xfail(reason="index.normalize: opencc encodes strictly to UTF-8, a lone surrogate raises "
-                          "UnicodeEncodeError (fix: text.encode('utf-8', 'replace').decode() first)",
-                   strict=False)
 def test_tokenize_lone_surrogate():
     assert tokenize("雨花区\ud800") is not None
 

@@ -66,17 +66,18 @@ def cmd_ask(cfg, args) -> int:
 
 def cmd_reindex(cfg, args) -> int:
     engine = Engine(cfg.index)
-    bar = _progress_bar()
+    bar = _Bar()
     try:
-        summary = engine.reindex(progress=bar.update if bar else None)
+        summary = engine.reindex(progress=bar.update)
     finally:
-        if bar:
-            bar.close()
+        bar.close()
     print(json.dumps(summary.to_json(), ensure_ascii=False) if args.json else format_summary_text(summary))
     return 0
 
 
 class _Bar:
+    """A tqdm bar on standard error, shown once a reindex has 50 documents or more."""
+
     def __init__(self):
         from tqdm import tqdm
 
@@ -94,8 +95,6 @@ class _Bar:
             self.bar.close()
 
 
-def _progress_bar():
-    return _Bar() if sys.stderr.isatty() or True else None
 
 
 def cmd_stats(cfg, args) -> int:

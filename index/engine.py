@@ -28,15 +28,13 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
 
-import jieba.posseg
-
 from index import answering, store
 from index.cleaning import clean
 from index.normalize import normalize
 from index.ranking import Bm25Index
 from index.readers import SUPPORTED, UnreadableDocument, read_document, suffix
 from index.store import SENTENCE_SEP
-from index.tokenizer import index_terms, tokenize
+from index.tokenizer import char_bigrams, index_terms, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -298,7 +296,8 @@ class Engine:
         pool = max(s.candidates, offset + top_k)
         hits = index.top(query.terms, pool)
         if not hits:
-            return Answer(question, None, None, [], self.suggestions(query.tokens), asked)
+            return Answer(question, None, None, [], self.suggestions(query.tokens), asked,
+                          "no passage shares a word with it")
         rows = store.passages_by_id(self.db, [pid for pid, _ in hits])
         cands = []
         for pid, score in hits:
@@ -323,8 +322,11 @@ class Engine:
     def _refusal(self, query: answering.Query, cands: list[answering.Candidate], index: Bm25Index) -> str:
         """Why the best passage does not answer the question; empty when it does."""
         best = cands[0]
-        if len(re.findall(r"[\u3400-\u9fff]|[a-z0-9]+", " ".join(query.tokens))) < 2:
+        if _content_chars(query.tokens) < 2:
             return "the question says too little to answer"  # "红", "OR 1=1 --"
+        known = [t for t in query.tokens if index.known(t) or any(index.known(p) for p in char_bigrams(t))]
+        if _content_chars(known) < 2:
+            return "the corpus knows too few of the question's words"  # "火星上有几个县"
         if best.coverage < self.settings.min_coverage:
             return f"best passage covers {best.coverage:.2f} of the question < {self.settings.min_coverage}"
         missing = answering.missing_entities(query, best, index.known)
@@ -545,18 +547,21 @@ class Engine:
     def example_questions(self, n: int = 3) -> list[str]:
         """Questions this corpus can answer, made from its own sentences with numbers."""
         out: list[str] = []
-        for doc in self.documents():
-            rows = self.db.execute(
-                "SELECT title, text FROM passages WHERE doc_id = ? ORDER BY ord", [doc.id]).fetchall()
-            for title, text in rows:
+        per_doc = [self.db.execute("SELECT text FROM passages WHERE doc_id = ? ORDER BY ord LIMIT 200",
+                                   [doc.id]).fetchall() for doc in self.documents()[:20]]
+        # One from each document in turn, so that the examples show the corpus's range.
+        for round_ in range(max((len(rows) for rows in per_doc), default=0)):
+            for rows in per_doc:
+                if round_ >= len(rows) or len(out) >= n:
+                    continue
+                text = rows[round_][0]
                 q = question_from_text(text)
                 # Offer only what the engine really answers, from the sentence it came from.
                 if q and q not in out and (a := self.ask(q)).found and a.sentence in text:
                     out.append(q)
-                    break
             if len(out) >= n:
                 break
-        return out[:n]
+        return out
 
 
 def question_from_text(text: str) -> str | None:
@@ -601,6 +606,12 @@ def _nearest_span(spans: list[tuple[int, int]], sentence: str, terms: list[str])
     return min(spans, key=lambda sp: min(abs(sp[0] - m[1]) if sp[0] >= m[1] else abs(m[0] - sp[1]) for m in marks))
 
 
+def _content_chars(tokens: list[str]) -> int:
+    """Chinese characters and Latin words in these (distinct) tokens; a bare number says
+    nothing by itself."""
+    return len(re.findall(r"[\u3400-\u9fff]|[a-z]+", " ".join(set(tokens))))
+
+
 _FOLLOW_UP = re.compile(r"^(?:那么?|那你说|还有|另外)?(.{1,15}?)(?:呢|又如何|怎么样|情况如何)?[？?。!！]*$")
 
 
@@ -613,9 +624,13 @@ def follow_up(question: str, previous: str) -> str:
     subject = m.group(1).strip()
     if not subject:
         return question
-    new = [(w, f) for w, f in jieba.posseg.cut(subject)]
-    entity = next((w for w, f in new if f in ("ns", "nr", "nt", "nz")), subject)
-    for word, flag in jieba.posseg.cut(previous):
-        if flag in ("ns", "nr", "nt", "nz") and len(word) >= 2:
-            return previous.replace(word, entity, 1)
+    # The new question names a place or a name: it takes the place of the one before it,
+    # a place for a place ("雨花区" -> "新田县") before any other name.
+    before = answering.analyze(previous)
+    names = [g[0] for g in before.entities if g[0] in before.places] + [g[0] for g in before.entities]
+    norm_prev = normalize(previous)
+    for word in names:
+        at = norm_prev.find(word)
+        if at >= 0 and len(norm_prev) == len(previous):
+            return previous[:at] + subject + previous[at + len(word):]
     return f"{subject} {previous}"

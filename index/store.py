@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -36,7 +37,15 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
-    ensure_schema(db)
+    for attempt in range(50):
+        try:
+            ensure_schema(db)
+            break
+        except sqlite3.OperationalError as exc:
+            # Several threads creating one new file at once: the losers wait their turn.
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            time.sleep(0.05)
     return db
 
 

@@ -1,7 +1,7 @@
 """`python -m bot` as a user starts it: TELEGRAM_BOT_TOKEN set, base_url pointing at a
 Bot API stand-in. It answers a group message that mentions it within a second of the
 update arriving, quoting the passage; it stops cleanly on SIGTERM; its log never shows
-the token. Without a token it says how to set one and falls back to the console."""
+the token."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -50,13 +49,4 @@ def test_python_m_bot_answers_a_group_mention_within_a_second(stub, tmp_path):
     assert TOKEN.split(":", 1)[1] not in log
 
 
-def test_without_a_token_it_says_how_and_runs_the_console(stub, tmp_path):
-    cfg = write_config(tmp_path, stub, token="")
-    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    started = time.monotonic()
-    out = subprocess.run([sys.executable, "-m", "bot", "--config", str(cfg.path)], cwd=ROOT, env=env,
-                         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert "TELEGRAM_BOT_TOKEN" in out.stdout and "答：" in out.stdout
-    assert not stub.calls, "no token: the Bot API is not called"
-    assert time.monotonic() - started < 60
+# Without a token `python -m bot` runs the console: tests/test_cli.py covers it.

@@ -296,7 +296,7 @@ class Engine:
         pool = max(s.candidates, offset + top_k)
         hits = index.top(query.terms, pool)
         if not hits:
-            return Answer(question, None, None, [], self.suggestions(query.tokens), asked,
+            return Answer(question, None, None, [], self.suggestions([]), asked,
                           "no passage shares a word with it")
         rows = store.passages_by_id(self.db, [pid for pid, _ in hits])
         cands = []
@@ -316,7 +316,7 @@ class Engine:
             sentence = best.sentences[best.best_sentence].strip()
             spans = answering.answer_spans(query, normalize(sentence))
             span = _nearest_span(spans, sentence, query.tokens) if spans else None
-        suggestions = [] if sentence else self.suggestions(query.tokens)
+        suggestions = [] if sentence else self.suggestions([rows[c.pid].title for c in cands[:10]])
         return Answer(question, sentence, span, out, suggestions, asked, reason)
 
     def _refusal(self, query: answering.Query, cands: list[answering.Candidate], index: Bm25Index) -> str:
@@ -340,12 +340,13 @@ class Engine:
         return Hit(row.id, row.doc, row.title, row.section, row.text, row.paragraph,
                    row.start, row.end, score, mark_terms(row.text, terms))
 
-    def suggestions(self, tokens: list[str], limit: int = 3) -> list[str]:
-        """Article titles nearest to the question, or the first ones when nothing is near."""
-        titles = [t for _, t, _ in store.titles(self.db)]
-        wanted = set(tokens)
-        ranked = sorted(titles, key=lambda t: -len(wanted & set(tokenize(t))))
-        return list(dict.fromkeys(ranked))[:limit]
+    def suggestions(self, near: list[str], limit: int = 3) -> list[str]:
+        """The closest topics the corpus covers: the titles of the passages nearest to the
+        question, then the corpus's first titles."""
+        out = list(dict.fromkeys(t for t in near if t))[:limit]
+        if len(out) < limit:
+            out += [t for t in store.first_titles(self.db, limit * 2) if t not in out][: limit - len(out)]
+        return out
 
     # ---- keeping the index current ------------------------------------------------------
 

@@ -222,6 +222,12 @@ def sample_passages(db: sqlite_utils.Database, limit: int) -> list[PassageRow]:
     return [PassageRow(*r) for r in rows]
 
 
+def first_titles(db: sqlite_utils.Database, limit: int) -> list[str]:
+    """The first article titles of the corpus, without reading every passage."""
+    rows = db.execute("SELECT title FROM passages WHERE title != '' ORDER BY id LIMIT ?", [limit * 20]).fetchall()
+    return list(dict.fromkeys(r[0] for r in rows))[:limit]
+
+
 def titles(db: sqlite_utils.Database) -> list[tuple[str, str, int]]:
     """(document, article title, passages) for every article, in corpus order."""
     return db.execute(

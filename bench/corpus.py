@@ -115,7 +115,7 @@ class Generator:
         return title + "\n\n" + "\n\n".join(paras) + "\n", paras
 
     def question(self, paragraph: str) -> str | None:
-        from index.engine import question_from_text
+        from index.examples import question_from_text
 
         sents = [s for s in _SENT.findall(paragraph) if len(s) >= 10]
         if not sents:

@@ -30,11 +30,14 @@ from typing import Callable
 
 from index import answering, store
 from index.cleaning import clean
+from index.examples import question_from_text
+from index.followup import follow_up
+from index.highlight import mark_terms, nearest_span
 from index.normalize import normalize
 from index.ranking import Bm25Index
 from index.readers import SUPPORTED, UnreadableDocument, read_document, suffix
 from index.store import SENTENCE_SEP
-from index.tokenizer import char_bigrams, index_terms, tokenize
+from index.tokenizer import char_bigrams, index_terms
 
 log = logging.getLogger(__name__)
 
@@ -315,7 +318,7 @@ class Engine:
             best = cands[0]
             sentence = best.sentences[best.best_sentence].strip()
             spans = answering.answer_spans(query, normalize(sentence))
-            span = _nearest_span(spans, sentence, query.tokens) if spans else None
+            span = nearest_span(spans, sentence, query.tokens) if spans else None
         suggestions = [] if sentence else self.suggestions([rows[c.pid].title for c in cands[:10]])
         return Answer(question, sentence, span, out, suggestions, asked, reason)
 
@@ -565,73 +568,7 @@ class Engine:
         return out
 
 
-def question_from_text(text: str) -> str | None:
-    """"目前，全区“红色之家”已建成28家。" -> "全区“红色之家”已建成多少家？"."""
-    from index.cleaning import split_sentences
-    from index.tokenizer import NUMBER_RE
-
-    for sent in split_sentences(text):
-        sent = sent.strip()
-        for m in NUMBER_RE.finditer(sent):
-            unit = re.sub(r"[\d.,\-~～至到万亿千百\s第]", "", m.group())
-            clause = re.split(r"[，,；;。：:、]", sent[: m.start()])[-1].strip("“”\"")
-            # A count that ends its clause: "全区“红色之家”已建成28家。"
-            if (unit and not re.search(r"年|月|日|时|%", unit) and 6 <= len(clause) <= 30 and not re.search(r"\d", clause)
-                    and sent[m.end(): m.end() + 1] in "，,。；;、" and "第" not in m.group()):
-                return f"{clause}多少{unit}？"
-    return None
-
-
-def mark_terms(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Spans of `text` whose normalised form is one of the question's terms."""
-    wanted = {t for t in terms if len(t) >= 2 or re.match(r"[\u4e00-\u9fff]", t) is None}
-    if not wanted:
-        return []
-    norm = normalize(text)
-    if len(norm) != len(text):
-        return []
-    spans: list[tuple[int, int]] = []
-    for t in sorted(wanted, key=len, reverse=True):
-        start = 0
-        while (i := norm.find(t, start)) >= 0:
-            if not any(a < i + len(t) and i < b for a, b in spans):
-                spans.append((i, i + len(t)))
-            start = i + len(t)
-    return sorted(spans)
-
-
-def _nearest_span(spans: list[tuple[int, int]], sentence: str, terms: list[str]) -> tuple[int, int]:
-    marks = mark_terms(sentence, terms)
-    if not marks:
-        return spans[0]
-    return min(spans, key=lambda sp: min(abs(sp[0] - m[1]) if sp[0] >= m[1] else abs(m[0] - sp[1]) for m in marks))
-
-
 def _content_chars(tokens: list[str]) -> int:
     """Chinese characters and Latin words in these (distinct) tokens; a bare number says
     nothing by itself."""
     return len(re.findall(r"[\u3400-\u9fff]|[a-z]+", " ".join(set(tokens))))
-
-
-_FOLLOW_UP = re.compile(r"^(?:那么?|那你说|还有|另外)?(.{1,15}?)(?:呢|又如何|怎么样|情况如何)?[？?。!！]*$")
-
-
-def follow_up(question: str, previous: str) -> str:
-    """"那新田县呢？" after "雨花区有多少红色之家？" -> "新田县有多少红色之家？"."""
-    q = question.strip()
-    m = _FOLLOW_UP.match(q)
-    if not m or not (q.startswith(("那", "还有", "另外")) or re.search(r"呢[？?]*$", q)):
-        return question
-    subject = m.group(1).strip()
-    if not subject:
-        return question
-    # The new question names a place or a name: it takes the place of the one before it,
-    # a place for a place ("雨花区" -> "新田县") before any other name.
-    before = answering.analyze(previous)
-    names = [g[0] for g in before.entities if g[0] in before.places] + [g[0] for g in before.entities]
-    norm_prev = normalize(previous)
-    for word in names:
-        at = norm_prev.find(word)
-        if at >= 0 and len(norm_prev) == len(previous):
-            return previous[:at] + subject + previous[at + len(word):]
-    return f"{subject} {previous}"

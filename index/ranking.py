@@ -268,7 +268,7 @@ def _term_counts(flat: np.ndarray, lens: np.ndarray, vocab_size: int):
     del keys, tfs
     doc_indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(uniq // vocab_size, minlength=n), out=doc_indptr[1:])
-    tf = tf.astype(np.uint16) if len(tf) and tf.max() < 65535 else tf
+    tf = tf.astype(np.uint16) if not len(tf) or tf.max() < 65535 else tf
     return doc_indptr, (uniq % vocab_size).astype(np.int32), tf, np.asarray(lens, dtype=np.int64)
 
 

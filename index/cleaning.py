@@ -100,46 +100,49 @@ class Article:
 
 
 def display_width(s: str) -> float:
-    return sum(0.5 if (c.isascii() and not c.isspace()) or c.isspace() else 1.0 for c in s)
+    """Width in Chinese characters: a Latin letter, digit or space is half of one."""
+    wide = (len(s.encode("utf-8")) - len(s)) // 2  # CJK and full-width: 3 bytes each
+    return wide + 0.5 * (len(s) - wide)
 
 
 def _is_latin(c: str) -> bool:
     return c.isascii() and (c.isalnum() or c in "%.")
 
 
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+
+
 def remove_stray_spaces(text: str, offset: int) -> Text:
     """Drop spaces inside Chinese text; keep one between Latin words or numbers, and one
     between two multi-character Chinese phrases on a line that is not spaced out
     (a headline's separator: "党建引领有力度 基层治理有温度")."""
-    chars, pos = [], []
+    if not _SPACES.search(text):
+        return Text(text, list(range(offset, offset + len(text))))
     cjk = len(CJK.findall(text))
     spaced_out = cjk and len(re.findall(r"[\u3400-\u9fff][ \t\u3000]+(?=\S)", text)) / cjk > 0.25
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in " \t\u3000\xa0":
-            j = i
-            while j < n and text[j] in " \t\u3000\xa0":
-                j += 1
-            left = chars[-1] if chars else ""
-            right = text[j] if j < n else ""
-            keep = False
-            if left and right:
-                if _is_latin(left) and _is_latin(right):
-                    keep = True
-                elif not spaced_out and CJK.match(left) and CJK.match(right):
-                    run_left = re.search(r"[\u3400-\u9fff]+$", "".join(chars[-4:]))
-                    run_right = re.match(r"[\u3400-\u9fff]+", text[j : j + 4])
-                    keep = bool(run_left and run_right and len(run_left.group()) >= 2 and len(run_right.group()) >= 2)
-            if keep:
-                chars.append(" ")
-                pos.append(offset + i)
-            i = j
-            continue
-        chars.append(c)
-        pos.append(offset + i)
-        i += 1
-    return Text("".join(chars), pos)
+    parts, pos = [], []
+    last = 0
+    for m in _SPACES.finditer(text):
+        i, j = m.span()
+        parts.append(text[last:i])
+        pos.extend(range(offset + last, offset + i))
+        last = j
+        left = text[i - 1] if i else ""
+        right = text[j] if j < len(text) else ""
+        keep = False
+        if left and right:
+            if _is_latin(left) and _is_latin(right):
+                keep = True
+            elif not spaced_out and CJK.match(left) and CJK.match(right):
+                run_left = re.search(r"[\u3400-\u9fff]+$", text[max(0, i - 4):i])
+                run_right = re.match(r"[\u3400-\u9fff]+", text[j: j + 4])
+                keep = bool(run_left and run_right and len(run_left.group()) >= 2 and len(run_right.group()) >= 2)
+        if keep:
+            parts.append(" ")
+            pos.append(offset + i)
+    parts.append(text[last:])
+    pos.extend(range(offset + last, offset + len(text)))
+    return Text("".join(parts), pos)
 
 
 def _collapse_doubling(s: str) -> str:

@@ -41,7 +41,7 @@ from index.tokenizer import char_bigrams, index_terms
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "9"  # bump when cleaning or tokenising changes: every document is redone
+PIPELINE_VERSION = "10"  # bump when cleaning or tokenising changes: every document is redone
 
 
 @dataclass

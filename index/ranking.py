@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
+from bm25s.scoring import _score_idf_lucene, _score_tfc_lucene
 
 FORMAT = 2  # complete.json's "format": bm25s's CSC files plus per-passage term counts
 _CHUNK = 100_000  # passages a numpy step works on while building
@@ -88,38 +89,50 @@ class Bm25Index:
         if not len(ids):
             return cls(ids)
         per_doc = np.diff(indptr0)
-        nnz_keep = np.repeat(keep, per_doc)
         new_indptr, new_terms, new_tf, new_len = _term_counts(flat, lens, len(vocab))
-        sizes = np.concatenate([per_doc[keep], np.diff(new_indptr)])
+        # Document frequencies: the previous ones, less the passages gone, plus the new.
+        df = np.zeros(len(vocab), dtype=np.int64)
+        old_df = np.diff(np.load(previous / "indptr.csc.index.npy", mmap_mode="r"))
+        df[:len(old_df)] = old_df
+        df += np.bincount(new_terms, minlength=len(vocab))
+        if keep.all():  # nothing removed (a document added): no filtering pass
+            kept_terms, kept_tf, kept_len, kept_sizes = terms0, tf0, len0, per_doc
+        else:
+            nnz_keep = np.repeat(keep, per_doc)
+            df -= np.bincount(terms0[~nnz_keep], minlength=len(vocab))
+            kept_terms, kept_tf, kept_len, kept_sizes = terms0[nnz_keep], tf0[nnz_keep], len0[keep], per_doc[keep]
+        sizes = np.concatenate([kept_sizes, np.diff(new_indptr)])
         doc_indptr = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(sizes, out=doc_indptr[1:])
         tf_dtype = np.promote_types(tf0.dtype, new_tf.dtype)
         counts = (doc_indptr,
-                  np.concatenate([terms0[nnz_keep], new_terms]).astype(np.int32, copy=False),
-                  np.concatenate([tf0[nnz_keep].astype(tf_dtype), new_tf.astype(tf_dtype)]),
-                  np.concatenate([len0[keep], new_len]).astype(np.int64, copy=False))
-        return cls._weighted(ids, vocab, counts, k1, b)
+                  np.concatenate([kept_terms, new_terms]).astype(np.int32, copy=False),
+                  np.concatenate([kept_tf.astype(tf_dtype, copy=False), new_tf.astype(tf_dtype)]),
+                  np.concatenate([kept_len, new_len]).astype(np.int64, copy=False))
+        return cls._weighted(ids, vocab, counts, k1, b, df)
 
     @classmethod
-    def _weighted(cls, passage_ids: np.ndarray, vocab: dict[str, int], counts, k1: float, b: float) -> Bm25Index:
+    def _weighted(cls, passage_ids: np.ndarray, vocab: dict[str, int], counts, k1: float, b: float,
+                  df: np.ndarray | None = None) -> Bm25Index:
         """BM25 weights from term counts: bm25s's lucene arithmetic, step for step."""
         import scipy.sparse as sp
 
         doc_indptr, terms, tf, doc_len = counts
         n, v = len(passage_ids), len(vocab)
-        df = np.bincount(terms, minlength=v)
+        if df is None:
+            df = np.bincount(terms, minlength=v)
+        # bm25s's own Lucene scoring functions, applied to numpy arrays a slice at a time.
         idf = np.zeros(v, dtype=np.float32)
         present = np.flatnonzero(df)
-        idf[present] = [math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in df[present].tolist()]
+        idf[present] = [_score_idf_lucene(d, N=n) for d in df[present].tolist()]
         avg = doc_len.astype(np.int64).mean()
-        norm = k1 * ((1 - b) + b * doc_len.astype(np.float64) / avg)  # float64, one a passage
         weights = np.empty(len(terms), dtype=np.float32)
         for lo in range(0, n, _CHUNK):  # a slice of passages at a time: bounded temporaries
             hi = min(n, lo + _CHUNK)
             a, z = int(doc_indptr[lo]), int(doc_indptr[hi])
-            tf32 = tf[a:z].astype(np.float32)
-            doc_of = np.repeat(np.arange(lo, hi), np.diff(doc_indptr[lo:hi + 1]))
-            weights[a:z] = idf[terms[a:z]] * (tf32 / (norm[doc_of] + tf32))
+            tf64 = tf[a:z].astype(np.float32).astype(np.float64)  # bm25s: float32 counts, float64 sums
+            l_d = np.repeat(doc_len[lo:hi].astype(np.float64), np.diff(doc_indptr[lo:hi + 1]))
+            weights[a:z] = idf[terms[a:z]] * _score_tfc_lucene(tf64, l_d=l_d, l_avg=avg, k1=k1, b=b)
         matrix = sp.csr_matrix((weights, terms, doc_indptr), shape=(n, v)).tocsc()
         return cls(passage_ids, vocab, (matrix.data, matrix.indices, matrix.indptr), counts, k1, b)
 
@@ -201,13 +214,15 @@ class Bm25Index:
                 np.add.at(buf, rows, weights)  # the same float32 sums, in the same order, as bm25s
             if 2 * touched >= n:  # most passages touched: select over all of them
                 kk = min(k, n)
-                pos = np.argpartition(buf, n - kk)[n - kk:]
+                # kth counted from the top: numpy's introselect crawls over the many equal
+                # zeros when asked for the (n - k)th smallest instead
+                pos = np.argpartition(-buf, kk - 1)[:kk]
                 val = buf[pos]
             else:  # select among the touched rows; a passage is there once a term it has
                 rows = postings[0][0] if len(postings) == 1 else np.concatenate([r for r, _ in postings])
                 vals = buf[rows]
                 kk = min(len(rows), k * len(postings))
-                part = np.argpartition(vals, len(rows) - kk)[len(rows) - kk:] if len(rows) > kk else slice(None)
+                part = np.argpartition(-vals, kk - 1)[:kk] if len(rows) > kk else slice(None)
                 pos, first = np.unique(rows[part], return_index=True)
                 val = vals[part][first]
         finally:

@@ -512,6 +512,7 @@ def auto_entities(text: str) -> list[dict]:
 
 
 class _Handler(BaseHTTPRequestHandler):
+    disable_nagle_algorithm = True  # replies leave at once: no 40 ms delayed-ACK wait on loopback
     stub: StubBotApi
     protocol_version = "HTTP/1.1"
 

@@ -42,6 +42,17 @@ def marked(text: str, spans: list[tuple[int, int]], tag: str = "u") -> str:
     return "".join(out)
 
 
+def join_within_limit(lines: list[str]) -> str:
+    """Lines joined into one message, dropping the last ones that would pass the limit."""
+    out, used = [], 0
+    for line in lines:
+        if used + tg_len(line) + 1 > MAX_MESSAGE:
+            break
+        out.append(line)
+        used += tg_len(line) + 1
+    return "\n".join(out)
+
+
 def fit(text: str, budget: int, spans: list[tuple[int, int]] = (), tag: str = "u") -> str:
     """`marked(text)`, cut with an ellipsis so that it is at most `budget` long."""
     spans = list(spans)

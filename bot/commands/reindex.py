@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import access, state
-from bot.telegram_html import MAX_MESSAGE, fit, tg_len
+from bot.telegram_html import fit, join_within_limit
 from index.engine import ReindexBusy, ReindexSummary
 
 log = logging.getLogger("bot.reindex")
@@ -33,13 +33,7 @@ def summary_html(s: ReindexSummary) -> str:
         lines += [f"• {fit(name, 80)}：{fit(reason, 160)}" for name, reason in s.skipped[:20]]
         if len(s.skipped) > 20:
             lines.append(f"…共 {len(s.skipped)} 个")
-    out, used = [], 0
-    for line in lines:
-        if used + tg_len(line) + 1 > MAX_MESSAGE:
-            break
-        out.append(line)
-        used += tg_len(line) + 1
-    return "\n".join(out)
+    return join_within_limit(lines)
 
 
 @access.admin_command("/reindex")

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import state
-from bot.telegram_html import MAX_MESSAGE, fit, tg_len
+from bot.telegram_html import fit, join_within_limit
 from index import store
 
 SHOWN_DOCUMENTS = 15
@@ -49,13 +49,7 @@ def help_html(st: state.BotState, username: str, admin: bool) -> str:
         lines += ["", "<b>管理员</b>",
                   "/reindex 按语料文件夹更新索引；/docs 文档列表；/remove 文件名 删除文档；/stats 统计。",
                   "私聊发送 .txt .md .pdf .docx 文件即可加入资料。"]
-    out, used = [], 0
-    for line in lines:
-        if used + tg_len(line) + 1 > MAX_MESSAGE:
-            break
-        out.append(line)
-        used += tg_len(line) + 1
-    return "\n".join(out)
+    return join_within_limit(lines)
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

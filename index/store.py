@@ -213,15 +213,6 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
     return {"documents": docs, "passages": passages, "chars": chars}
 
 
-def sample_passages(db: sqlite_utils.Database, limit: int) -> list[PassageRow]:
-    """The first passage of each article-opening paragraph, for example questions."""
-    rows = db.execute(
-        "SELECT p.id, d.name, p.ord, p.paragraph, p.title, p.section, p.text, p.start, p.end, p.cuts, p.tokens, p.head_tokens "
-        "FROM passages p JOIN documents d ON d.id = p.doc_id ORDER BY d.name, p.ord LIMIT ?",
-        [limit]).fetchall()
-    return [PassageRow(*r) for r in rows]
-
-
 def first_titles(db: sqlite_utils.Database, limit: int) -> list[str]:
     """The first article titles of the corpus, without reading every passage."""
     rows = db.execute("SELECT title FROM passages WHERE title != '' ORDER BY id LIMIT ?", [limit * 20]).fetchall()

@@ -111,8 +111,11 @@ def analyze(question: str) -> Query:
         tok = re.sub(r"\s+", "", m.group())
         if re.search(r"\d{4}年", tok) and [tok] not in entities:
             entities.append([tok])  # a year narrows the question: the answer must match it
-    pairs = tuple(dict.fromkeys(p for run in _RUNS.findall(WH_RE.sub(" ", norm)) for p in _pairs(run)))
-    terms = tokens + char_bigrams(WH_RE.sub(" ", norm))
+    # Character pairs: phrase evidence that survives jieba cutting the question and the
+    # passage differently. Question words are left out of them.
+    plain = WH_RE.sub(" ", norm)
+    pairs = tuple(dict.fromkeys(p for run in _RUNS.findall(plain) for p in _pairs(run)))
+    terms = tokens + char_bigrams(plain)
     return Query(question, tokens, kind, unit, entities, places, _focus(norm), pairs, terms)
 
 
@@ -123,15 +126,6 @@ _RUNS = re.compile(r"[\u3400-\u9fffa-z0-9]+")
 
 def _pairs(run: str) -> list[str]:
     return [run[i: i + 2] for i in range(len(run) - 1)]
-
-
-def bigrams(norm: str) -> set[str]:
-    """Character pairs of a normalised text, within runs of letters: phrase evidence
-    that survives jieba cutting the question and the passage differently."""
-    out: set[str] = set()
-    for run in _RUNS.findall(norm):
-        out.update(_pairs(run))
-    return out
 
 
 def phrase_match(pairs: tuple[str, ...], text_pairs: set[str]) -> float:
@@ -290,8 +284,8 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, presence,
                 norm = normalize(text)
                 spans = answer_spans(query, norm)
                 if spans:
-                    near = _counts_focus if query.kind == "count" else _near_focus
-                    typed = 1.0 if near(spans, norm, query.focus) else 0.5
+                    close = _counts_focus if query.kind == "count" else _near_focus
+                    typed = 1.0 if close(spans, norm, query.focus) else 0.5
                 phrase = phrase_match(query.bigrams, sterms)
             lexical = cov + 0.3 * ctx + w_phrase * phrase
             if lexical + w_type * typed > best:
@@ -305,8 +299,8 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, presence,
 
 
 def _near_focus(spans: list[tuple[int, int]], text: str, focus: set[str], reach: int = 12) -> bool:
-    """The thing asked for stands close to the word the question turns on: "“红色之家”
-    已建成28家" answers 多少红色之家, "红色之家…约3万名新就业群体" does not."""
+    """The thing asked for stands close to the word the question turns on: "中考成绩将于
+    7月3日公布" answers 中考成绩哪天出来; a date far from 成绩 is another day's."""
     if not focus:
         return True
     at = [(i, i + len(f)) for f in focus for i in _find_all(text, f)]

@@ -68,8 +68,7 @@ class Block:
     """A paragraph, heading or byline, as joined from lines."""
 
     text: Text
-    kind: str  # body | heading | byline | caption
-    gap: int = 0
+    kind: str  # body | heading | title | byline
     closes_article: bool = False
 
 
@@ -317,7 +316,6 @@ def join_paragraphs(lines: list[Line]) -> list[Block]:
     usual_gap = gaps[len(gaps) // 2]
     blocks: list[Block] = []
     cur: Text | None = None
-    cur_gap = 0
     last_short = False
     closed = False  # the paragraph before ended an article with its byline
 
@@ -326,7 +324,7 @@ def join_paragraphs(lines: list[Line]) -> list[Block]:
         if cur is not None and cur.chars:
             s = cur.chars
             kind = "heading" if _heading_like(s) and not _ends_sentence(s) else "body"
-            blocks.append(Block(cur, kind, cur_gap))
+            blocks.append(Block(cur, kind))
         cur = None
 
     for k, line in enumerate(lines):
@@ -334,7 +332,7 @@ def join_paragraphs(lines: list[Line]) -> list[Block]:
         short = line.width < 0.75 * widths[k]
         if line.title:
             flush()
-            blocks.append(Block(line.text, "title", line.gap))
+            blocks.append(Block(line.text, "title"))
             continue
         if cur is not None:
             prev = cur.chars
@@ -382,7 +380,7 @@ def join_paragraphs(lines: list[Line]) -> list[Block]:
                 continue
             closed = bool(CLOSING_BYLINE.search(prev)) and _ends_sentence(prev)
             flush()
-        cur, cur_gap, last_short = line.text, line.gap, short
+        cur, last_short = line.text, short
     flush()
     return _mark_bylines(blocks)
 
@@ -491,26 +489,26 @@ def build_articles(blocks: list[Block]) -> list[Article]:
     return [a for a in articles if a.paragraphs]
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split after 。！？；… and any closing quote that follows; never inside one."""
-    out, last = [], 0
+def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: it ends after 。！？；… and any closing quote."""
+    bounds, last = [], 0
     for m in SENTENCE_END.finditer(text):
-        out.append(text[last : m.end()])
+        bounds.append((last, m.end()))
         last = m.end()
     if last < len(text):
-        out.append(text[last:])
-    return [s for s in out if s.strip()]
+        bounds.append((last, len(text)))
+    return bounds
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split after 。！？；… and any closing quote that follows; never inside one."""
+    return [text[a:b] for a, b in _sentence_bounds(text) if text[a:b].strip()]
 
 
 def _sentence_spans(text: Text, max_chars: int) -> list[Text]:
-    spans, last = [], 0
-    for m in SENTENCE_END.finditer(text.chars):
-        spans.append(text.slice(last, m.end()))
-        last = m.end()
-    if last < len(text.chars):
-        spans.append(text.slice(last, len(text.chars)))
     out: list[Text] = []
-    for s in spans:
+    for a, b in _sentence_bounds(text.chars):
+        s = text.slice(a, b)
         # A "sentence" with no end in sight (a table, a list run together) is cut at
         # commas, and only as a last resort at a fixed length.
         while len(s.chars) > 2 * max_chars:

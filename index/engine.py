@@ -317,7 +317,9 @@ class Engine:
         if not reason:
             best = cands[0]
             sentence = best.sentences[best.best_sentence].strip()
-            spans = answering.answer_spans(query, normalize(sentence))
+            norm = normalize(sentence)
+            # Spans are found in the normalised text; NFKC may change its length ("㎡").
+            spans = answering.answer_spans(query, norm) if len(norm) == len(sentence) else []
             span = nearest_span(spans, sentence, query.tokens) if spans else None
         suggestions = [] if sentence else self.suggestions([rows[c.pid].title for c in cands[:10]])
         return Answer(question, sentence, span, out, suggestions, asked, reason)

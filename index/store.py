@@ -219,11 +219,14 @@ def first_titles(db: sqlite_utils.Database, limit: int) -> list[str]:
     return list(dict.fromkeys(r[0] for r in rows))[:limit]
 
 
-def titles(db: sqlite_utils.Database) -> list[tuple[str, str, int]]:
-    """(document, article title, passages) for every article, in corpus order."""
+def titles(db: sqlite_utils.Database, names: list[str]) -> list[tuple[str, str, int]]:
+    """(document, article title, passages) for every article of these documents, in
+    corpus order: only what is shown is read, however large the corpus."""
+    marks = ",".join("?" * len(names))
     return db.execute(
         "SELECT d.name, p.title, count(*) FROM passages p JOIN documents d ON d.id = p.doc_id "
-        "WHERE p.title != '' GROUP BY d.name, p.title ORDER BY d.name, min(p.ord)").fetchall()
+        f"WHERE p.title != '' AND d.name IN ({marks}) GROUP BY d.name, p.title "
+        "ORDER BY d.name, min(p.ord)", names).fetchall()
 
 
 # ---- the question log -----------------------------------------------------------------

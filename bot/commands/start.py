@@ -19,7 +19,7 @@ TITLES_PER_DOCUMENT = 3
 def help_html(st: state.BotState, username: str, admin: bool) -> str:
     docs = st.engine.documents()
     titles: dict[str, list[str]] = {}
-    for doc, title, _ in store.titles(st.engine.db):
+    for doc, title, _ in store.titles(st.engine.db, [d.name for d in docs[:SHOWN_DOCUMENTS]]):
         titles.setdefault(doc, []).append(title)
     lines = [f"你好！我根据下面 {len(docs)} 篇文档回答中文问题，并引用原文和出处。", ""]
     if docs:

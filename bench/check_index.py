@@ -32,7 +32,7 @@ def main() -> None:
 
     from bot import config
     from index import answering
-    from index.ranking import Bm25Index
+    from index.ranking import Bm25Index, counts_from_rows
 
     db = sqlite3.connect(sys.argv[1])
     rows = db.execute("SELECT id, head_tokens || ' ' || replace(tokens, char(9), ' ') FROM passages ORDER BY id").fetchall()
@@ -73,7 +73,7 @@ def main() -> None:
     drop = {pid for pid, _ in first[100:140]} | {pid for pid, _ in first[len(first) // 2: len(first) // 2 + 20]}
     final = [r for r in rows if r[0] not in drop]
     fids = np.array([r[0] for r in final])
-    up = Bm25Index.update(work / "g1", fids, lambda after: [r for r in final if r[0] > after], k1, b)
+    up = Bm25Index.update(work / "g1", fids, lambda after, vocab: counts_from_rows([r for r in final if r[0] > after], vocab), k1, b)
     full = Bm25Index.build(final, k1, b)
     assert np.array_equal(up.passage_ids, full.passage_ids)
     for term, tid in full._vocab.items():
@@ -84,7 +84,7 @@ def main() -> None:
     assert all(up.idf(t) == full.idf(t) and up.known(t) == full.known(t) for q in queries for t in q)
     up.save(work / "g2")
     loaded = Bm25Index.load(work / "g2")
-    again = Bm25Index.update(work / "g2", fids, lambda after: [r for r in final if r[0] > after], k1, b)
+    again = Bm25Index.update(work / "g2", fids, lambda after, vocab: counts_from_rows([r for r in final if r[0] > after], vocab), k1, b)
     assert all(loaded.top(q, 30) == full.top(q, 30) == again.top(q, 30) for q in queries)
     print(f"3. update (80% + rest, {len(drop)} removed) == full build; save/load and a no-change update too")
 

@@ -28,16 +28,18 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
 
-from index import answering, store
-from index.cleaning import clean
+import numpy as np
+
+from index import answering, processing, store
 from index.examples import question_from_text
 from index.followup import follow_up
 from index.highlight import mark_terms, nearest_span
 from index.normalize import normalize
-from index.ranking import Bm25Index
-from index.readers import SUPPORTED, UnreadableDocument, read_document, suffix
-from index.store import SENTENCE_SEP
-from index.tokenizer import char_bigrams, index_terms
+from index.processing import Processed
+from index.ranking import Bm25Index, TermCounts, counts_from_rows
+from index.readers import SUPPORTED, UnreadableDocument, suffix
+from index.termcounts import Batch, Coder
+from index.tokenizer import char_bigrams
 
 log = logging.getLogger(__name__)
 
@@ -150,61 +152,6 @@ def _write_failure(exc: BaseException) -> str:
 
 class DocumentRejected(Exception):
     """An uploaded document cannot be added; str(exc) says why, for the user."""
-
-
-@dataclass
-class Processed:
-    name: str
-    sha256: str
-    title: str
-    chars: int
-    passages: list[dict]
-
-
-def process_document(name: str, data: bytes, max_chars: int, min_chars: int) -> Processed:
-    """Bytes of one file to stored passage rows. Raises UnreadableDocument."""
-    text = read_document(name, data)
-    rows = []
-    previous = None
-    seen: dict[str, list[str]] = {}  # a heading recurs on each passage of its article, and
-    # a context sentence closed the passage before: each is tokenised once a document
-
-    def terms(s: str) -> list[str]:
-        got = seen.get(s)
-        if got is None:
-            got = seen[s] = index_terms(s)
-        return got
-
-    for i, p in enumerate(clean(text, max_chars, min_chars)):
-        # The sentence before a passage often names what it speaks of ("在浦沅社区，…"
-        # then "“老口子”丁秋林…"): its words are indexed with the passage, unseen.
-        context = previous.sentences[-1] if previous is not None and previous.title == p.title else ""
-        previous = p
-        cuts, acc = [], 0
-        for s in p.sentences:
-            acc += len(s)
-            cuts.append(str(acc))
-        rows.append({
-            "ord": i, "paragraph": p.paragraph, "title": p.title, "section": p.section,
-            "text": p.text, "start": p.start, "end": p.end, "cuts": ",".join(cuts),
-            "tokens": SENTENCE_SEP.join(" ".join(terms(s)) for s in p.sentences),
-            "head_tokens": " ".join(terms(p.heading) + terms(context)),
-        })
-    if not rows:
-        raise UnreadableDocument("no readable text in the file")
-    title = next((r["title"] for r in rows if r["title"]), Path(name).stem)
-    return Processed(name, hashlib.sha256(data).hexdigest(), title, len(text), rows)
-
-
-def _process_file(args: tuple[str, str, int, int]) -> Processed | tuple[str, str]:
-    path, name, max_chars, min_chars = args
-    try:
-        data = Path(path).read_bytes()
-        return process_document(name, data, max_chars, min_chars)
-    except (UnreadableDocument, OSError) as exc:
-        return (name, str(exc))
-    except Exception as exc:  # a reader library choking on a broken file
-        return (name, f"{type(exc).__name__}: {exc}")
 
 
 def safe_name(name: str) -> str:
@@ -383,7 +330,8 @@ class Engine:
         if len(data) > limit:
             raise DocumentRejected(f"文件太大（{len(data) / 1048576:.1f} MB），上限 {self.settings.max_file_mb:g} MB")
         try:
-            processed = process_document(name, data, self.settings.max_passage_chars, self.settings.min_passage_chars)
+            processed = processing.process_document(name, data, self.settings.max_passage_chars,
+                                                    self.settings.min_passage_chars)
         except UnreadableDocument as exc:
             raise DocumentRejected(f"无法读取 {name}：{exc}") from exc
         except Exception as exc:
@@ -458,28 +406,44 @@ class Engine:
                     todo.append((name, path))
                 else:
                     summary.unchanged += 1
-            processed = list(extra.values())
-            processed += self._process_many(todo, summary, progress)
             gone = list(remove)
-            if not keep_others:
-                # A file still in the folder but skipped now (too large, unreadable) keeps
-                # its last good version in the index.
-                present = set(files) | {n for n, _ in summary.skipped}
-                gone += [n for n in known if n not in present]
             directory = None
+            batch = Batch()
+
+            def write(p: Processed) -> None:
+                first = store.replace_document(db, p.name, p.sha256, p.title, p.chars, p.passages)
+                batch.add(p.counts, first)
+                (summary.changed if p.name in known else summary.added).append(p.name)
+
+            # The transaction is open while the workers tokenise: each document is written
+            # as it comes back, so SQLite's work overlaps theirs. Readers (WAL) go on
+            # reading the previous state; a failure anywhere rolls it all back.
             db.execute("BEGIN IMMEDIATE")
             try:
-                for p in processed:
-                    store.replace_document(db, p.name, p.sha256, p.title, p.chars, p.passages)
-                    (summary.changed if p.name in known else summary.added).append(p.name)
+                for p in extra.values():
+                    write(p)
+                self._process_many(todo, summary, progress, write)
+                if not keep_others:
+                    # A file still in the folder but skipped now (too large, unreadable)
+                    # keeps its last good version in the index.
+                    present = set(files) | {n for n, _ in summary.skipped}
+                    gone += [n for n in known if n not in present]
                 for name in gone:
                     if store.delete_document(db, name):
                         summary.removed.append(name)
                 store.set_meta(db, "pipeline_version", PIPELINE_VERSION)
                 gen = int(store.get_meta(db, "generation", "0")) + 1
-                # Only the new passages' terms are read: the rest come from the live generation.
-                index = Bm25Index.update(self._generations_dir() / f"gen-{gen - 1}", store.passage_ids(db),
-                                         lambda after: store.iter_passage_terms(db, after=after), s.k1, s.b)
+                ids = np.asarray(store.passage_ids(db), dtype=np.int64)
+
+                def new_counts(after: int, vocab: dict[str, int]) -> TermCounts:
+                    # The passages written above, counted by the workers, unless more are
+                    # needed (the previous generation is gone): those are read back.
+                    if np.array_equal(batch.ids, ids[ids > after]):
+                        return batch.counts(vocab)
+                    return counts_from_rows(store.iter_passage_terms(db, after=after), vocab)
+
+                # Only the new passages are counted: the rest come from the live generation.
+                index = Bm25Index.update(self._generations_dir() / f"gen-{gen - 1}", ids, new_counts, s.k1, s.b)
                 directory = self._generations_dir() / f"gen-{gen}"
                 if directory.exists():
                     shutil.rmtree(directory)
@@ -505,29 +469,33 @@ class Engine:
         summary.seconds = round(time.perf_counter() - t0, 3)
         return summary
 
-    def _process_many(self, todo, summary: ReindexSummary, progress) -> list[Processed]:
+    def _process_many(self, todo, summary: ReindexSummary, progress, write: Callable[[Processed], None]) -> None:
+        """Read, clean and tokenise the files `todo`, in worker processes when there is
+        enough text; `write` each document as it comes back, in `todo`'s order."""
         s = self.settings
         jobs = [(str(path), name, s.max_passage_chars, s.min_passage_chars) for name, path in todo]
         size = sum(Path(p).stat().st_size for p, *_ in jobs)
-        out: list[Processed] = []
         if s.workers > 1 and size >= s.parallel_min_bytes and len(jobs) > 1:
-            with ProcessPoolExecutor(s.workers, mp_context=get_context("spawn")) as pool:
-                results = pool.map(_process_file, jobs, chunksize=max(1, len(jobs) // (s.workers * 8)))
+            with ProcessPoolExecutor(s.workers, mp_context=get_context("spawn"),
+                                     initializer=processing.start_worker) as pool:
+                # Small chunks: results come back (and are written) while the rest is read.
+                chunk = max(1, min(16, len(jobs) // (s.workers * 8)))
+                results = pool.map(processing.process_file_in_worker, jobs, chunksize=chunk)
                 for i, r in enumerate(results, 1):
-                    self._collect(r, out, summary)
+                    self._collect(r, write, summary)
                     if progress:
                         progress(i, len(jobs))
         else:
+            coder = Coder()
             for i, job in enumerate(jobs, 1):
-                self._collect(_process_file(job), out, summary)
+                self._collect(processing.process_file(job, coder), write, summary)
                 if progress:
                     progress(i, len(jobs))
-        return out
 
     @staticmethod
-    def _collect(result, out: list[Processed], summary: ReindexSummary) -> None:
+    def _collect(result, write: Callable[[Processed], None], summary: ReindexSummary) -> None:
         if isinstance(result, Processed):
-            out.append(result)
+            write(result)
         else:
             name, reason = result
             log.warning("skipped %s: %s", name, reason)

@@ -20,7 +20,7 @@ import math
 import threading
 from array import array
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 import numpy as np
 from bm25s.scoring import _score_idf_lucene, _score_tfc_lucene
@@ -28,6 +28,20 @@ from bm25s.scoring import _score_idf_lucene, _score_tfc_lucene
 FORMAT = 2  # complete.json's "format": bm25s's CSC files plus per-passage term counts
 _CHUNK = 100_000  # passages a numpy step works on while building
 
+
+class TermCounts(NamedTuple):
+    """Passages' distinct terms and their counts: what the weights are made from."""
+
+    ids: np.ndarray  # passage ids, ascending (int64)
+    indptr: np.ndarray  # passage i's terms are terms[indptr[i]:indptr[i + 1]] (int64)
+    terms: np.ndarray  # term ids (int32)
+    tf: np.ndarray  # how often each is in its passage
+    lengths: np.ndarray  # terms a passage, repeats counted (int64)
+
+    @classmethod
+    def empty(cls) -> TermCounts:
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32),
+                   np.zeros(0, dtype=np.uint16), np.zeros(0, dtype=np.int64))
 
 
 class Bm25Index:
@@ -58,57 +72,64 @@ class Bm25Index:
     def build(cls, rows: Iterable[tuple[int, str]], k1: float = 1.6, b: float = 0.6) -> Bm25Index:
         """Index (passage id, space-separated terms) rows, as stored by `index.store`."""
         vocab: dict[str, int] = {"": 0}  # bm25s wants an empty token id for padding
-        ids, flat, lens = _convert(rows, vocab)
-        passage_ids = np.asarray(ids, dtype=np.int64)
-        if not ids:
-            return cls(passage_ids)
-        counts = _term_counts(flat, lens, len(vocab))
-        return cls._weighted(passage_ids, vocab, counts, k1, b)
+        return cls.from_counts(counts_from_rows(rows, vocab), vocab, k1, b)
 
     @classmethod
-    def update(cls, previous: Path, ids: np.ndarray, rows_after: Callable[[int], Iterable[tuple[int, str]]],
+    def from_counts(cls, counts: TermCounts, vocab: dict[str, int], k1: float = 1.6, b: float = 0.6) -> Bm25Index:
+        """Index passages already counted, their terms numbered in `vocab`."""
+        if not len(counts.ids):
+            return cls(counts.ids)
+        return cls._weighted(counts.ids, vocab, counts[1:], k1, b)
+
+    @classmethod
+    def update(cls, previous: Path, ids: np.ndarray, new_counts: Callable[[int, dict[str, int]], TermCounts],
                k1: float = 1.6, b: float = 0.6) -> Bm25Index:
         """The index of the passages `ids` (ascending), reusing the generation saved in
-        `previous`: its term counts of the passages still there, plus the rows of the new
-        ones, which `rows_after(last)` yields (every passage with an id above `last`, the
-        previous generation's highest: ids are never reused). The same matrix as `build`
-        over all the rows; `build(rows_after(-1))` when the previous one cannot be reused."""
+        `previous`: its term counts of the passages still there, plus the counts of the
+        new ones, which `new_counts(last, vocab)` gives (every passage with an id above
+        `last`, the previous generation's highest: ids are never reused; new terms join
+        `vocab`). The same matrix as counting every passage afresh, which is what happens
+        (`new_counts(-1, {"": 0})`) when the previous generation cannot be reused."""
         ids = np.asarray(ids, dtype=np.int64)
+
+        def afresh() -> Bm25Index:
+            vocab = {"": 0}
+            return cls.from_counts(new_counts(-1, vocab), vocab, k1, b)
+
         try:
             old_ids, vocab, (indptr0, terms0, tf0, len0) = _load_counts(previous)
         except (FileNotFoundError, ValueError, OSError, KeyError):
-            return cls.build(rows_after(-1), k1, b)
+            return afresh()
         last = int(old_ids[-1]) if len(old_ids) else -1
         cut = int(np.searchsorted(ids, last, side="right"))
         keep = np.isin(old_ids, ids[:cut], assume_unique=True)
         if int(keep.sum()) != cut:  # the previous generation lacks some passage: start over
-            return cls.build(rows_after(-1), k1, b)
-        new_ids, flat, lens = _convert(rows_after(last), vocab)
-        if not np.array_equal(np.asarray(new_ids, dtype=np.int64), ids[cut:]):
-            return cls.build(rows_after(-1), k1, b)
+            return afresh()
+        new = new_counts(last, vocab)
+        if not np.array_equal(new.ids, ids[cut:]):
+            return afresh()
         if not len(ids):
             return cls(ids)
         per_doc = np.diff(indptr0)
-        new_indptr, new_terms, new_tf, new_len = _term_counts(flat, lens, len(vocab))
         # Document frequencies: the previous ones, less the passages gone, plus the new.
         df = np.zeros(len(vocab), dtype=np.int64)
         old_df = np.diff(np.load(previous / "indptr.csc.index.npy", mmap_mode="r"))
         df[:len(old_df)] = old_df
-        df += np.bincount(new_terms, minlength=len(vocab))
+        df += np.bincount(new.terms, minlength=len(vocab))
         if keep.all():  # nothing removed (a document added): no filtering pass
             kept_terms, kept_tf, kept_len, kept_sizes = terms0, tf0, len0, per_doc
         else:
             nnz_keep = np.repeat(keep, per_doc)
             df -= np.bincount(terms0[~nnz_keep], minlength=len(vocab))
             kept_terms, kept_tf, kept_len, kept_sizes = terms0[nnz_keep], tf0[nnz_keep], len0[keep], per_doc[keep]
-        sizes = np.concatenate([kept_sizes, np.diff(new_indptr)])
+        sizes = np.concatenate([kept_sizes, np.diff(new.indptr)])
         doc_indptr = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(sizes, out=doc_indptr[1:])
-        tf_dtype = np.promote_types(tf0.dtype, new_tf.dtype)
+        tf_dtype = np.promote_types(tf0.dtype, new.tf.dtype)
         counts = (doc_indptr,
-                  np.concatenate([kept_terms, new_terms]).astype(np.int32, copy=False),
-                  np.concatenate([kept_tf.astype(tf_dtype, copy=False), new_tf.astype(tf_dtype)]),
-                  np.concatenate([kept_len, new_len]).astype(np.int64, copy=False))
+                  np.concatenate([kept_terms, new.terms]).astype(np.int32, copy=False),
+                  np.concatenate([kept_tf.astype(tf_dtype, copy=False), new.tf.astype(tf_dtype)]),
+                  np.concatenate([kept_len, new.lengths]).astype(np.int64, copy=False))
         return cls._weighted(ids, vocab, counts, k1, b, df)
 
     @classmethod
@@ -253,21 +274,22 @@ class Bm25Index:
         return out
 
 
-def _convert(rows: Iterable[tuple[int, str]], vocab: dict[str, int]) -> tuple[list[int], np.ndarray, np.ndarray]:
-    """(ids, every passage's term ids end to end, terms a passage); new terms join `vocab`."""
+def counts_from_rows(rows: Iterable[tuple[int, str]], vocab: dict[str, int]) -> TermCounts:
+    """Count (passage id, space-separated terms) rows; new terms join `vocab`."""
     ids: list[int] = []
     flat, lens = array("i"), array("q")
-    setdefault = vocab.setdefault
+    number = vocab.setdefault
     for pid, text in rows:
         terms = text.split()
         ids.append(pid)
-        flat.extend([setdefault(t, len(vocab)) for t in terms])
+        flat.extend([number(t, len(vocab)) for t in terms])
         lens.append(len(terms))
-    return ids, np.frombuffer(flat, dtype=np.int32), np.frombuffer(lens, dtype=np.int64)
+    return _term_counts(np.asarray(ids, dtype=np.int64), np.frombuffer(flat, dtype=np.int32),
+                        np.frombuffer(lens, dtype=np.int64), len(vocab))
 
 
-def _term_counts(flat: np.ndarray, lens: np.ndarray, vocab_size: int):
-    """(doc_indptr, doc_terms, doc_tf, doc_len): each passage's distinct terms and counts."""
+def _term_counts(ids: np.ndarray, flat: np.ndarray, lens: np.ndarray, vocab_size: int) -> TermCounts:
+    """Each passage's distinct terms and counts, from its terms in a row."""
     n = len(lens)
     starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lens, out=starts[1:])
@@ -284,7 +306,7 @@ def _term_counts(flat: np.ndarray, lens: np.ndarray, vocab_size: int):
     doc_indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(uniq // vocab_size, minlength=n), out=doc_indptr[1:])
     tf = tf.astype(np.uint16) if not len(tf) or tf.max() < 65535 else tf
-    return doc_indptr, (uniq % vocab_size).astype(np.int32), tf, np.asarray(lens, dtype=np.int64)
+    return TermCounts(ids, doc_indptr, (uniq % vocab_size).astype(np.int32), tf, np.asarray(lens, dtype=np.int64))
 
 
 def _load_counts(directory: Path):

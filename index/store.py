@@ -119,9 +119,17 @@ def document_hashes(db: sqlite_utils.Database) -> dict[str, str]:
     return dict(db.execute("SELECT name, sha256 FROM documents").fetchall())
 
 
+# A passage as `replace_document` takes it: these fields, in this order.
+PASSAGE_FIELDS = ("ord", "paragraph", "title", "section", "text", "start", "end", "cuts", "tokens", "head_tokens")
+_INSERT_PASSAGE = (f"INSERT INTO passages (id, doc_id, {', '.join(PASSAGE_FIELDS)}) "
+                   f"VALUES ({', '.join('?' * (len(PASSAGE_FIELDS) + 2))})")
+
+
 def replace_document(db: sqlite_utils.Database, name: str, sha256: str, title: str,
-                     chars: int, passages: Iterable[dict]) -> int:
-    """Insert or replace a document and all its passages; call inside a transaction."""
+                     chars: int, passages: Iterable[tuple]) -> int:
+    """Insert or replace a document and all its passages (tuples of PASSAGE_FIELDS);
+    call inside a transaction.
+    Returns the first passage's id (the others follow it, one by one)."""
     stamp = now()
     old = db.execute("SELECT id, added_at FROM documents WHERE name = ?", [name]).fetchone()
     if old:
@@ -135,17 +143,14 @@ def replace_document(db: sqlite_utils.Database, name: str, sha256: str, title: s
     # Passage ids are never reused: a server still holding the previous index must not
     # find another passage under an old id.
     next_id = int(get_meta(db, "next_passage_id", "1"))
-    rows = [dict(p, doc_id=doc_id, id=next_id + i) for i, p in enumerate(passages)]
+    rows = passages if isinstance(passages, list) else list(passages)
     set_meta(db, "next_passage_id", str(next_id + len(rows)))
     if rows:
         # Plain executemany: sqlite-utils' insert_all spent 4/5 of the time on its own
         # per-value checks (every value here is a str or an int).
-        cols = list(dict.fromkeys(c for r in rows for c in r))
-        db.conn.executemany(
-            f"INSERT INTO passages ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [tuple(r.get(c) for c in cols) for r in rows])
+        db.conn.executemany(_INSERT_PASSAGE, [(next_id + i, doc_id, *r) for i, r in enumerate(rows)])
     db.execute("UPDATE documents SET passages = ? WHERE id = ?", [len(rows), doc_id])
-    return doc_id
+    return next_id
 
 
 def delete_document(db: sqlite_utils.Database, name: str) -> bool:

@@ -42,9 +42,24 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in text.split() if w.strip())
 
 
+# Words already judged worth indexing, or not: a set lookup a word instead of a regular
+# expression and a stop-word test (a reindex asks about the same few words millions of times).
+_kept: set[str] = set()
+_dropped: set[str] = set()
+
+
+def _judge(word: str) -> bool:
+    if len(_kept) + len(_dropped) > 2_000_000:  # bounded memory over a long-lived process
+        _kept.clear()
+        _dropped.clear()
+    keep = _WORDLIKE.search(word) is not None and word not in stopwords()
+    (_kept if keep else _dropped).add(word)
+    return keep
+
+
 def _jieba_tokens(chunk: str) -> list[str]:
-    stop = stopwords()
-    return [w for w in rjieba.cut(chunk) if _WORDLIKE.search(w) and w not in stop]
+    kept, dropped = _kept, _dropped
+    return [w for w in rjieba.cut(chunk) if w in kept or (w not in dropped and _judge(w))]
 
 
 def tokenize(text: str) -> list[str]:
@@ -70,9 +85,9 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 def char_bigrams(text: str) -> list[str]:
     """Pairs of adjacent Chinese characters: they match where jieba cut the question and
     the passage differently ("望城" in "望城区", "网约" in "开网约车")."""
-    out = []
+    out: list[str] = []
     for run in _CJK_RUN.findall(normalize(text)):
-        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        out += [a + b for a, b in zip(run, run[1:])]
     return out
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from index import store
-from index.ranking import Bm25Index
+from index.ranking import Bm25Index, counts_from_rows
 
 DOCS = [
     "雨花区 红色 之家 建成 28家 雨花 花区",
@@ -55,7 +55,7 @@ def test_an_update_gives_the_matrix_a_full_build_gives(tmp_path):
     now = [(1, DOCS[0]), (3, DOCS[2]), (4, DOCS[3]), (5, DOCS[4]), (6, "新田县 汽车站 党群 服务 中心"),
            (7, "红色 之家 28家")]
     updated = Bm25Index.update(tmp_path / "gen-1", np.array([pid for pid, _ in now]),
-                               lambda last: [r for r in now if r[0] > last])
+                               lambda last, vocab: counts_from_rows([r for r in now if r[0] > last], vocab))
     full = Bm25Index.build(now)
     for q in (["红色", "之家"], ["新田县"], ["流感", "28家"]):
         assert updated.top(q, 10) == full.top(q, 10)

@@ -238,7 +238,21 @@ def peers_child(args) -> None:
         out["bm25s_build_s"] = time.perf_counter() - t
     else:
         gen = Path(args.db).with_name(Path(args.db).name + ".index") / f"gen-{store.get_meta(db, 'generation')}"
-        retriever = bm25s.BM25.load(str(gen), mmap=True, show_progress=False, verbosity=0)
+        # The project stores its weights in 16-bit steps; bm25s gets them back as the
+        # float32 weights its own builder makes (the other files are bm25s's as they are).
+        theirs = Path(args.tokens_in).with_name("bm25s-gen")
+        shutil.rmtree(theirs, ignore_errors=True)
+        theirs.mkdir()
+        for f in gen.iterdir():
+            if f.name != "data.csc.index.npy":
+                (theirs / f.name).symlink_to(f.resolve())
+        scale = json.loads((gen / "params.index.json").read_text()).get("weight_scale", 1.0)
+        steps = np.load(gen / "data.csc.index.npy", mmap_mode="r")
+        np.save(theirs / "data.csc.index.npy", steps.astype(np.float32) * np.float32(scale))
+        del steps
+        out["bm25s_note"] = "bm25s loads the project's generation with its weights as float32"
+        t = time.perf_counter()
+        retriever = bm25s.BM25.load(str(theirs), mmap=True, show_progress=False, verbosity=0)
         out["bm25s_load_s"] = time.perf_counter() - t
     for q in queries:  # warm
         topk(retriever.get_scores(q))

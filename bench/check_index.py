@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/check_index.py bench/out/run-10000/index.db [questions.json]
 
-1. `Bm25Index.build` gives bit-for-bit bm25s's matrix (lucene BM25, same k1 and b, same
-   vocabulary order): data, indices, indptr equal.
+1. `Bm25Index.build` gives bm25s's matrix (lucene BM25, same k1 and b, same vocabulary
+   order): indices and indptr equal, weights within a 16-bit step.
 2. `Bm25Index.top` returns what bm25s's scores give (argpartition + stable sort over all
-   passages), up to the order of exactly equal scores.
+   passages), up to scores closer than the steps' error.
 3. `Bm25Index.update` from a generation holding 80% of the passages, with some of them
    removed, gives the same postings and weights as a full build (terms compared by name,
    since the vocabulary ids differ), the same top-30 and idf; and save/load round-trips.
@@ -47,12 +47,19 @@ def main() -> None:
     ref = bm25s.BM25(k1=k1, b=b, method="lucene")
     ref.index(Tokenized(ids=docs, vocab=vocab), show_progress=False, create_empty_token=False)
     assert ours._vocab == vocab
-    for name, arr in (("data", ours._data), ("indices", ours._indices), ("indptr", ours._indptr)):
+    for name, arr in (("indices", ours._indices), ("indptr", ours._indptr)):
         assert np.array_equal(np.asarray(ref.scores[name]), arr), name
-    print(f"1. matrix identical to bm25s's ({len(ours._data):,} postings)")
+    # Weights are stored in 16-bit steps of the largest: each within a step of bm25s's
+    # (half a step of rounding; a weight under half a step is kept as one step, not 0).
+    step = ours.scale
+    err = np.abs(ours._data.astype(np.float64) * step - np.asarray(ref.scores["data"], dtype=np.float64))
+    assert err.max() <= step, err.max()
+    print(f"1. matrix is bm25s's ({len(ours._data):,} postings; weights within a step, {step:.2e}; "
+          f"max error {err.max():.2e}, mean {err.mean():.2e})")
 
     ids = ours.passage_ids
-    ties = 0
+    same = near = 0
+    overlap: list[float] = []
     for q in queries:
         tids = [vocab[t] for t in q if t in vocab]
         got = ours.top(q, 30)
@@ -63,9 +70,18 @@ def main() -> None:
         idx = np.argpartition(-sc, 29)[:30]
         idx = idx[np.argsort(-sc[idx], kind="stable")]
         want = [(int(ids[i]), float(sc[i])) for i in idx if sc[i] > 0]
-        assert [x for _, x in got] == [x for _, x in want], q
-        ties += got != want
-    print(f"2. top-30 scores identical to bm25s's for {len(queries)} questions ({ties} differ only in the order of equal scores)")
+        bound = len(q) * step + 1e-5
+        # The k-th best score is the same up to the steps; a passage differs only where
+        # another one's score is that close to it.
+        assert len(got) == len(want) and all(abs(a - b) <= 2 * bound for (_, a), (_, b) in zip(got, want)), q
+        if [p for p, _ in got] == [p for p, _ in want]:
+            same += 1
+        else:
+            near += 1
+        overlap.append(len({p for p, _ in got[:10]} & {p for p, _ in want[:10]}) / max(1, len(want[:10])))
+    print(f"2. top-30 as bm25s's for {len(queries)} questions: {same} in the same order, {near} differ only "
+          f"among scores within the steps' error (equal scores: the older passage first); top-10 sets "
+          f"{100 * sum(overlap) / len(overlap):.1f}% the same")
 
     work = Path(tempfile.mkdtemp())
     first = rows[: int(len(rows) * 0.8)]

@@ -390,7 +390,8 @@ class Engine:
         t0 = time.perf_counter()
         s = self.settings
         summary = ReindexSummary(skipped=list(skipped))
-        db = store.connect(s.db_path)  # a connection of its own: one transaction, all or nothing
+        # A connection of its own: one transaction, all or nothing.
+        db = store.connect(s.db_path, cache_mb=64)
         try:
             known = store.document_hashes(db)
             redo_all = store.get_meta(db, "pipeline_version") != PIPELINE_VERSION

@@ -138,7 +138,7 @@ class Bm25Index:
     @classmethod
     def _weighted(cls, passage_ids: np.ndarray, vocab: dict[str, int], counts, k1: float, b: float,
                   df: np.ndarray | None = None) -> Bm25Index:
-        """BM25 weights from term counts: bm25s's lucene arithmetic, step for step."""
+        """BM25 weights from term counts: bm25s's lucene arithmetic (its own functions)."""
         import scipy.sparse as sp
 
         doc_indptr, terms, tf, doc_len = counts
@@ -154,9 +154,10 @@ class Bm25Index:
         for lo in range(0, n, _CHUNK):  # a slice of passages at a time: bounded temporaries
             hi = min(n, lo + _CHUNK)
             a, z = int(doc_indptr[lo]), int(doc_indptr[hi])
-            tf64 = tf[a:z].astype(np.float32).astype(np.float64)  # bm25s: float32 counts, float64 sums
-            l_d = np.repeat(doc_len[lo:hi].astype(np.float64), np.diff(doc_indptr[lo:hi + 1]))
-            weights[a:z] = idf[terms[a:z]] * _score_tfc_lucene(tf64, l_d=l_d, l_avg=avg, k1=k1, b=b)
+            # float32 throughout: the weights are rounded to 16-bit steps anyway
+            l_d = np.repeat(doc_len[lo:hi].astype(np.float32), np.diff(doc_indptr[lo:hi + 1]))
+            weights[a:z] = idf[terms[a:z]] * _score_tfc_lucene(tf[a:z].astype(np.float32), l_d=l_d,
+                                                               l_avg=np.float32(avg), k1=np.float32(k1), b=np.float32(b))
         # Stored as 16-bit steps of the largest weight: a quarter less matrix to hold in
         # memory than float32 (at 1M passages: 1.0 GB instead of 1.3), and a question's
         # score is off by at most a step (1/65,535 of the largest weight) a term: half a

@@ -29,14 +29,18 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open (and create) the database in WAL mode so readers never wait for a reindex."""
+def connect(path: str | Path, cache_mb: int = 0) -> sqlite_utils.Database:
+    """Open (and create) the database in WAL mode so readers never wait for a reindex.
+    cache_mb: a page cache larger than SQLite's 2 MB (a reindex writes hundreds of MB in
+    one transaction; with a small cache it writes the same pages out again and again)."""
     conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
     db = sqlite_utils.Database(conn)
     conn.execute("PRAGMA busy_timeout = 30000")
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
+    if cache_mb:
+        conn.execute(f"PRAGMA cache_size = {-1024 * int(cache_mb)}")
     for attempt in range(50):
         try:
             ensure_schema(db)

@@ -51,7 +51,12 @@ class Coder:
         n = len(passages)
         lengths = np.fromiter(map(len, passages), dtype=np.int64, count=n)
         total = int(lengths.sum())
-        ids = np.fromiter(map(self._ids.__getitem__, chain.from_iterable(passages)), dtype=np.int64, count=total)
+        # Numbered first in a small dict of this document's own (it stays in the CPU's
+        # cache), then only its distinct terms are looked up in the worker's large one.
+        local: defaultdict[str, int] = defaultdict(count().__next__)
+        ids = np.fromiter(map(local.__getitem__, chain.from_iterable(passages)), dtype=np.int64, count=total)
+        known = np.fromiter(map(self._ids.__getitem__, local), dtype=np.int64, count=len(local))
+        ids = known[ids] if total else ids
         stride = max(1, len(self._ids))
         # (passage, term) as one number: sorting them groups each passage's terms
         key = np.repeat(np.arange(n, dtype=np.int64), lengths) * stride + ids

@@ -33,6 +33,7 @@ _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 NUMBER_RE = re.compile(
     rf"第?\d+(?:[.,]\d+)*(?:\s*[-~～至到]\s*\d+(?:\.\d+)*)?(?:\s?[万亿千百])?(?:\s?(?:{_UNIT_RE}))?"
 )
+_SPACE = re.compile(r"\s+")
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
 
 
@@ -73,7 +74,7 @@ def tokenize(text: str) -> list[str]:
     pos = 0
     for m in NUMBER_RE.finditer(norm):
         out.extend(_jieba_tokens(norm[pos : m.start()]))
-        out.append(re.sub(r"\s+", "", m.group()).replace(",", ""))
+        out.append(_SPACE.sub("", m.group()).replace(",", ""))
         pos = m.end()
     out.extend(_jieba_tokens(norm[pos:]))
     return out

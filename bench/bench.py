@@ -336,7 +336,7 @@ def run_bot(db: Path, corpus: Path, questions: list[str], work: Path) -> dict:
 # ---- 6. incremental ---------------------------------------------------------------------
 
 def run_incremental(settings) -> dict:
-    import index.engine as engine_mod
+    import index.processing as processing
     from index.engine import Engine
 
     engine = Engine.open(settings, build_if_empty=False)
@@ -345,8 +345,7 @@ def run_incremental(settings) -> dict:
     name = "zz-bench-incremental.txt"
     path = settings.corpus_dir / name
     calls = {"tokenize": 0, "documents": 0}
-    tok_name = "index_terms" if hasattr(engine_mod, "index_terms") else "tokenize"  # what process_document calls
-    real_tok, real_proc = getattr(engine_mod, tok_name), engine_mod.process_document
+    real_tok, real_proc = processing.index_terms, processing.process_document
 
     def counting_tokenize(s):
         calls["tokenize"] += 1
@@ -356,8 +355,8 @@ def run_incremental(settings) -> dict:
         calls["documents"] += 1
         return real_proc(*a, **kw)
 
-    setattr(engine_mod, tok_name, counting_tokenize)
-    engine_mod.process_document = counting_process
+    processing.index_terms = counting_tokenize
+    processing.process_document = counting_process
     out = {}
     try:
         for step, action in (("add", lambda: path.write_text(text, encoding="utf-8")),
@@ -374,8 +373,8 @@ def run_incremental(settings) -> dict:
         # the answer for a sentence of the new document, before it was removed, is checked
         # by the engine's tests; here only the cost is measured.
     finally:
-        setattr(engine_mod, tok_name, real_tok)
-        engine_mod.process_document = real_proc
+        processing.index_terms = real_tok
+        processing.process_document = real_proc
         if path.exists():
             path.unlink()
     return out

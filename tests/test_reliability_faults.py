@@ -171,8 +171,8 @@ def _faulty_connect(monkeypatch, pragma: str):
     """New connections (the reindex's own) get `pragma`; the engine's reading ones exist already."""
     connect = store.connect
 
-    def faulty(path):
-        db = connect(path)
+    def faulty(path, **kwargs):
+        db = connect(path, **kwargs)
         if callable(pragma):
             pragma(db)
         else:

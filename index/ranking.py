@@ -246,7 +246,10 @@ class Bm25Index:
         touched = sum(len(rows) for rows, _ in postings)
         try:
             for rows, weights in postings:
-                np.add.at(buf, rows, weights)  # whole steps: exact sums, whatever the order
+                # Cast first: add.at has a fast path for float32 into float32 only (16-bit
+                # steps straight in: 1 ms a question at 100k instead of 0.07). Whole
+                # steps: exact sums, whatever the order.
+                np.add.at(buf, rows, weights.astype(np.float32))
             if 2 * touched >= n:  # most passages touched: select over all of them
                 kk = min(k, n)
                 # kth counted from the top: numpy's introselect crawls over the many equal

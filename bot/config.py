@@ -31,6 +31,7 @@ class TelegramSettings:
     uploads_per_hour: int = 20
     retention_days: int = 90
     question_log: str = ""  # the question log's SQLite file; "" = questions.db beside the index
+    answer_process: bool = True  # Engine.ask in a process of its own (bot/answer_process.py)
 
 
 @dataclass

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 from telegram.ext import ContextTypes
 
+from bot.answer_process import AnswerProcess, AnswerProcessGone
 from bot.config import Config, question_log_path
 from bot.flood import FloodControl, Window
 from bot.signing import Signer
 from index import store
-from index.engine import Engine
+from index.engine import Answer, Engine
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,16 @@ class BotState:
     log_path: Path
     _local: threading.local = field(default_factory=threading.local)
     _examples: list[str] | None = None
+    # One thread writes the question log (and answers, when there is no answering
+    # process), in order of arrival. Engine.ask holds the GIL nearly throughout, so more
+    # threads would not answer more questions, and each extra one costs CPU in GIL
+    # hand-offs (a 1,000-question burst: 6 ms of CPU a question in Engine.ask with
+    # asyncio's default pool of six threads contending, 3.5 ms with one). Long jobs
+    # (reindex, uploads) stay on the default pool and never hold questions up.
+    answering: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="answering"))
+    answers: AnswerProcess | None = None  # Engine.ask in a process of its own, once started
+    _answers_engine: Engine | None = None  # the engine that process mirrors
 
     @classmethod
     def create(cls, cfg: Config, engine: Engine) -> "BotState":
@@ -45,13 +59,49 @@ class BotState:
         return cls(cfg, engine, FloodControl(per_user, t.chat_questions_per_minute),
                    Window(t.uploads_per_hour, 3600.0), Window(inline, 60.0), Signer(t.token), path)
 
+    async def start_answering(self) -> None:
+        """Start the answering process (when configured); without it, answer here."""
+        if not self.cfg.telegram.answer_process or self.answers is not None:
+            return
+        try:
+            self.answers = await AnswerProcess.start(self.engine.settings)
+            self._answers_engine = self.engine
+        except Exception as exc:
+            log.warning("answering process not started (%s); answering in the bot's process", exc)
+
+    async def stop_answering(self) -> None:
+        if self.answers is not None:
+            answers, self.answers = self.answers, None
+            await answers.stop()
+
+    async def ask(self, question: str, top_k: int | None = None, offset: int = 0,
+                  previous: str | None = None) -> Answer:
+        """Engine.ask: in the answering process while it serves this state's engine, else
+        on the answering thread (no process, it ended, or the engine was replaced)."""
+        answers = self.answers
+        if answers is not None and not answers.gone and self.engine is self._answers_engine:
+            try:
+                return await answers.ask(question, top_k, offset, previous)
+            except AnswerProcessGone:
+                pass  # logged once by AnswerProcess
+        return await self.run(functools.partial(self.engine.ask, question, top_k, offset, previous=previous))
+
     @property
     def log_db(self) -> sqlite_utils.Database:
-        """The question log: one connection a thread (handlers call it via to_thread)."""
+        """The question log: one connection a thread (the answering thread, and to_thread's)."""
         db = getattr(self._local, "db", None)
         if db is None:
             db = self._local.db = store.connect(self.log_path)
         return db
+
+    async def run(self, fn, *args):
+        """fn(*args) on the answering thread, after everything queued there before it."""
+        return await asyncio.get_running_loop().run_in_executor(self.answering, functools.partial(fn, *args))
+
+    def later(self, fn, *args) -> None:
+        """fn(*args) on the answering thread, not waited for: what a handler need not wait
+        for, but the next question on the same thread must see (it runs after it)."""
+        self.answering.submit(fn, *args)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.cfg.telegram.admins

@@ -26,6 +26,7 @@ from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, Defaults
 from bot import redact
 from bot.commands import ADMIN_COMMANDS, PUBLIC_COMMANDS, add_handlers
 from bot.config import Config
+from bot.http_request import AiohttpRequest
 from bot.state import BotState
 from index import store
 from index.engine import Engine
@@ -77,6 +78,7 @@ def build_application(cfg: Config, engine: Engine, *, rate_limiter: BaseRateLimi
     if not t.token:
         raise ValueError("no Telegram token: set TELEGRAM_BOT_TOKEN or [telegram] token")
     redact.protect(t.token)
+    timeouts = {"read_timeout": read_timeout, "connect_timeout": connect_timeout, "pool_timeout": connect_timeout}
     app = (
         Application.builder()
         .token(t.token)
@@ -85,13 +87,10 @@ def build_application(cfg: Config, engine: Engine, *, rate_limiter: BaseRateLimi
         .defaults(Defaults(do_quote=True, allow_sending_without_reply=True))
         .rate_limiter(rate_limiter or RetryingRateLimiter())
         .concurrent_updates(concurrent_updates)
-        .read_timeout(read_timeout)
-        .write_timeout(read_timeout)
-        .connect_timeout(connect_timeout)
-        .pool_timeout(connect_timeout)
-        .get_updates_read_timeout(read_timeout)  # added to the long poll's own timeout
-        .get_updates_connect_timeout(connect_timeout)
-        .get_updates_pool_timeout(connect_timeout)
+        # A connection for each update handled at once; getUpdates has its own, whose
+        # read timeout is added to the long poll's own timeout.
+        .request(AiohttpRequest(concurrent_updates, **timeouts))
+        .get_updates_request(AiohttpRequest(1, **timeouts))
         .build()
     )
     app.bot_data["state"] = BotState.create(cfg, engine)
@@ -170,10 +169,12 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
     """Run `app` until `stop` is set: long polling, or a webhook when `webhook_url` is set."""
     st: BotState = app.bot_data["state"]
     t = cfg.telegram
-    await asyncio.to_thread(_warm_up, st)
-    await _initialize(app)
+    answering = asyncio.create_task(st.start_answering())  # opens the index again, meanwhile
     housekeeping = None
     try:
+        await asyncio.to_thread(_warm_up, st)
+        await answering
+        await _initialize(app)
         await _set_commands(app, t.admins)
         if t.webhook_url:
             secret = t.secret_token or secrets.token_urlsafe(32)
@@ -201,7 +202,10 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
             await app.updater.stop()
         if app.running:
             await app.stop()
-        await app.shutdown()
+        await app.shutdown()  # returns at once when never initialized
+        await answering
+        await st.stop_answering()
+        st.answering.shutdown(wait=True)  # the last answers' log rows are written
 
 
 def run_bot(cfg: Config) -> int:

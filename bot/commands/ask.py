@@ -8,6 +8,7 @@ follow-up, searched in the light of the question that answer answered ("那新�
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
@@ -64,24 +65,25 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
             wait = max(1, round(st.flood.retry_in(user_id, chat.id)))
             await message.reply_text(f"提问太频繁了，请 {wait} 秒后再问。", do_quote=True)
         return
-    result, qid = await asyncio.to_thread(_ask_and_log, st, context.bot.id, message, question)
+    result, qid = await _ask_and_log(st, context.bot.id, message, question)
     more = 1 if len(result.passages) > 1 else None
     markup = answer_buttons(st, chat.id, qid, more) if result.found else None
     sent = await message.reply_html(answer_html(result), reply_markup=markup, do_quote=True)
-    if qid is not None:
-        await asyncio.to_thread(_remember, st, chat.id, sent.message_id, qid, result.asked or question)
+    if qid is not None:  # queued on the answering thread: a follow-up looked up there later sees it
+        st.later(_remember, st, chat.id, sent.message_id, qid, result.asked or question)
 
 
-def _ask_and_log(st: state.BotState, bot_id: int, message: Message, question: str):
-    """In a worker thread: the engine's answer (a follow-up completed from the question it
-    replies to) and the question's log id (None if the log could not be written)."""
-    previous = previous_question(st, bot_id, message)
+async def _ask_and_log(st: state.BotState, bot_id: int, message: Message, question: str):
+    """The engine's answer (a follow-up completed from the question it replies to) and the
+    question's log id (None if the log could not be written)."""
+    previous = await st.run(previous_question, st, bot_id, message) if replies_to(message, bot_id) else None
     started = time.perf_counter()
-    result = st.engine.ask(question, previous=previous)
+    result = await st.ask(question, previous=previous)
     latency = (time.perf_counter() - started) * 1000
     chat, user = message.chat, message.from_user
-    qid = st.log_question(chat_type=chat.type, chat_id=chat.id, user_id=user.id if user else None,
-                          question=question, answered=result.found, latency_ms=latency)
+    qid = await st.run(functools.partial(
+        st.log_question, chat_type=chat.type, chat_id=chat.id, user_id=user.id if user else None,
+        question=question, answered=result.found, latency_ms=latency))
     return result, qid
 
 
@@ -92,11 +94,17 @@ def _remember(st: state.BotState, chat_id: int, message_id: int, qid: int, asked
         log.warning("answer message not remembered: %s", exc)
 
 
+def replies_to(message: Message, bot_id: int) -> bool:
+    """Is the message a reply to one of the bot's own?"""
+    reply = message.reply_to_message
+    return reply is not None and reply.from_user is not None and reply.from_user.id == bot_id
+
+
 def previous_question(st: state.BotState, bot_id: int, message: Message) -> str | None:
     """The question a follow-up refers to: the one answered by the bot message it replies to."""
-    reply = message.reply_to_message
-    if reply is None or reply.from_user is None or reply.from_user.id != bot_id:
+    if not replies_to(message, bot_id):
         return None
+    reply = message.reply_to_message
     chat_id = message.chat.id
     row = store.answer_message(st.log_db, chat_id, reply.message_id)
     if row:

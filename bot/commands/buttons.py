@@ -8,7 +8,6 @@ data copied or made up elsewhere opens nothing. Every callback query is answered
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import Update
@@ -46,13 +45,13 @@ async def _handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | N
     if data is None or message is None:
         return STALE
     chat_id = message.chat.id
-    row = await asyncio.to_thread(store.question, st.log_db, data.qid) if st.signer.check(chat_id, data) else None
+    row = await st.run(store.question, st.log_db, data.qid) if st.signer.check(chat_id, data) else None
     if row is None or row["chat_id"] != chat_id:
         log.warning("refused button %r from user %s in chat %s: not this chat's question",
                     query.data, query.from_user.id, chat_id)
         return STALE
     if data.action in ("up", "down"):
-        await asyncio.to_thread(store.set_feedback, st.log_db, data.qid, 1 if data.action == "up" else -1)
+        await st.run(store.set_feedback, st.log_db, data.qid, 1 if data.action == "up" else -1)
         return "谢谢反馈！"
     return await _more(update, context, st, data, chat_id, row)
 
@@ -63,9 +62,10 @@ async def _more(update, context, st: state.BotState, data: signing.ButtonData, c
         return "没有更多出处了。"
     if not st.flood.allow(query.from_user.id, chat_id):
         return "操作太频繁了，请稍后再试。"
-    remembered = await asyncio.to_thread(store.answer_message, st.log_db, chat_id, query.message.message_id)
+    # On the answering thread, after the answer's own record was written there.
+    remembered = await st.run(store.answer_message, st.log_db, chat_id, query.message.message_id)
     asked = remembered["asked"] if remembered else row["question"]
-    result = await asyncio.to_thread(st.engine.ask, asked, PAGE + 1, data.offset)
+    result = await st.ask(asked, PAGE + 1, data.offset)
     hits = result.passages[:PAGE]
     if not hits:
         return "没有更多出处了。"

@@ -43,7 +43,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                            button=InlineQueryResultsButton("提问太频繁了，请稍后再试", start_parameter="help"))
         return
     st.inline.add(query.from_user.id)
-    result = await asyncio.to_thread(st.engine.ask, text, MAX_RESULTS)
+    result = await st.ask(text, MAX_RESULTS)
     if not result.found:
         await query.answer([], cache_time=30, button=InlineQueryResultsButton("没有找到，点此私聊查看相近主题",
                                                                                start_parameter="help"))

@@ -246,7 +246,7 @@ def peers_child(args) -> None:
         for f in gen.iterdir():
             if f.name != "data.csc.index.npy":
                 (theirs / f.name).symlink_to(f.resolve())
-        scale = json.loads((gen / "params.index.json").read_text()).get("weight_scale", 1.0)
+        scale = json.loads((gen / "complete.json").read_text()).get("weight_scale", 1.0)
         steps = np.load(gen / "data.csc.index.npy", mmap_mode="r")
         np.save(theirs / "data.csc.index.npy", steps.astype(np.float32) * np.float32(scale))
         del steps

@@ -7,8 +7,8 @@ reads no text and re-tokenises nothing.
 
 The weights are computed here with numpy, the same arithmetic as bm25s's builder (the
 same float32 numbers), without its per-passage Python loop, then stored as 16-bit steps
-of the largest weight (`weight_scale` in params.index.json; bm25s reads the files, its
-scores come out in steps). Each generation also keeps
+of the largest weight (`weight_scale` in complete.json: params.index.json stays the
+arguments bm25s.BM25.load passes on; bm25s reads the files, its scores come out in steps). Each generation also keeps
 its per-passage term counts, so the next one (`Bm25Index.update`) converts only the new
 passages' terms and re-weights the rest in numpy: a one-document change does not read
 every stored passage again. A query adds the postings of its terms into a per-thread
@@ -178,19 +178,20 @@ class Bm25Index:
             (directory / "vocab.index.json").write_text(json.dumps(self._vocab, ensure_ascii=False), encoding="utf-8")
             (directory / "params.index.json").write_text(json.dumps({
                 "k1": self.k1, "b": self.b, "delta": 0.5, "method": "lucene", "idf_method": "lucene",
-                "weight_scale": self.scale,
                 "dtype": "float32", "int_dtype": "int32", "num_docs": len(self.passage_ids),
                 "backend": "numpy"}, indent=4))
             if self._counts is not None:
                 for name, arr in zip(("doc_indptr", "doc_terms", "doc_tf", "doc_len"), self._counts):
                     np.save(directory / f"{name}.npy", arr)
         (directory / "complete.json").write_text(json.dumps(
-            {"passages": len(self.passage_ids), "format": FORMAT if self._counts is not None else 1}))
+            {"passages": len(self.passage_ids), "format": FORMAT if self._counts is not None else 1,
+             "weight_scale": self.scale}))
 
     @classmethod
     def load(cls, directory: Path) -> Bm25Index:
         if not (directory / "complete.json").exists():
             raise FileNotFoundError(f"incomplete index in {directory}")
+        meta = json.loads((directory / "complete.json").read_text())
         passage_ids = np.load(directory / "passage_ids.npy", mmap_mode="r")
         if len(passage_ids) == 0:
             return cls(passage_ids)
@@ -198,7 +199,7 @@ class Bm25Index:
         vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
         params = json.loads((directory / "params.index.json").read_text())
         return cls(passage_ids, vocab, csc, None, params.get("k1", 1.6), params.get("b", 0.6),
-                   params.get("weight_scale", 1.0))
+                   meta.get("weight_scale", 1.0))  # 1.0: a generation of float32 weights
 
     def idf(self, token: str) -> float:
         """Lucene's IDF; a word the corpus never uses gets the rarest word's weight."""

@@ -76,3 +76,16 @@ def test_engine_index_matches_the_stored_passages(engine):
     assert len(index) == n
     rebuilt = Bm25Index.build(store.iter_passage_terms(engine.db), engine.settings.k1, engine.settings.b)
     assert rebuilt.top(["红色", "之家"], 5) == index.top(["红色", "之家"], 5)
+
+
+def test_bm25s_loads_a_saved_generation_and_ranks_as_the_index_does(tmp_path):
+    """The generation stays in bm25s's file layout: bm25s.BM25.load reads it (its scores
+    come out in the stored 16-bit steps), and ranks the passages the same way."""
+    index = Bm25Index.build(rows(DOCS))
+    index.save(tmp_path / "gen-1")
+    theirs = bm25s.BM25.load(str(tmp_path / "gen-1"))
+    query = ["红色", "之家", "雨花区"]
+    steps = theirs.get_scores([index._vocab[t] for t in query])
+    np.testing.assert_allclose(steps * index.scale, index.scores(query), rtol=1e-6)
+    assert [int(index.passage_ids[i]) for i in np.argsort(-steps, kind="stable")[:2]] == \
+        [pid for pid, _ in index.top(query, 2)]

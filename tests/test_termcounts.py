@@ -6,7 +6,7 @@ import pytest
 
 from index import store
 from index.engine import Engine
-from index.ranking import Bm25Index, counts_from_rows
+from index.ranking import Bm25Index
 from index.termcounts import Batch, Coder
 from tests.conftest import make_settings
 

@@ -5,10 +5,10 @@ few numpy slices instead of rank-bm25's Python loop over every passage (see benc
 measurement). The matrix is saved to a directory and memory-mapped back, so start-up
 reads no text and re-tokenises nothing.
 
-The weights are computed here with numpy, the same arithmetic as bm25s's builder (the
-same float32 numbers), without its per-passage Python loop, then stored as 16-bit steps
-of the largest weight (`weight_scale` in complete.json: params.index.json stays the
-arguments bm25s.BM25.load passes on; bm25s reads the files, its scores come out in steps). Each generation also keeps
+The weights are computed here with numpy and bm25s's own Lucene functions, without its
+per-passage Python loop, then stored as 16-bit steps of the largest weight
+(`weight_scale` in complete.json; params.index.json stays the arguments bm25s.BM25.load
+passes on, so bm25s reads a generation, its scores in steps). Each generation also keeps
 its per-passage term counts, so the next one (`Bm25Index.update`) converts only the new
 passages' terms and re-weights the rest in numpy: a one-document change does not read
 every stored passage again. A query adds the postings of its terms into a per-thread

@@ -140,12 +140,8 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """Group: answer a reply to the bot, or a message that mentions it; ignore the rest."""
     message = update.effective_message
     bot = context.bot
-    text = message.text or ""
-    reply = message.reply_to_message
-    if reply is not None and reply.from_user is not None and reply.from_user.id == bot.id:
-        await answer(update, context, strip_mention(text, bot.username))
-    elif mentions(message, bot.username, bot.id):
-        await answer(update, context, strip_mention(text, bot.username))
+    if replies_to(message, bot.id) or mentions(message, bot.username, bot.id):
+        await answer(update, context, strip_mention(message.text or "", bot.username))
 
 
 def mentions(message: Message, username: str, bot_id: int) -> bool:

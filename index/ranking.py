@@ -302,12 +302,13 @@ def counts_from_rows(rows: Iterable[tuple[int, str]], vocab: dict[str, int]) -> 
         ids.append(pid)
         flat.extend([number(t, len(vocab)) for t in terms])
         lens.append(len(terms))
-    return _term_counts(np.asarray(ids, dtype=np.int64), np.frombuffer(flat, dtype=np.int32),
+    return count_terms(np.asarray(ids, dtype=np.int64), np.frombuffer(flat, dtype=np.int32),
                         np.frombuffer(lens, dtype=np.int64), len(vocab))
 
 
-def _term_counts(ids: np.ndarray, flat: np.ndarray, lens: np.ndarray, vocab_size: int) -> TermCounts:
-    """Each passage's distinct terms and counts, from its terms in a row."""
+def count_terms(ids: np.ndarray, flat: np.ndarray, lens: np.ndarray, vocab_size: int) -> TermCounts:
+    """Each passage's distinct terms and counts, from its terms in a row (`flat`, `lens`
+    a passage; term ids below `vocab_size`)."""
     n = len(lens)
     starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lens, out=starts[1:])
@@ -317,13 +318,13 @@ def _term_counts(ids: np.ndarray, flat: np.ndarray, lens: np.ndarray, vocab_size
         key = np.repeat(np.arange(lo, hi, dtype=np.int64), lens[lo:hi]) * vocab_size + flat[starts[lo]:starts[hi]]
         uniq, tf = np.unique(key, return_counts=True)
         keys.append(uniq)
-        tfs.append(tf.astype(np.int32))
-    uniq = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
-    tf = np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.int32)
+        tfs.append(tf.astype(np.uint16 if not len(tf) or tf.max() < 65535 else np.int32))
+    # One slice (a document in a worker, any corpus under _CHUNK passages): no copy.
+    uniq = keys[0] if len(keys) == 1 else np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+    tf = tfs[0] if len(tfs) == 1 else np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.uint16)
     del keys, tfs
     doc_indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(uniq // vocab_size, minlength=n), out=doc_indptr[1:])
-    tf = tf.astype(np.uint16) if not len(tf) or tf.max() < 65535 else tf
     return TermCounts(ids, doc_indptr, (uniq % vocab_size).astype(np.int32), tf, np.asarray(lens, dtype=np.int64))
 
 

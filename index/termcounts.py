@@ -18,7 +18,7 @@ from itertools import chain, count, islice
 
 import numpy as np
 
-from index.ranking import TermCounts
+from index.ranking import TermCounts, count_terms
 
 
 @dataclass
@@ -57,17 +57,12 @@ class Coder:
         ids = np.fromiter(map(local.__getitem__, chain.from_iterable(passages)), dtype=np.int64, count=total)
         known = np.fromiter(map(self._ids.__getitem__, local), dtype=np.int64, count=len(local))
         ids = known[ids] if total else ids
-        stride = max(1, len(self._ids))
-        # (passage, term) as one number: sorting them groups each passage's terms
-        key = np.repeat(np.arange(n, dtype=np.int64), lengths) * stride + ids
-        uniq, tf = np.unique(key, return_counts=True)
-        sizes = np.bincount(uniq // stride, minlength=n).astype(np.int32)
+        counts = count_terms(np.arange(n, dtype=np.int64), ids, lengths, max(1, len(self._ids)))
         told, self._told = self._told, len(self._ids)
         # A dict keeps insertion order, which is numbering order: the newest are at its end.
         new = list(islice(reversed(self._ids), self._told - told))[::-1]
-        small = not len(tf) or tf.max() < 65535
-        return Coded(self.key, told, new, (uniq % stride).astype(np.int32),
-                     tf.astype(np.uint16 if small else np.int32), sizes, lengths.astype(np.int32))
+        return Coded(self.key, told, new, counts.terms, counts.tf, np.diff(counts.indptr).astype(np.int32),
+                     lengths.astype(np.int32))
 
 
 class Batch:

@@ -345,17 +345,17 @@ def run_incremental(settings) -> dict:
     name = "zz-bench-incremental.txt"
     path = settings.corpus_dir / name
     calls = {"tokenize": 0, "documents": 0}
-    real_tok, real_proc = processing.index_terms, processing.process_document
+    real_tok, real_proc = processing.tokenize_many, processing.process_document
 
-    def counting_tokenize(s):
-        calls["tokenize"] += 1
-        return real_tok(s)
+    def counting_tokenize(texts):
+        calls["tokenize"] += len(texts)
+        return real_tok(texts)
 
     def counting_process(*a, **kw):
         calls["documents"] += 1
         return real_proc(*a, **kw)
 
-    processing.index_terms = counting_tokenize
+    processing.tokenize_many = counting_tokenize
     processing.process_document = counting_process
     out = {}
     try:
@@ -373,7 +373,7 @@ def run_incremental(settings) -> dict:
         # the answer for a sentence of the new document, before it was removed, is checked
         # by the engine's tests; here only the cost is measured.
     finally:
-        processing.index_terms = real_tok
+        processing.tokenize_many = real_tok
         processing.process_document = real_proc
         if path.exists():
             path.unlink()

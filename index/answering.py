@@ -14,12 +14,15 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+import jieba
 import jieba.posseg
 import numpy as np
 
 from index.normalize import normalize
 from index.store import SENTENCE_SEP
 from index.tokenizer import NUMBER_RE, UNITS, char_bigrams, stopwords, tokenize
+
+jieba.setLogLevel(60)  # jieba prints its dictionary loading on stderr otherwise
 
 CN_NUM = "零一二两三四五六七八九十百千万亿"
 # Measure words a question may ask a count of, and the ones an answer may use instead.

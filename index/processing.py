@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 
 from index.cleaning import clean
 from index.readers import UnreadableDocument, read_document
 from index.store import SENTENCE_SEP
 from index.termcounts import Coded, Coder
-from index.tokenizer import index_terms
+from index.tokenizer import SEP, tokenize_many
 
 
 @dataclass
@@ -33,36 +32,36 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int,
                      coder: Coder | None = None) -> Processed:
     """Bytes of one file to stored passage rows. Raises UnreadableDocument."""
     text = read_document(name, data)
-    rows = []
-    terms_of = []
+    passages = clean(text, max_chars, min_chars)
+    if not passages:
+        raise UnreadableDocument("no readable text in the file")
+    # Each distinct text once: a heading recurs on each passage of its article, and a
+    # context sentence closed the passage before.
+    texts: dict[str, int] = {}
+    made_of = []
     previous = None
-    seen: dict[str, list[str]] = {}  # a heading recurs on each passage of its article, and
-    # a context sentence closed the passage before: each is tokenised once a document
-
-    def terms(s: str) -> list[str]:
-        got = seen.get(s)
-        if got is None:
-            got = seen[s] = index_terms(s)
-        return got
-
-    for i, p in enumerate(clean(text, max_chars, min_chars)):
+    for p in passages:
         # The sentence before a passage often names what it speaks of ("在浦沅社区，…"
         # then "“老口子”丁秋林…"): its words are indexed with the passage, unseen.
         context = previous.sentences[-1] if previous is not None and previous.title == p.title else ""
         previous = p
+        made_of.append([texts.setdefault(t, len(texts)) for t in (p.heading, context, *p.sentences)])
+    words, pairs = tokenize_many(list(texts))
+    # A text's stored terms: its words, then its pairs (as index_terms gives them).
+    terms = [f"{w} {p}" if w and p else w or p
+             for w, p in zip(map(str.strip, " ".join(words).split(SEP)), pairs.joined)]
+    rows = []
+    for i, (p, parts) in enumerate(zip(passages, made_of)):
         cuts, acc = [], 0
         for s in p.sentences:
             acc += len(s)
             cuts.append(str(acc))
-        head = terms(p.heading) + terms(context)
-        body = [terms(s) for s in p.sentences]
+        head, context = terms[parts[0]], terms[parts[1]]
         rows.append((i, p.paragraph, p.title, p.section, p.text, p.start, p.end, ",".join(cuts),
-                     SENTENCE_SEP.join(" ".join(t) for t in body), " ".join(head)))  # store.PASSAGE_FIELDS
-        terms_of.append(list(chain(head, *body)))
-    if not rows:
-        raise UnreadableDocument("no readable text in the file")
+                     SENTENCE_SEP.join([terms[k] for k in parts[2:]]),
+                     f"{head} {context}" if head and context else head or context))  # store.PASSAGE_FIELDS
     title = next((r[2] for r in rows if r[2]), Path(name).stem)
-    counts = (coder or Coder()).count(terms_of)
+    counts = (coder or Coder()).count(words, pairs, made_of)
     return Processed(name, hashlib.sha256(data).hexdigest(), title, len(text), rows, counts)
 
 

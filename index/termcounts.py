@@ -19,6 +19,7 @@ from itertools import chain, count, islice
 import numpy as np
 
 from index.ranking import TermCounts, count_terms
+from index.tokenizer import SEP, CharPairs, pair_term
 
 
 @dataclass
@@ -43,26 +44,76 @@ class Coder:
     def __init__(self) -> None:
         self.key = os.urandom(8).hex()
         # A new term gets the next number inside dict lookup itself: numbering a
-        # passage's terms is one C-level map() call, not a Python step a term.
+        # document's words is one C-level map() call, not a Python step a word.
         self._ids: defaultdict[str, int] = defaultdict(count().__next__)
         self._told = 0
+        # Character pairs by code: a sorted array (numpy's binary search is several times
+        # faster than a large dict here), and the pairs seen since it was last sorted.
+        self._pair_codes = np.zeros(0, dtype=np.int64)
+        self._pair_ids = np.zeros(0, dtype=np.int64)
+        self._new_pairs: dict[int, int] = {}
 
-    def count(self, passages: list[list[str]]) -> Coded:
-        n = len(passages)
-        lengths = np.fromiter(map(len, passages), dtype=np.int64, count=n)
-        total = int(lengths.sum())
+    def count(self, words: list[str], pairs: CharPairs, passages: list[list[int]]) -> Coded:
+        """Count a document's passages. Its texts (sentences, headings) were tokenised
+        together (`tokenizer.tokenize_many`: `words`, SEP between texts, and `pairs`);
+        each passage is made of the texts `passages[i]` (by number, repeats allowed)."""
+        n_texts = len(pairs.joined)
         # Numbered first in a small dict of this document's own (it stays in the CPU's
-        # cache), then only its distinct terms are looked up in the worker's large one.
+        # cache), then only its distinct words are looked up in the worker's large one.
         local: defaultdict[str, int] = defaultdict(count().__next__)
-        ids = np.fromiter(map(local.__getitem__, chain.from_iterable(passages)), dtype=np.int64, count=total)
-        known = np.fromiter(map(self._ids.__getitem__, local), dtype=np.int64, count=len(local))
-        ids = known[ids] if total else ids
-        counts = count_terms(np.arange(n, dtype=np.int64), ids, lengths, max(1, len(self._ids)))
+        local[SEP]  # number 0
+        ids = np.fromiter(map(local.__getitem__, words), dtype=np.int64, count=len(words))
+        known = np.fromiter(map(self._ids.__getitem__, islice(local, 1, None)), dtype=np.int64, count=len(local) - 1)
+        is_sep = ids == 0
+        word_text = np.cumsum(is_sep)[~is_sep]
+        word_ids = known[ids[~is_sep] - 1]
+        distinct, where = np.unique(pairs.codes, return_inverse=True)
+        pair_ids = self._pair_terms(distinct)[where]
+        # Each text's terms side by side (its words, then its pairs), then each passage's:
+        # the terms of its texts gathered, a text used twice counted twice.
+        per_text = np.bincount(word_text, minlength=n_texts) + np.bincount(pairs.text, minlength=n_texts)
+        order = np.argsort(np.concatenate([word_text, pairs.text]), kind="stable")
+        by_text = np.concatenate([word_ids, pair_ids])[order]
+        text_start = np.zeros(n_texts + 1, dtype=np.int64)
+        np.cumsum(per_text, out=text_start[1:])
+        used = np.fromiter(chain.from_iterable(passages), dtype=np.int64)
+        used_len = per_text[used]
+        used_end = np.cumsum(used_len)
+        gather = np.arange(int(used_end[-1]) if len(used) else 0, dtype=np.int64)
+        gather += np.repeat(text_start[used] - (used_end - used_len), used_len)
+        texts_a_passage = np.fromiter(map(len, passages), dtype=np.int64, count=len(passages))
+        last_text = np.cumsum(texts_a_passage) - 1
+        lengths = np.diff(np.concatenate([[0], used_end[last_text]])) if len(passages) else texts_a_passage
+        n = len(passages)
+        counts = count_terms(np.arange(n, dtype=np.int64), by_text[gather], lengths, max(1, len(self._ids)))
         told, self._told = self._told, len(self._ids)
         # A dict keeps insertion order, which is numbering order: the newest are at its end.
         new = list(islice(reversed(self._ids), self._told - told))[::-1]
         return Coded(self.key, told, new, counts.terms, counts.tf, np.diff(counts.indptr).astype(np.int32),
                      lengths.astype(np.int32))
+
+    def _pair_terms(self, codes: np.ndarray) -> np.ndarray:
+        """The term numbers of distinct pair codes (ascending); new pairs are numbered as
+        the words they spell, so a pair and a two-character word are one term."""
+        known = self._pair_codes
+        at = np.minimum(np.searchsorted(known, codes), max(0, len(known) - 1))
+        found = known[at] == codes if len(known) else np.zeros(len(codes), dtype=bool)
+        out = np.where(found, self._pair_ids[at] if len(known) else 0, -1)
+        new_pairs, ids = self._new_pairs, self._ids
+        missing = np.flatnonzero(~found)
+        for i, code in zip(missing.tolist(), codes[missing].tolist()):
+            term = new_pairs.get(code)
+            if term is None:
+                term = new_pairs[code] = ids[pair_term(code)]
+            out[i] = term
+        if len(new_pairs) > max(8192, len(known) // 4):  # sorted again ever more rarely
+            all_codes = np.concatenate([known, np.fromiter(new_pairs, dtype=np.int64, count=len(new_pairs))])
+            all_ids = np.concatenate([self._pair_ids,
+                                      np.fromiter(new_pairs.values(), dtype=np.int64, count=len(new_pairs))])
+            order = np.argsort(all_codes)
+            self._pair_codes, self._pair_ids = all_codes[order], all_ids[order]
+            new_pairs.clear()
+        return out
 
 
 class Batch:

@@ -12,13 +12,12 @@ growing corpus. jieba itself still tags the questions' places and names.
 import re
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
-import jieba
+import numpy as np
 import rjieba
 
-from index.normalize import normalize
-
-jieba.setLogLevel(60)  # jieba prints its dictionary loading on stderr otherwise (answering.py tags with it)
+from index.normalize import fold, normalize
 
 # Measure words and units that follow a number. Longest first so "平方公里" beats "公里".
 UNITS = sorted(
@@ -43,9 +42,12 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in text.split() if w.strip())
 
 
+# Between texts tokenised together (`tokenize_many`): no word, number or pair spans it.
+SEP = "\x00"
+
 # Words already judged worth indexing, or not: a set lookup a word instead of a regular
 # expression and a stop-word test (a reindex asks about the same few words millions of times).
-_kept: set[str] = set()
+_kept: set[str] = {SEP}  # kept as a marker; tokenize() never sees one (normalize() maps it)
 _dropped: set[str] = set()
 
 
@@ -53,6 +55,7 @@ def _judge(word: str) -> bool:
     if len(_kept) + len(_dropped) > 2_000_000:  # bounded memory over a long-lived process
         _kept.clear()
         _dropped.clear()
+        _kept.add(SEP)
     keep = _WORDLIKE.search(word) is not None and word not in stopwords()
     (_kept if keep else _dropped).add(word)
     return keep
@@ -69,7 +72,10 @@ def tokenize(text: str) -> list[str]:
     Stop words, punctuation and white space are dropped. Questions and passages both go
     through here, so they always meet in the same form.
     """
-    norm = normalize(text)
+    return _tokens(normalize(text))
+
+
+def _tokens(norm: str) -> list[str]:
     out: list[str] = []
     pos = 0
     for m in NUMBER_RE.finditer(norm):
@@ -96,3 +102,49 @@ def index_terms(text: str) -> list[str]:
     """What BM25 counts: the words, then the character pairs (measured on CMRC 2018:
     jieba words alone 0.974 hit@1 a document, words and pairs 0.981)."""
     return tokenize(text) + char_bigrams(text)
+
+
+class CharPairs(NamedTuple):
+    """The character pairs of several texts, as numbers: (first << 16) | second."""
+
+    codes: np.ndarray  # int64, in text order
+    text: np.ndarray  # which text each is from
+    joined: list[str]  # each text's pairs as char_bigrams gives them, space-separated
+
+
+def pair_term(code: int) -> str:
+    return chr(code >> 16) + chr(code & 0xFFFF)
+
+
+def tokenize_many(texts: list[str]) -> tuple[list[str], CharPairs]:
+    """`index_terms` of each text, in one pass for all of them: their words in a row, SEP
+    after each text's but the last, and their character pairs.
+
+    A reindex tokenises a document's sentences this way: one normalisation and a few cuts a
+    document instead of several a sentence, and the pairs (half the terms) are counted as
+    numbers, never made into strings one by one. SEP cannot join two texts' words: jieba
+    and the number pattern both stop at it, and so do NFKC, opencc and lower-casing.
+    """
+    # A SEP of the text's own would split it: it becomes a symbol, cut and dropped as one.
+    norm = fold(SEP.join(t.replace(SEP, "\ufffd") for t in texts))
+    return _tokens(norm), _char_pairs(norm, len(texts))
+
+
+def _char_pairs(norm: str, n: int) -> CharPairs:
+    cp = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
+    cjk = (cp >= 0x3400) & (cp <= 0x9FFF)  # _CJK_RUN's range
+    at = np.flatnonzero(cjk[:-1] & cjk[1:])
+    first, second = cp[at], cp[at + 1]
+    text = np.cumsum(cp == 0)[at]  # SEP is U+0000
+    # The pairs' text, made in one piece by numpy: "ab bc cd" a text, SEP between texts.
+    chars = np.empty((len(at), 3), dtype=np.uint32)
+    chars[:, 0], chars[:, 1], chars[:, 2] = first, second, 32
+    chars[:-1, 2][text[1:] != text[:-1]] = 0
+    chars[-1:, 2] = 0
+    joined = [""] * n
+    if len(at):
+        pieces = chars.tobytes().decode("utf-32-le").split(SEP)
+        for i, piece in zip(np.unique(text).tolist(), pieces):
+            joined[i] = piece
+    codes = (first.astype(np.int64) << 16) | second
+    return CharPairs(codes, text.astype(np.int64), joined)

@@ -7,38 +7,56 @@ import pytest
 from index import store
 from index.engine import Engine
 from index.ranking import Bm25Index
+from index.processing import process_document
+from index.store import SENTENCE_SEP
 from index.termcounts import Batch, Coder
 from tests.conftest import make_settings
 
+# A title, then paragraphs: passages share their heading and take the sentence before.
 DOCS = [
-    ["雨花区 红色 之家 建成 28家 红色", "新田县 新 就业 群体 党支部"],
-    ["红色 之家 党建 联建 雨花区", "狂犬病 病死率 100%"],
-    ["禽流感 甲型 流感 病毒 流感", "新田县 汽车站 党群 服务 中心 新田县"],
-    ["流感 疫苗 雨花区"],
+    "雨花区红色之家\n\n雨花区红色之家建成28家。\n\n红色之家服务新田县新就业群体党支部。",
+    "党建联建\n\n红色之家党建联建覆盖雨花区。\n\n狂犬病病死率100%。",
+    "禽流感\n\n禽流感是甲型流感病毒引起的流感。\n\n新田县汽车站党群服务中心在新田县。",
+    "流感疫苗在雨花区接种。",
 ]
+
+
+def _stored_terms(row: tuple) -> str:
+    """A passage's BM25 terms as the store gives them back (store.iter_passage_terms)."""
+    tokens, head = row[8], row[9]
+    return f"{head} {tokens.replace(SENTENCE_SEP, ' ')}"
 
 
 def test_two_workers_counts_make_the_matrix_of_the_stored_rows():
     workers = [Coder(), Coder()]
     batch = Batch()
     rows, next_id = [], 1
-    for i, doc in enumerate(DOCS):  # documents alternate between the workers, as a pool's do
-        coded = workers[i % 2].count([p.split() for p in doc])
-        batch.add(coded, next_id)
-        rows += [(next_id + j, p) for j, p in enumerate(doc)]
-        next_id += len(doc)
+    for i, text in enumerate(DOCS):  # documents alternate between the workers, as a pool's do
+        p = process_document(f"{i}.txt", text.encode(), 40, 10, workers[i % 2])
+        batch.add(p.counts, next_id)
+        rows += [(next_id + j, _stored_terms(r)) for j, r in enumerate(p.passages)]
+        next_id += len(p.passages)
+    assert next_id > len(DOCS) + 1  # some document made several passages
     vocab = {"": 0}
     ours = Bm25Index.from_counts(batch.counts(vocab), vocab)
     stored = Bm25Index.build(rows)
-    for q in (["红色", "之家"], ["新田县"], ["流感", "28家", "雨花区"], ["没有"]):
+    for q in (["红色", "之家"], ["新田县"], ["流感", "28家", "雨花区"], ["没有"], ["党支"]):
         assert ours.top(q, 10) == stored.top(q, 10)
         np.testing.assert_array_equal(ours.scores(q), stored.scores(q))
+    assert ours.top(["红色"], 10)
+
+
+def test_a_word_and_the_same_character_pair_are_one_term():
+    p = process_document("a.txt", "红色之家。".encode(), 40, 1)
+    assert p.passages[0][8].split() == ["红色", "家", "红色", "色之", "之家"]  # words, then pairs
+    counted = {p.counts.new_terms[t]: tf for t, tf in zip(p.counts.terms.tolist(), p.counts.tf.tolist())}
+    assert counted == {"红色": 2, "家": 1, "色之": 1, "之家": 1}
 
 
 def test_a_worker_counts_arriving_out_of_order_are_refused():
     coder, batch = Coder(), Batch()
-    first = coder.count([DOCS[0][0].split()])
-    second = coder.count([DOCS[1][0].split()])
+    first = process_document("a.txt", DOCS[0].encode(), 400, 10, coder).counts
+    second = process_document("b.txt", DOCS[2].encode(), 400, 10, coder).counts
     with pytest.raises(ValueError):
         batch.add(second, 1)  # would give its new terms the wrong numbers
     batch.add(first, 1)

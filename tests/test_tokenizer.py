@@ -1,7 +1,10 @@
 """Tokens: jieba words with numbers and units kept whole, one normalisation both sides."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from index.normalize import normalize
-from index.tokenizer import char_bigrams, index_terms, tokenize
+from index.tokenizer import SEP, char_bigrams, index_terms, pair_term, tokenize, tokenize_many
 
 
 def test_numbers_keep_their_units():
@@ -32,3 +35,24 @@ def test_character_pairs_bridge_different_cuts():
 def test_tokenize_never_raises_on_odd_input():
     for text in ["", " ", "\x00\x01", "🙂🙂", "<b>&amp;", "a" * 5000, "１２３"]:
         assert isinstance(tokenize(text), list)
+
+
+pieces = st.sampled_from(["雨花区", "紅色之家", "２８家", "5 万", "2.18万名", "第5位", "ΑΣ", "ａｂｃ", " ", "，", "。",
+                          "\x00", "\ufffd", "e\u0301", "\u0301", "㎡", "望城区", "OR 1=1", "5-7天", "長沙", "\n"])
+texts = st.lists(st.lists(pieces, max_size=8).map("".join), max_size=6)
+
+
+@given(texts)
+@settings(max_examples=300, deadline=None)
+def test_tokenising_texts_together_gives_each_its_own_terms(texts):
+    """What a reindex stores and counts for each sentence (tokenize_many) is what
+    index_terms gives that sentence alone."""
+    words, pairs = tokenize_many(texts)
+    assert len(pairs.joined) == len(texts)
+    together = " ".join(words).split(SEP)
+    for i, text in enumerate(texts):
+        alone = index_terms(text)
+        n_words = len(tokenize(text))
+        assert together[i].split() == alone[:n_words]
+        assert pairs.joined[i].split() == alone[n_words:]
+        assert [pair_term(c) for c in pairs.codes[pairs.text == i].tolist()] == alone[n_words:]

@@ -19,8 +19,7 @@ import jieba.posseg
 import numpy as np
 
 from index.normalize import normalize
-from index.store import SENTENCE_SEP
-from index.tokenizer import NUMBER_RE, UNITS, char_bigrams, stopwords, tokenize
+from index.tokenizer import NUMBER_RE, SENTENCE_SEP, UNITS, char_bigrams, stopwords, tokenize
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading on stderr otherwise
 

@@ -13,9 +13,8 @@ from pathlib import Path
 
 from index.cleaning import clean
 from index.readers import UnreadableDocument, read_document
-from index.store import SENTENCE_SEP
 from index.termcounts import Coded, Coder
-from index.tokenizer import SEP, tokenize_many
+from index.tokenizer import SENTENCE_SEP, SEP, tokenize_many
 
 
 @dataclass

@@ -22,28 +22,15 @@ import math
 import threading
 from array import array
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable
 
 import numpy as np
 from bm25s.scoring import _score_idf_lucene, _score_tfc_lucene
 
+from index.termcounts import CHUNK as _CHUNK
+from index.termcounts import TermCounts, count_terms
+
 FORMAT = 2  # complete.json's "format": bm25s's CSC files plus per-passage term counts
-_CHUNK = 100_000  # passages a numpy step works on while building
-
-
-class TermCounts(NamedTuple):
-    """Passages' distinct terms and their counts: what the weights are made from."""
-
-    ids: np.ndarray  # passage ids, ascending (int64)
-    indptr: np.ndarray  # passage i's terms are terms[indptr[i]:indptr[i + 1]] (int64)
-    terms: np.ndarray  # term ids (int32)
-    tf: np.ndarray  # how often each is in its passage
-    lengths: np.ndarray  # terms a passage, repeats counted (int64)
-
-    @classmethod
-    def empty(cls) -> TermCounts:
-        return cls(np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32),
-                   np.zeros(0, dtype=np.uint16), np.zeros(0, dtype=np.int64))
 
 
 class Bm25Index:
@@ -304,28 +291,6 @@ def counts_from_rows(rows: Iterable[tuple[int, str]], vocab: dict[str, int]) -> 
         lens.append(len(terms))
     return count_terms(np.asarray(ids, dtype=np.int64), np.frombuffer(flat, dtype=np.int32),
                         np.frombuffer(lens, dtype=np.int64), len(vocab))
-
-
-def count_terms(ids: np.ndarray, flat: np.ndarray, lens: np.ndarray, vocab_size: int) -> TermCounts:
-    """Each passage's distinct terms and counts, from its terms in a row (`flat`, `lens`
-    a passage; term ids below `vocab_size`)."""
-    n = len(lens)
-    starts = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(lens, out=starts[1:])
-    keys, tfs = [], []
-    for lo in range(0, n, _CHUNK):  # a slice of passages at a time: bounded temporaries
-        hi = min(n, lo + _CHUNK)
-        key = np.repeat(np.arange(lo, hi, dtype=np.int64), lens[lo:hi]) * vocab_size + flat[starts[lo]:starts[hi]]
-        uniq, tf = np.unique(key, return_counts=True)
-        keys.append(uniq)
-        tfs.append(tf.astype(np.uint16 if not len(tf) or tf.max() < 65535 else np.int32))
-    # One slice (a document in a worker, any corpus under _CHUNK passages): no copy.
-    uniq = keys[0] if len(keys) == 1 else np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
-    tf = tfs[0] if len(tfs) == 1 else np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.uint16)
-    del keys, tfs
-    doc_indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(uniq // vocab_size, minlength=n), out=doc_indptr[1:])
-    return TermCounts(ids, doc_indptr, (uniq % vocab_size).astype(np.int32), tf, np.asarray(lens, dtype=np.int64))
 
 
 def _load_counts(directory: Path):

@@ -22,7 +22,6 @@ from typing import Iterable, Iterator
 
 import sqlite_utils
 
-SENTENCE_SEP = "\t"  # between the token groups of a passage's sentences
 
 
 def now() -> str:

@@ -44,6 +44,8 @@ def stopwords() -> frozenset[str]:
 
 # Between texts tokenised together (`tokenize_many`): no word, number or pair spans it.
 SEP = "\x00"
+# Between the terms of a passage's sentences, as stored (index.store reads it as char(9)).
+SENTENCE_SEP = "\t"
 
 # Words already judged worth indexing, or not: a set lookup a word instead of a regular
 # expression and a stop-word test (a reindex asks about the same few words millions of times).

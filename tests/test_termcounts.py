@@ -8,7 +8,7 @@ from index import store
 from index.engine import Engine
 from index.ranking import Bm25Index
 from index.processing import process_document
-from index.store import SENTENCE_SEP
+from index.tokenizer import SENTENCE_SEP
 from index.termcounts import Batch, Coder
 from tests.conftest import make_settings
 

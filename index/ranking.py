@@ -101,16 +101,10 @@ class Bm25Index:
         if not len(ids):
             return cls(ids)
         per_doc = np.diff(indptr0)
-        # Document frequencies: the previous ones, less the passages gone, plus the new.
-        df = np.zeros(len(vocab), dtype=np.int64)
-        old_df = np.diff(np.load(previous / "indptr.csc.index.npy", mmap_mode="r"))
-        df[:len(old_df)] = old_df
-        df += np.bincount(new.terms, minlength=len(vocab))
         if keep.all():  # nothing removed (a document added): no filtering pass
             kept_terms, kept_tf, kept_len, kept_sizes = terms0, tf0, len0, per_doc
         else:
             nnz_keep = np.repeat(keep, per_doc)
-            df -= np.bincount(terms0[~nnz_keep], minlength=len(vocab))
             kept_terms, kept_tf, kept_len, kept_sizes = terms0[nnz_keep], tf0[nnz_keep], len0[keep], per_doc[keep]
         sizes = np.concatenate([kept_sizes, np.diff(new.indptr)])
         doc_indptr = np.zeros(len(ids) + 1, dtype=np.int64)
@@ -120,41 +114,43 @@ class Bm25Index:
                   np.concatenate([kept_terms, new.terms]).astype(np.int32, copy=False),
                   np.concatenate([kept_tf.astype(tf_dtype, copy=False), new.tf.astype(tf_dtype)]),
                   np.concatenate([kept_len, new.lengths]).astype(np.int64, copy=False))
-        return cls._weighted(ids, vocab, counts, k1, b, df)
+        return cls._weighted(ids, vocab, counts, k1, b)
 
     @classmethod
-    def _weighted(cls, passage_ids: np.ndarray, vocab: dict[str, int], counts, k1: float, b: float,
-                  df: np.ndarray | None = None) -> Bm25Index:
-        """BM25 weights from term counts: bm25s's lucene arithmetic (its own functions)."""
+    def _weighted(cls, passage_ids: np.ndarray, vocab: dict[str, int], counts, k1: float, b: float) -> Bm25Index:
+        """BM25 weights from term counts: Lucene's, as bm25s computes them."""
         import scipy.sparse as sp
 
         doc_indptr, terms, tf, doc_len = counts
         n, v = len(passage_ids), len(vocab)
-        if df is None:
-            df = np.bincount(terms, minlength=v)
-        # bm25s's own Lucene scoring functions, applied to numpy arrays a slice at a time.
-        idf = np.zeros(v, dtype=np.float32)
-        present = np.flatnonzero(df)
-        idf[present] = [_score_idf_lucene(d, N=n) for d in df[present].tolist()]
-        avg = doc_len.astype(np.int64).mean()
-        weights = np.empty(len(terms), dtype=np.float32)
-        for lo in range(0, n, _CHUNK):  # a slice of passages at a time: bounded temporaries
-            hi = min(n, lo + _CHUNK)
-            a, z = int(doc_indptr[lo]), int(doc_indptr[hi])
-            # float32 throughout: the weights are rounded to 16-bit steps anyway
-            l_d = np.repeat(doc_len[lo:hi].astype(np.float32), np.diff(doc_indptr[lo:hi + 1]))
-            weights[a:z] = idf[terms[a:z]] * _score_tfc_lucene(tf[a:z].astype(np.float32), l_d=l_d,
-                                                               l_avg=np.float32(avg), k1=np.float32(k1), b=np.float32(b))
+        # The matrix's shape first, a column a term: its column lengths are the document
+        # frequencies, and a column's weights are computed side by side.
+        matrix = sp.csr_matrix((tf, terms, doc_indptr), shape=(n, v)).tocsc()
+        df = np.diff(matrix.indptr)
+        # bm25s's IDF function, once for each document frequency that occurs.
+        freqs, which = np.unique(df, return_inverse=True)
+        idf = np.asarray([_score_idf_lucene(d, N=n) if d else 0.0 for d in freqs.tolist()], dtype=np.float32)[which]
+        # bm25s's term-frequency part, tf / (k1 * ((1 - b) + b * l_d / l_avg) + tf), in
+        # float32 as bm25s does it, with the passage's share worked out once a passage.
+        f32 = np.float32
+        length_part = f32(k1) * ((1 - f32(b)) + f32(b) * doc_len.astype(f32) / f32(doc_len.astype(np.int64).mean()))
+        slices = _column_slices(matrix.indptr)
+        # Two passes over cache-sized slices instead of a float32 weight for every posting
+        # in memory: the first finds the largest weight, the second stores the steps.
+        largest = max((float(w.max()) for w in _slice_weights(matrix, slices, length_part, idf, df) if len(w)), default=0.0)
         # Stored as 16-bit steps of the largest weight: a quarter less matrix to hold in
         # memory than float32 (at 1M passages: 1.0 GB instead of 1.3), and a question's
         # score is off by at most a step (1/65,535 of the largest weight) a term: half a
         # step of rounding, or a weight under half a step kept as one step, not 0.
         # The sums of whole steps stay exact in float32 (below 2**24 for 256 terms).
-        scale = float(weights.max()) / 65535 if len(weights) and weights.max() > 0 else 1.0
-        steps = np.maximum(np.rint(weights / scale), 1).astype(np.uint16)  # a posting never weighs 0
-        del weights
-        matrix = sp.csr_matrix((steps, terms, doc_indptr), shape=(n, v)).tocsc()
-        return cls(passage_ids, vocab, (matrix.data, matrix.indices, matrix.indptr), counts, k1, b, scale)
+        scale = largest / 65535 if largest > 0 else 1.0
+        steps = np.empty(len(matrix.data), dtype=np.uint16)
+        for (lo, hi), w in zip(slices, _slice_weights(matrix, slices, length_part, idf, df)):
+            w /= f32(scale)
+            np.rint(w, out=w)
+            np.maximum(w, 1, out=w)  # a posting never weighs 0
+            steps[matrix.indptr[lo]:matrix.indptr[hi]] = w
+        return cls(passage_ids, vocab, (steps, matrix.indices, matrix.indptr), counts, k1, b, scale)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -291,6 +287,29 @@ def counts_from_rows(rows: Iterable[tuple[int, str]], vocab: dict[str, int]) -> 
         lens.append(len(terms))
     return count_terms(np.asarray(ids, dtype=np.int64), np.frombuffer(flat, dtype=np.int32),
                         np.frombuffer(lens, dtype=np.int64), len(vocab))
+
+
+def _slice_weights(matrix, slices, length_part: np.ndarray, idf: np.ndarray, df: np.ndarray):
+    """The float32 weights of each slice of columns in turn, in one reused buffer."""
+    size = max((int(matrix.indptr[hi] - matrix.indptr[lo]) for lo, hi in slices), default=0)
+    buffer, tf_buffer = np.empty(size, dtype=np.float32), np.empty(size, dtype=np.float32)
+    for lo, hi in slices:
+        a, z = int(matrix.indptr[lo]), int(matrix.indptr[hi])
+        w, tf = buffer[: z - a], tf_buffer[: z - a]
+        np.take(length_part, matrix.indices[a:z], out=w, mode="clip")  # "raise" would buffer
+        tf[:] = matrix.data[a:z]
+        w += tf
+        np.divide(tf, w, out=w)
+        w *= np.repeat(idf[lo:hi], df[lo:hi])
+        yield w
+
+
+def _column_slices(indptr: np.ndarray, entries: int = 1_000_000):
+    """(first, last + 1) column ranges of about `entries` postings each."""
+    cols = len(indptr) - 1
+    cuts = np.searchsorted(indptr, np.arange(entries, int(indptr[-1]), entries)) if cols else []
+    edges = [0, *sorted(set(int(c) for c in cuts) - {0, cols}), cols]
+    return list(zip(edges[:-1], edges[1:]))
 
 
 def _load_counts(directory: Path):

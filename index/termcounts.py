@@ -160,7 +160,10 @@ class Batch:
     """The term counts of the passages a reindex adds, in passage id order."""
 
     def __init__(self) -> None:
-        self._vocab: dict[str, int] = {}
+        # Numbered as an index numbers its terms ("" first, for bm25s's padding): a batch
+        # that starts an index keeps its numbers.
+        self._vocab: defaultdict[str, int] = defaultdict(count().__next__)
+        self._vocab[""]
         self._maps: dict[str, array] = {}  # worker numbering -> this batch's
         self._ids: list[np.ndarray] = []
         self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
@@ -170,25 +173,29 @@ class Batch:
         mapping = self._maps.setdefault(coded.coder, array("i"))
         if coded.told != len(mapping):  # would number terms wrongly: a bug, not bad input
             raise ValueError(f"term counts out of order ({coded.told} != {len(mapping)})")
-        vocab = self._vocab
-        number = vocab.setdefault
-        mapping.extend([number(t, len(vocab)) for t in coded.new_terms])
+        mapping.extend(map(self._vocab.__getitem__, coded.new_terms))
         terms = np.frombuffer(mapping, dtype=np.int32)[coded.terms] if len(coded.terms) else coded.terms
         self._ids.append(np.arange(first_id, first_id + len(coded), dtype=np.int64))
         self._parts.append((terms, coded.tf, coded.sizes, coded.lengths))
 
     @property
     def ids(self) -> np.ndarray:
-        return np.concatenate(self._ids) if self._ids else np.zeros(0, dtype=np.int64)
+        if len(self._ids) != 1:  # joined once, however often asked
+            self._ids = [np.concatenate(self._ids) if self._ids else np.zeros(0, dtype=np.int64)]
+        return self._ids[0]
 
     def counts(self, vocab: dict[str, int]) -> TermCounts:
         """The counts with terms numbered in `vocab` (the index's); new terms join it."""
-        number = vocab.setdefault
-        to_index = np.asarray([number(t, len(vocab)) for t in self._vocab], dtype=np.int32)
+        if len(vocab) == 1 and vocab.get("") == 0:  # a new index: numbered as this batch
+            vocab.update(self._vocab)
+            to_index = None
+        else:
+            number = vocab.setdefault
+            to_index = np.asarray([number(t, len(vocab)) for t in self._vocab], dtype=np.int32)
         if not self._parts:
             return TermCounts.empty()
         terms, tf, sizes, lengths = (np.concatenate(col) for col in zip(*self._parts))
         indptr = np.zeros(len(sizes) + 1, dtype=np.int64)
         np.cumsum(sizes, out=indptr[1:])
-        return TermCounts(self.ids, indptr, to_index[terms] if len(terms) else terms.astype(np.int32),
-                          tf, lengths.astype(np.int64))
+        terms = terms.astype(np.int32, copy=False) if to_index is None or not len(terms) else to_index[terms]
+        return TermCounts(self.ids, indptr, terms, tf, lengths.astype(np.int64))

@@ -200,7 +200,7 @@ def run_serve(db: Path, corpus: Path, questions_file: Path, work: Path) -> dict:
 def peers_child(args) -> None:
     import numpy as np
 
-    from index import store
+    from index import processing, store
 
     budget = args.peer_budget_s
     data = json.loads(Path(args.tokens_in).read_text())
@@ -209,7 +209,7 @@ def peers_child(args) -> None:
     small = args.peer_max_passages >= store.counts(db)["passages"]
     ids, docs, vocab = [], [], {}
     if small:  # rank-bm25 and bm25s's builder want Python lists of strings: GBs at 1M
-        for pid, terms in store.iter_passage_terms(db):  # what the project's matrix counts
+        for pid, terms in processing.stored_terms(store.iter_passage_tokens(db)):  # what the project's matrix counts
             ids.append(pid)
             docs.append([vocab.setdefault(t, t) for t in terms.split()])  # one str object a term
     else:

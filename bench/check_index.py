@@ -32,10 +32,11 @@ def main() -> None:
 
     from bot import config
     from index import answering
+    from index.processing import stored_terms
     from index.ranking import Bm25Index, counts_from_rows
 
     db = sqlite3.connect(sys.argv[1])
-    rows = db.execute("SELECT id, head_tokens || ' ' || replace(tokens, char(9), ' ') FROM passages ORDER BY id").fetchall()
+    rows = list(stored_terms(db.execute("SELECT id, head_tokens, tokens, text, cuts FROM passages ORDER BY id")))
     qfile = sys.argv[2] if len(sys.argv) > 2 else str(ROOT / "bench" / "out" / "questions-10000.json")
     queries = [answering.analyze(q).terms for q in json.loads(Path(qfile).read_text())[:1000]]
     s = config.load().index

@@ -19,7 +19,7 @@ import jieba.posseg
 import numpy as np
 
 from index.normalize import normalize
-from index.tokenizer import NUMBER_RE, SENTENCE_SEP, UNITS, char_bigrams, stopwords, tokenize
+from index.tokenizer import NUMBER_RE, SENTENCE_SEP, UNITS, char_bigrams, sentence_texts, stopwords, tokenize
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading on stderr otherwise
 
@@ -49,6 +49,7 @@ PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,8}(?:省|市|区|县|镇|乡|村|街�
 PLACE_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:省|市|区|县|镇|乡|村|街道|社区)$")
 PATTERNS = {"date": DATE_RE, "year": YEAR_RE, "percent": PERCENT_RE, "ordinal": ORDINAL_RE,
             "person": PERSON_RE, "place": PLACE_RE}
+_CHINESE_PAIR = re.compile(r"[\u3400-\u9fff]{2}")  # tokenizer.char_bigrams's characters
 QUOTED_RE = re.compile(r"[“「『《\"]([^”」』》\"]{1,30})[”」』》\"]")
 
 
@@ -64,6 +65,12 @@ class Query:
     focus: set[str] = field(default_factory=set)  # the words next to the question word
     bigrams: tuple[str, ...] = ()  # its character pairs in order, question words left out
     terms: list[str] = field(default_factory=list)  # what BM25 looks up: words and pairs
+
+    @property
+    def pairs(self) -> set[str]:
+        """Every two Chinese characters it looks for, as a term (a word or a pair) or as
+        phrase evidence: what a sentence's character pairs can match."""
+        return {t for t in set(self.bigrams).union(self.terms) if _CHINESE_PAIR.fullmatch(t)}
 
 
 def _count_unit(norm: str) -> str | None:
@@ -204,7 +211,7 @@ class Candidate:
     pid: int
     bm25: float
     head_tokens: str
-    tokens: str  # the sentences' terms, SENTENCE_SEP between sentences
+    tokens: str  # the sentences' words, SENTENCE_SEP between sentences
     text: str
     cuts: str  # where its sentences end, in characters
     score: float = 0.0
@@ -221,13 +228,18 @@ class Candidate:
         return self.head_terms.union(self.tokens.replace(SENTENCE_SEP, " ").split())
 
     @cached_property
-    def sentence_terms(self) -> list[set[str]]:
+    def sentence_words(self) -> list[set[str]]:
         return [set(g.split()) for g in self.tokens.split(SENTENCE_SEP)]
+
+    def sentence_terms(self, pairs: set[str]) -> list[set[str]]:
+        """Each sentence's words and those of `pairs` it holds. A sentence's character
+        pairs are not stored; a pair of Chinese characters is one of them just when it
+        stands in the sentence's normalised text."""
+        return [words | {p for p in pairs if p in normalize(s)} for words, s in zip(self.sentence_words, self.sentences)]
 
     @cached_property
     def sentences(self) -> list[str]:
-        ends = [int(c) for c in self.cuts.split(",")] if self.cuts else [len(self.text)]
-        return [self.text[a:b] for a, b in zip([0] + ends[:-1], ends)]
+        return sentence_texts(self.text, self.cuts)
 
 
 def _weights(query: Query, idf, known) -> dict[str, float]:
@@ -272,14 +284,16 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, presence,
             # A passage on 新田县 does not answer a question on 雨花区.
             c.score -= w_entity * float(entity_missing[i]) / len(query.entities)
     cands.sort(key=lambda c: -c.score)
+    pairs = query.pairs
     for c in cands[:deep]:
         best, best_i, best_pick = -1.0, 0, -1.0
-        n = len(c.sentence_terms)
-        for i, (sterms, text) in enumerate(zip(c.sentence_terms, c.sentences)):
+        sentence_terms = c.sentence_terms(pairs)
+        n = len(sentence_terms)
+        for i, (sterms, text) in enumerate(zip(sentence_terms, c.sentences)):
             cov = sum(w for t, w in weights.items() if t in sterms) / total
             # Words of the sentences around it count a little: "中考顺利落幕。中考成绩将于
             # 7月3日公布。" answers "长沙2022年中考成绩哪天出来" in its second sentence.
-            near = (c.sentence_terms[i - 1] if i else set()) | (c.sentence_terms[i + 1] if i + 1 < n else set()) | c.head_terms
+            near = (sentence_terms[i - 1] if i else set()) | (sentence_terms[i + 1] if i + 1 < n else set()) | c.head_terms
             ctx = sum(w for t, w in weights.items() if t in near and t not in sterms) / total
             typed, phrase = 0.0, 0.0
             if cov > 0:

@@ -43,7 +43,7 @@ from index.tokenizer import char_bigrams
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "10"  # bump when cleaning or tokenising changes: every document is redone
+PIPELINE_VERSION = "11"  # bump when cleaning or tokenising changes: every document is redone
 
 
 @dataclass
@@ -215,7 +215,8 @@ class Engine:
         except (FileNotFoundError, ValueError, OSError):
             # The matrix went missing (or never was): rebuild it from the stored tokens.
             log.warning("index generation %s not found; rebuilding from stored tokens", gen)
-            index = Bm25Index.build(store.iter_passage_terms(self.db), self.settings.k1, self.settings.b)
+            index = Bm25Index.build(processing.stored_terms(store.iter_passage_tokens(self.db)),
+                                     self.settings.k1, self.settings.b)
         with self._swap_lock:
             self._index, self._generation = index, gen
         self._data_version = self._db_version()
@@ -441,7 +442,7 @@ class Engine:
                     # needed (the previous generation is gone): those are read back.
                     if np.array_equal(batch.ids, ids[ids > after]):
                         return batch.counts(vocab)
-                    return counts_from_rows(store.iter_passage_terms(db, after=after), vocab)
+                    return counts_from_rows(processing.stored_terms(store.iter_passage_tokens(db, after=after)), vocab)
 
                 # Only the new passages are counted: the rest come from the live generation.
                 index = Bm25Index.update(self._generations_dir() / f"gen-{gen - 1}", ids, new_counts, s.k1, s.b)

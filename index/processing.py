@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from index.cleaning import clean
 from index.readers import UnreadableDocument, read_document
 from index.termcounts import Coded, Coder
-from index.tokenizer import SENTENCE_SEP, SEP, tokenize_many
+from index.tokenizer import SENTENCE_SEP, SEP, char_pairs_many, sentence_texts, tokenize_many
 
 
 @dataclass
@@ -46,22 +48,33 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int,
         previous = p
         made_of.append([texts.setdefault(t, len(texts)) for t in (p.heading, context, *p.sentences)])
     words, pairs = tokenize_many(list(texts))
-    # A text's stored terms: its words, then its pairs (as index_terms gives them).
-    terms = [f"{w} {p}" if w and p else w or p
-             for w, p in zip(map(str.strip, " ".join(words).split(SEP)), pairs.joined)]
+    words_of = [w.strip() for w in " ".join(words).split(SEP)]
     rows = []
     for i, (p, parts) in enumerate(zip(passages, made_of)):
         cuts, acc = [], 0
         for s in p.sentences:
             acc += len(s)
             cuts.append(str(acc))
-        head, context = terms[parts[0]], terms[parts[1]]
+        # Stored: each sentence's words, and the heading's and the context's words and
+        # pairs; a sentence's pairs are counted from its text again (`stored_terms`).
+        head = " ".join(t for k in parts[:2] for t in (words_of[k], pairs.joined[k]) if t)
         rows.append((i, p.paragraph, p.title, p.section, p.text, p.start, p.end, ",".join(cuts),
-                     SENTENCE_SEP.join([terms[k] for k in parts[2:]]),
-                     f"{head} {context}" if head and context else head or context))  # store.PASSAGE_FIELDS
+                     SENTENCE_SEP.join([words_of[k] for k in parts[2:]]), head))  # store.PASSAGE_FIELDS
     title = next((r[2] for r in rows if r[2]), Path(name).stem)
     counts = (coder or Coder()).count(words, pairs, made_of)
     return Processed(name, hashlib.sha256(data).hexdigest(), title, len(text), rows, counts)
+
+
+def stored_terms(rows: Iterable[tuple[int, str, str, str, str]], group: int = 2000) -> Iterator[tuple[int, str]]:
+    """(passage id, BM25 terms) of stored passages (store.iter_passage_tokens): the terms
+    a reindex counted for each, its stored words and its sentences' character pairs."""
+    rows = iter(rows)
+    while chunk := list(islice(rows, group)):
+        sentences = [sentence_texts(text, cuts) for _, _, _, text, cuts in chunk]
+        pairs = iter(char_pairs_many([s for ss in sentences for s in ss]).joined)
+        for (pid, head, tokens, _, _), ss in zip(chunk, sentences):
+            parts = [head, tokens.replace(SENTENCE_SEP, " "), *(next(pairs) for _ in ss)]
+            yield pid, " ".join(t for t in parts if t)
 
 
 def process_file(args: tuple[str, str, int, int], coder: Coder | None = None) -> Processed | tuple[str, str]:

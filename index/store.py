@@ -165,14 +165,14 @@ def delete_document(db: sqlite_utils.Database, name: str) -> bool:
     return True
 
 
-def iter_passage_terms(db: sqlite_utils.Database, batch: int = 20000, after: int = -1) -> Iterator[tuple[int, str]]:
-    """(passage id, BM25 terms) in id order, of the passages with an id above `after`,
-    for building the BM25 matrix."""
+def iter_passage_tokens(db: sqlite_utils.Database, batch: int = 20000,
+                        after: int = -1) -> Iterator[tuple[int, str, str, str, str]]:
+    """(passage id, head_tokens, tokens, text, cuts) in id order, of the passages with an
+    id above `after`: what its BM25 terms are made from (processing.stored_terms)."""
     last = after
     while True:
         rows = db.execute(
-            "SELECT id, head_tokens || ' ' || replace(tokens, char(9), ' ') FROM passages "
-            "WHERE id > ? ORDER BY id LIMIT ?",
+            "SELECT id, head_tokens, tokens, text, cuts FROM passages WHERE id > ? ORDER BY id LIMIT ?",
             [last, batch]).fetchall()
         if not rows:
             return

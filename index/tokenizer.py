@@ -127,9 +127,24 @@ def tokenize_many(texts: list[str]) -> tuple[list[str], CharPairs]:
     numbers, never made into strings one by one. SEP cannot join two texts' words: jieba
     and the number pattern both stop at it, and so do NFKC, opencc and lower-casing.
     """
-    # A SEP of the text's own would split it: it becomes a symbol, cut and dropped as one.
-    norm = fold(SEP.join(t.replace(SEP, "\ufffd") for t in texts))
+    norm = _fold_joined(texts)
     return _tokens(norm), _char_pairs(norm, len(texts))
+
+
+def char_pairs_many(texts: list[str]) -> CharPairs:
+    """The character pairs of each text (`tokenize_many` without the words)."""
+    return _char_pairs(_fold_joined(texts), len(texts))
+
+
+def _fold_joined(texts: list[str]) -> str:
+    # A SEP of the text's own would split it: it becomes a symbol, cut and dropped as one.
+    return fold(SEP.join(t.replace(SEP, "\ufffd") for t in texts))
+
+
+def sentence_texts(text: str, cuts: str) -> list[str]:
+    """A stored passage's sentences: `cuts` says where each ends (store.PASSAGE_FIELDS)."""
+    ends = [int(c) for c in cuts.split(",")] if cuts else [len(text)]
+    return [text[a:b] for a, b in zip([0, *ends[:-1]], ends)]
 
 
 def _char_pairs(norm: str, n: int) -> CharPairs:

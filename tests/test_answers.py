@@ -2,6 +2,8 @@
 
 import pytest
 
+from index.answering import Candidate, analyze
+
 
 def test_design_example_answers_with_the_count_sentence(seed_engine):
     answer = seed_engine.ask("雨花区有多少红色之家?")
@@ -79,3 +81,12 @@ def test_example_questions_come_from_the_corpus(seed_engine):
     assert len(examples) >= 2
     for q in examples:
         assert seed_engine.ask(q).found, q
+
+
+def test_sentences_match_the_questions_two_character_words_inside_longer_ones():
+    """A sentence's character pairs are read from its text when a question is scored (they
+    are not stored): "四位" of the question is in "四位一体", which jieba keeps whole."""
+    query = analyze("香港四大才子是指哪四位？")
+    assert {"四位", "香港", "港四"} <= query.pairs  # words of two characters, and pairs
+    passage = Candidate(1, 1.0, "", "四位一体 小区\t香港", "“四位一体”小区。香港。", "10,13")
+    assert passage.sentence_terms(query.pairs) == [{"四位一体", "小区", "四位"}, {"香港"}]

@@ -4,7 +4,7 @@ import bm25s
 import numpy as np
 import pytest
 
-from index import store
+from index import processing, store
 from index.ranking import Bm25Index, counts_from_rows
 
 DOCS = [
@@ -74,8 +74,10 @@ def test_engine_index_matches_the_stored_passages(engine):
     index = engine._current_index()
     n = store.counts(engine.db)["passages"]
     assert len(index) == n
-    rebuilt = Bm25Index.build(store.iter_passage_terms(engine.db), engine.settings.k1, engine.settings.b)
-    assert rebuilt.top(["红色", "之家"], 5) == index.top(["红色", "之家"], 5)
+    rebuilt = Bm25Index.build(processing.stored_terms(store.iter_passage_tokens(engine.db)), engine.settings.k1, engine.settings.b)
+    for q in (["红色", "之家"], ["色之", "雨花"], ["雨花区", "28家"]):  # words and character pairs
+        assert rebuilt.top(q, 5) == index.top(q, 5)
+        np.testing.assert_array_equal(rebuilt.scores(q), index.scores(q))
 
 
 def test_bm25s_loads_a_saved_generation_and_ranks_as_the_index_does(tmp_path):

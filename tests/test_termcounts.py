@@ -7,8 +7,7 @@ import pytest
 from index import store
 from index.engine import Engine
 from index.ranking import Bm25Index
-from index.processing import process_document
-from index.tokenizer import SENTENCE_SEP
+from index.processing import process_document, stored_terms
 from index.termcounts import Batch, Coder
 from tests.conftest import make_settings
 
@@ -21,10 +20,10 @@ DOCS = [
 ]
 
 
-def _stored_terms(row: tuple) -> str:
-    """A passage's BM25 terms as the store gives them back (store.iter_passage_terms)."""
-    tokens, head = row[8], row[9]
-    return f"{head} {tokens.replace(SENTENCE_SEP, ' ')}"
+def _stored_terms(pid: int, row: tuple) -> tuple[int, str]:
+    """A passage's BM25 terms as read back from its stored row (store.PASSAGE_FIELDS)."""
+    text, cuts, tokens, head = row[4], row[7], row[8], row[9]
+    return next(stored_terms([(pid, head, tokens, text, cuts)]))
 
 
 def test_two_workers_counts_make_the_matrix_of_the_stored_rows():
@@ -34,7 +33,7 @@ def test_two_workers_counts_make_the_matrix_of_the_stored_rows():
     for i, text in enumerate(DOCS):  # documents alternate between the workers, as a pool's do
         p = process_document(f"{i}.txt", text.encode(), 40, 10, workers[i % 2])
         batch.add(p.counts, next_id)
-        rows += [(next_id + j, _stored_terms(r)) for j, r in enumerate(p.passages)]
+        rows += [_stored_terms(next_id + j, r) for j, r in enumerate(p.passages)]
         next_id += len(p.passages)
     assert next_id > len(DOCS) + 1  # some document made several passages
     vocab = {"": 0}
@@ -48,7 +47,8 @@ def test_two_workers_counts_make_the_matrix_of_the_stored_rows():
 
 def test_a_word_and_the_same_character_pair_are_one_term():
     p = process_document("a.txt", "红色之家。".encode(), 40, 1)
-    assert p.passages[0][8].split() == ["红色", "家", "红色", "色之", "之家"]  # words, then pairs
+    assert p.passages[0][8].split() == ["红色", "家"]  # its words are stored, its pairs counted
+    assert _stored_terms(1, p.passages[0])[1].split() == ["红色", "家", "红色", "色之", "之家"]
     counted = {p.counts.new_terms[t]: tf for t, tf in zip(p.counts.terms.tolist(), p.counts.tf.tolist())}
     assert counted == {"红色": 2, "家": 1, "色之": 1, "之家": 1}
 
@@ -68,11 +68,11 @@ def test_a_parallel_reindex_stores_and_ranks_what_a_serial_one_does(tmp_path):
     serial = Engine.open(make_settings(tmp_path / "serial", workers=1))
     parallel = Engine.open(make_settings(tmp_path / "parallel", workers=2, parallel_min_bytes=0))
     assert store.counts(parallel.db)["passages"] == store.counts(serial.db)["passages"] > 0
-    assert list(store.iter_passage_terms(parallel.db)) == list(store.iter_passage_terms(serial.db))
+    assert list(store.iter_passage_tokens(parallel.db)) == list(store.iter_passage_tokens(serial.db))
     for q in ("雨花区有多少红色之家？", "狂犬病的病死率是多少？", "新田县新就业群体"):
         a, b = parallel.ask(q), serial.ask(q)
         assert a.sentence == b.sentence and [h.id for h in a.passages] == [h.id for h in b.passages]
         assert [h.score for h in a.passages] == pytest.approx([h.score for h in b.passages])
-    rebuilt = Bm25Index.build(store.iter_passage_terms(parallel.db))
+    rebuilt = Bm25Index.build(stored_terms(store.iter_passage_tokens(parallel.db)))
     index = parallel._current_index()
     assert rebuilt.top(["红色", "之家"], 5) == index.top(["红色", "之家"], 5)

@@ -16,12 +16,13 @@ def normalize(text: str) -> str:
     NFKC also folds full-width digits ("２８") and compatibility forms, so "２８家" and
     "28家" become the same token; opencc maps 雨花區 to 雨花区 with phrase awareness.
     """
-    # U+0000 separates texts tokenised together (tokenizer.SEP): never one of a text's own.
-    return fold(text.replace("\x00", "\ufffd"))
+    # U+0000 and U+0001 mark texts and numbers while tokenising (tokenizer.SEP, NUMBER):
+    # never one of a text's own.
+    return fold(text.replace("\x00", "\ufffd").replace("\x01", "\ufffd"))
 
 
 def fold(text: str) -> str:
-    """`normalize` without its cache, and U+0000 left as it is."""
+    """`normalize` without its cache, and U+0000 and U+0001 left as they are."""
     # A lone surrogate (bytes that were not UTF-8, passed through) would crash opencc.
     folded = unicodedata.normalize("NFKC", text.encode("utf-8", "replace").decode("utf-8"))
     return _T2S.convert(folded).lower()

@@ -44,12 +44,15 @@ def stopwords() -> frozenset[str]:
 
 # Between texts tokenised together (`tokenize_many`): no word, number or pair spans it.
 SEP = "\x00"
+# Where a number stood in the text jieba cuts: a symbol, so jieba cuts the words around it
+# as it would cut them apart, in one call for the whole text.
+NUMBER = "\x01"
 # Between the terms of a passage's sentences, as stored (index.store reads it as char(9)).
 SENTENCE_SEP = "\t"
 
 # Words already judged worth indexing, or not: a set lookup a word instead of a regular
 # expression and a stop-word test (a reindex asks about the same few words millions of times).
-_kept: set[str] = {SEP}  # kept as a marker; tokenize() never sees one (normalize() maps it)
+_kept: set[str] = {SEP, NUMBER}  # markers; no text has its own (normalize() maps them)
 _dropped: set[str] = set()
 
 
@@ -57,15 +60,10 @@ def _judge(word: str) -> bool:
     if len(_kept) + len(_dropped) > 2_000_000:  # bounded memory over a long-lived process
         _kept.clear()
         _dropped.clear()
-        _kept.add(SEP)
+        _kept.update((SEP, NUMBER))
     keep = _WORDLIKE.search(word) is not None and word not in stopwords()
     (_kept if keep else _dropped).add(word)
     return keep
-
-
-def _jieba_tokens(chunk: str) -> list[str]:
-    kept, dropped = _kept, _dropped
-    return [w for w in rjieba.cut(chunk) if w in kept or (w not in dropped and _judge(w))]
 
 
 def tokenize(text: str) -> list[str]:
@@ -78,14 +76,10 @@ def tokenize(text: str) -> list[str]:
 
 
 def _tokens(norm: str) -> list[str]:
-    out: list[str] = []
-    pos = 0
-    for m in NUMBER_RE.finditer(norm):
-        out.extend(_jieba_tokens(norm[pos : m.start()]))
-        out.append(_SPACE.sub("", m.group()).replace(",", ""))
-        pos = m.end()
-    out.extend(_jieba_tokens(norm[pos:]))
-    return out
+    numbers = iter([_SPACE.sub("", n).replace(",", "") for n in NUMBER_RE.findall(norm)])
+    kept, dropped = _kept, _dropped
+    return [next(numbers) if w == NUMBER else w for w in rjieba.cut(NUMBER_RE.sub(NUMBER, norm))
+            if w in kept or (w not in dropped and _judge(w))]
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -137,8 +131,8 @@ def char_pairs_many(texts: list[str]) -> CharPairs:
 
 
 def _fold_joined(texts: list[str]) -> str:
-    # A SEP of the text's own would split it: it becomes a symbol, cut and dropped as one.
-    return fold(SEP.join(t.replace(SEP, "\ufffd") for t in texts))
+    # A marker of the text's own would be read as one: it becomes a symbol, cut and dropped.
+    return fold(SEP.join(t.replace(SEP, "\ufffd").replace(NUMBER, "\ufffd") for t in texts))
 
 
 def sentence_texts(text: str, cuts: str) -> list[str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 TERMINAL = "。！？!?…；;"
 CLOSERS = "”’」』）)》】\"'"
@@ -92,17 +93,6 @@ class Text:
         spans = [(0, at + start - first)]
         spans += [(first - start, at) for first, at in self.spans[k:stop]]
         return Text(self.chars[start:end], tuple(spans))
-
-    @classmethod
-    def join(cls, texts: list[Text]) -> Text:
-        spans: list[tuple[int, int]] = []
-        n = 0
-        for t in texts:
-            for first, at in t.spans:
-                if not spans or spans[-1][1] + n + first - spans[-1][0] != at:
-                    spans.append((n + first, at))
-            n += len(t.chars)
-        return cls("".join(t.chars for t in texts), tuple(spans))
 
     def strip(self) -> Text:
         left = len(self.chars) - len(self.chars.lstrip())
@@ -570,19 +560,28 @@ def split_sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in _sentence_bounds(text) if text[a:b].strip()]
 
 
-def _sentence_spans(text: Text, max_chars: int) -> list[Text]:
-    out: list[Text] = []
+class Sentence(NamedTuple):
+    chars: str
+    start: int  # source offset of its first character
+    end: int  # source offset after its last
+
+
+def _sentences(text: Text, max_chars: int) -> list[Sentence]:
+    out: list[Sentence] = []
+
+    def add(a: int, b: int) -> None:
+        out.append(Sentence(text.chars[a:b], text.offset(a), text.offset(b - 1) + 1))
+
     for a, b in _sentence_bounds(text.chars):
-        s = text.slice(a, b)
         # A "sentence" with no end in sight (a table, a list run together) is cut at
         # commas, and only as a last resort at a fixed length.
-        while len(s.chars) > 2 * max_chars:
-            cut = max((s.chars.rfind(c, 0, 2 * max_chars) for c in "，,、 "), default=-1)
+        while b - a > 2 * max_chars:
+            cut = max((text.chars.rfind(c, a, a + 2 * max_chars) - a for c in "，,、 "), default=-1)
             cut = cut + 1 if cut > max_chars // 2 else 2 * max_chars
-            out.append(s.slice(0, cut))
-            s = s.slice(cut, len(s.chars))
-        if s.chars.strip():
-            out.append(s)
+            add(a, a + cut)
+            a += cut
+        if text.chars[a:b].strip():
+            add(a, b)
     return out
 
 
@@ -592,23 +591,22 @@ def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int 
     passages: list[Passage] = []
     para_no = 0
     for art in articles:
-        cur: list[Text] = []
+        cur: list[Sentence] = []
         size = 0  # characters in cur
         cur_section = None
         cur_para = 0
 
         def emit():
             if cur:
-                joined = Text.join(cur)
                 passages.append(
                     Passage(
                         title=art.title,
                         section=cur_section or "",
-                        text=joined.chars,
+                        text="".join(t.chars for t in cur),
                         sentences=[t.chars for t in cur],
                         paragraph=cur_para,
-                        start=joined.offset(0),
-                        end=joined.offset(-1) + 1,
+                        start=cur[0].start,
+                        end=cur[-1].end,
                     )
                 )
 
@@ -619,7 +617,7 @@ def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int 
                 cur, size = [], 0
             if not cur:
                 cur_section, cur_para = section, para_no
-            for sent in _sentence_spans(block.text, max_chars):
+            for sent in _sentences(block.text, max_chars):
                 if cur and size + len(sent.chars) > max_chars:
                     emit()
                     cur, size = [], 0

@@ -398,13 +398,16 @@ class Engine:
             redo_all = store.get_meta(db, "pipeline_version") != PIPELINE_VERSION
             todo: list[tuple[str, Path]] = []
             for name, path in list(files.items()):
+                if redo_all or name not in known:  # new: read once, by the worker
+                    todo.append((name, path))
+                    continue
                 try:
                     digest = hashlib.sha256(path.read_bytes()).hexdigest()
                 except OSError as exc:  # gone or unreadable since the folder was listed
                     summary.skipped.append((name, f"cannot be read ({exc.strerror or exc})"))
                     del files[name]
                     continue
-                if redo_all or known.get(name) != digest:
+                if known[name] != digest:
                     todo.append((name, path))
                 else:
                     summary.unchanged += 1
@@ -476,7 +479,11 @@ class Engine:
         enough text; `write` each document as it comes back, in `todo`'s order."""
         s = self.settings
         jobs = [(str(path), name, s.max_passage_chars, s.min_passage_chars) for name, path in todo]
-        size = sum(Path(p).stat().st_size for p, *_ in jobs)
+        size = 0
+        for path, *_ in jobs:  # enough text to be worth starting workers?
+            size += Path(path).stat().st_size
+            if size >= s.parallel_min_bytes:
+                break
         if s.workers > 1 and size >= s.parallel_min_bytes and len(jobs) > 1:
             with ProcessPoolExecutor(s.workers, mp_context=get_context("spawn"),
                                      initializer=processing.start_worker) as pool:

@@ -83,8 +83,10 @@ def process_file(args: tuple[str, str, int, int], coder: Coder | None = None) ->
     try:
         data = Path(path).read_bytes()
         return process_document(name, data, max_chars, min_chars, coder)
-    except (UnreadableDocument, OSError) as exc:
+    except UnreadableDocument as exc:
         return (name, str(exc))
+    except OSError as exc:  # gone or unreadable since the folder was listed
+        return (name, f"cannot be read ({exc.strerror or exc})")
     except Exception as exc:  # a reader library choking on a broken file
         return (name, f"{type(exc).__name__}: {exc}")
 

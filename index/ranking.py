@@ -5,8 +5,9 @@ few numpy slices instead of rank-bm25's Python loop over every passage (see benc
 measurement). The matrix is saved to a directory and memory-mapped back, so start-up
 reads no text and re-tokenises nothing.
 
-The weights are computed here with numpy and bm25s's own Lucene functions, without its
-per-passage Python loop, then stored as 16-bit steps of the largest weight
+The weights are computed here with numpy, bm25s's Lucene IDF function and its term-frequency
+formula in its float32 arithmetic (the same bits: bench/check_index.py compares), without
+its per-passage Python loop, then stored as 16-bit steps of the largest weight
 (`weight_scale` in complete.json; params.index.json stays the arguments bm25s.BM25.load
 passes on, so bm25s reads a generation, its scores in steps). Each generation also keeps
 its per-passage term counts, so the next one (`Bm25Index.update`) converts only the new
@@ -25,9 +26,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
-from bm25s.scoring import _score_idf_lucene, _score_tfc_lucene
+from bm25s.scoring import _score_idf_lucene
 
-from index.termcounts import CHUNK as _CHUNK
 from index.termcounts import TermCounts, count_terms
 
 FORMAT = 2  # complete.json's "format": bm25s's CSC files plus per-passage term counts

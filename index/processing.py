@@ -49,15 +49,16 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int,
         made_of.append([texts.setdefault(t, len(texts)) for t in (p.heading, context, *p.sentences)])
     words, pairs = tokenize_many(list(texts))
     words_of = [w.strip() for w in " ".join(words).split(SEP)]
+    # Stored: each sentence's words, and the heading's and the context's words and pairs;
+    # a sentence's pairs are counted from its text again (`stored_terms`).
+    head_pairs = pairs.joined({k for parts in made_of for k in parts[:2]})
     rows = []
     for i, (p, parts) in enumerate(zip(passages, made_of)):
         cuts, acc = [], 0
         for s in p.sentences:
             acc += len(s)
             cuts.append(str(acc))
-        # Stored: each sentence's words, and the heading's and the context's words and
-        # pairs; a sentence's pairs are counted from its text again (`stored_terms`).
-        head = " ".join(t for k in parts[:2] for t in (words_of[k], pairs.joined[k]) if t)
+        head = " ".join(t for k in parts[:2] for t in (words_of[k], head_pairs[k]) if t)
         rows.append((i, p.paragraph, p.title, p.section, p.text, p.start, p.end, ",".join(cuts),
                      SENTENCE_SEP.join([words_of[k] for k in parts[2:]]), head))  # store.PASSAGE_FIELDS
     title = next((r[2] for r in rows if r[2]), Path(name).stem)
@@ -71,7 +72,7 @@ def stored_terms(rows: Iterable[tuple[int, str, str, str, str]], group: int = 20
     rows = iter(rows)
     while chunk := list(islice(rows, group)):
         sentences = [sentence_texts(text, cuts) for _, _, _, text, cuts in chunk]
-        pairs = iter(char_pairs_many([s for ss in sentences for s in ss]).joined)
+        pairs = iter(char_pairs_many([s for ss in sentences for s in ss]).joined())
         for (pid, head, tokens, _, _), ss in zip(chunk, sentences):
             parts = [head, tokens.replace(SENTENCE_SEP, " "), *(next(pairs) for _ in ss)]
             yield pid, " ".join(t for t in parts if t)

@@ -97,7 +97,7 @@ class Coder:
         """Count a document's passages. Its texts (sentences, headings) were tokenised
         together (`tokenizer.tokenize_many`: `words`, SEP between texts, and `pairs`);
         each passage is made of the texts `passages[i]` (by number, repeats allowed)."""
-        n_texts = len(pairs.joined)
+        n_texts = pairs.n
         # Numbered first in a small dict of this document's own (it stays in the CPU's
         # cache), then only its distinct words are looked up in the worker's large one.
         local: defaultdict[str, int] = defaultdict(count().__next__)

@@ -12,7 +12,7 @@ growing corpus. jieba itself still tags the questions' places and names.
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 import numpy as np
 import rjieba
@@ -105,7 +105,24 @@ class CharPairs(NamedTuple):
 
     codes: np.ndarray  # int64, in text order
     text: np.ndarray  # which text each is from
-    joined: list[str]  # each text's pairs as char_bigrams gives them, space-separated
+    n: int  # texts
+
+    def joined(self, texts: Iterable[int] | None = None) -> list[str]:
+        """Each text's pairs as char_bigrams gives them, space-separated: of every text,
+        or only of `texts` (by number; the others are left "")."""
+        keep = np.ones(len(self.codes), dtype=bool) if texts is None else np.isin(self.text, list(texts))
+        codes, text = self.codes[keep], self.text[keep]
+        # Made in one piece by numpy: "ab bc cd" a text, SEP between texts.
+        chars = np.empty((len(codes), 3), dtype=np.uint32)
+        chars[:, 0], chars[:, 1], chars[:, 2] = codes >> 16, codes & 0xFFFF, 32
+        chars[:-1, 2][text[1:] != text[:-1]] = 0
+        chars[-1:, 2] = 0
+        out = [""] * self.n
+        if len(codes):
+            pieces = chars.tobytes().decode("utf-32-le").split(SEP)
+            for i, piece in zip(np.unique(text).tolist(), pieces):
+                out[i] = piece
+        return out
 
 
 def pair_term(code: int) -> str:
@@ -145,17 +162,5 @@ def _char_pairs(norm: str, n: int) -> CharPairs:
     cp = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
     cjk = (cp >= 0x3400) & (cp <= 0x9FFF)  # _CJK_RUN's range
     at = np.flatnonzero(cjk[:-1] & cjk[1:])
-    first, second = cp[at], cp[at + 1]
-    text = np.cumsum(cp == 0)[at]  # SEP is U+0000
-    # The pairs' text, made in one piece by numpy: "ab bc cd" a text, SEP between texts.
-    chars = np.empty((len(at), 3), dtype=np.uint32)
-    chars[:, 0], chars[:, 1], chars[:, 2] = first, second, 32
-    chars[:-1, 2][text[1:] != text[:-1]] = 0
-    chars[-1:, 2] = 0
-    joined = [""] * n
-    if len(at):
-        pieces = chars.tobytes().decode("utf-32-le").split(SEP)
-        for i, piece in zip(np.unique(text).tolist(), pieces):
-            joined[i] = piece
-    codes = (first.astype(np.int64) << 16) | second
-    return CharPairs(codes, text.astype(np.int64), joined)
+    codes = (cp[at].astype(np.int64) << 16) | cp[at + 1]
+    return CharPairs(codes, np.cumsum(cp == 0)[at].astype(np.int64), n)  # SEP is U+0000

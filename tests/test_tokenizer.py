@@ -48,11 +48,13 @@ def test_tokenising_texts_together_gives_each_its_own_terms(texts):
     """What a reindex stores and counts for each sentence (tokenize_many) is what
     index_terms gives that sentence alone."""
     words, pairs = tokenize_many(texts)
-    assert len(pairs.joined) == len(texts)
+    joined = pairs.joined()
+    assert len(joined) == len(texts) == pairs.n
+    assert pairs.joined([0]) == joined[:1] + [""] * (len(texts) - 1)  # only the texts asked for
     together = " ".join(words).split(SEP)
     for i, text in enumerate(texts):
         alone = index_terms(text)
         n_words = len(tokenize(text))
         assert together[i].split() == alone[:n_words]
-        assert pairs.joined[i].split() == alone[n_words:]
+        assert joined[i].split() == alone[n_words:]
         assert [pair_term(c) for c in pairs.codes[pairs.text == i].tolist()] == alone[n_words:]

@@ -59,8 +59,7 @@ class Text:
         """`chars`, each from its own offset."""
         spans: list[tuple[int, int]] = []
         for i, at in enumerate(offsets):
-            if not spans or at != spans[-1][1] + i - spans[-1][0]:
-                spans.append((i, at))
+            _add_stretch(spans, i, at)
         return cls(chars, tuple(spans))
 
     def offset(self, i: int) -> int:
@@ -78,9 +77,7 @@ class Text:
         n = len(self.chars)
         spans = list(self.spans)
         for first, at in other.spans:
-            last_first, last_at = spans[-1]
-            if last_at + n + first - last_first != at:  # not where the stretch before goes on
-                spans.append((n + first, at))
+            _add_stretch(spans, n + first, at)
         return Text(self.chars + other.chars, tuple(spans))
 
     def slice(self, start: int, end: int) -> Text:
@@ -101,6 +98,13 @@ class Text:
 
 
 _AFTER_ALL = float("inf")  # sorts after any offset: bisect finds the stretch a character is in
+
+
+def _add_stretch(spans: list[tuple[int, int]], first: int, at: int) -> None:
+    """Character `first` on comes from source offset `at`: a new stretch, unless it is
+    where the last one goes on."""
+    if not spans or spans[-1][1] + first - spans[-1][0] != at:
+        spans.append((first, at))
 
 
 @dataclass
@@ -175,8 +179,7 @@ def remove_stray_spaces(text: str, offset: int) -> Text:
         nonlocal size
         if a < b:
             parts.append(text[a:b] if chars is None else chars)
-            if not spans or spans[-1][1] + size - spans[-1][0] != offset + a:
-                spans.append((size, offset + a))
+            _add_stretch(spans, size, offset + a)
             size += b - a
 
     for m in _SPACES.finditer(text):

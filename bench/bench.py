@@ -96,24 +96,30 @@ def run_reindex(settings, total_bytes: int) -> dict:
     from index.engine import Engine
 
     bar = tqdm(unit="doc", desc="reindex", file=sys.stderr, mininterval=2)
+    came_back = []  # when the first and the last document came back from the workers
 
     def progress(done, total):
         bar.total = total
         bar.n = done
         bar.refresh() if done == total or done % 200 == 0 else None
+        if done in (1, total):
+            came_back.append(time.perf_counter())
 
     import resource
 
-    def cpu():
-        return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
-                   for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    def cpu(who):
+        usage = resource.getrusage(who)
+        return usage.ru_utime + usage.ru_stime
 
     engine = Engine(settings)
-    load0, cpu0 = os.getloadavg()[0], cpu()
+    load0 = os.getloadavg()[0]
+    main0, workers0 = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     summary = engine.reindex(progress=progress)
-    seconds = time.perf_counter() - t0
-    cpu_s = cpu() - cpu0
+    end = time.perf_counter()
+    seconds = end - t0
+    main_s, workers_s = cpu(resource.RUSAGE_SELF) - main0, cpu(resource.RUSAGE_CHILDREN) - workers0
+    cpu_s = main_s + workers_s
     bar.close()
     db = settings.db_path
     size = sum(dir_bytes(p) for p in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + ".index")))
@@ -121,7 +127,11 @@ def run_reindex(settings, total_bytes: int) -> dict:
             "documents": summary.documents, "indexed_passages": summary.passages,
             "skipped": len(summary.skipped), "reindex_cpu_s": cpu_s,
             "reindex_mb_per_cpu_s": total_bytes / 1e6 / cpu_s if cpu_s else None,
-            "reindex_loadavg": [load0, os.getloadavg()[0]]}
+            "reindex_loadavg": [load0, os.getloadavg()[0]],
+            "reindex_cpu_main_s": main_s, "reindex_cpu_workers_s": workers_s,
+            # before the first document is back (workers starting), after the last (the matrix, saving, commit)
+            "reindex_first_doc_s": came_back[0] - t0 if came_back else None,
+            "reindex_after_last_doc_s": end - came_back[-1] if came_back else None}
 
 
 # ---- 3. the serving process -------------------------------------------------------------

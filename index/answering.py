@@ -19,7 +19,8 @@ import jieba.posseg
 import numpy as np
 
 from index.normalize import normalize
-from index.tokenizer import NUMBER_RE, SENTENCE_SEP, UNITS, char_bigrams, sentence_texts, stopwords, tokenize
+from index.tokenizer import (CHINESE_PAIR, NUMBER_RE, SENTENCE_SEP, UNITS, char_bigrams, sentence_texts, stopwords,
+                             tokenize)
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading on stderr otherwise
 
@@ -49,7 +50,6 @@ PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,8}(?:省|市|区|县|镇|乡|村|街�
 PLACE_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:省|市|区|县|镇|乡|村|街道|社区)$")
 PATTERNS = {"date": DATE_RE, "year": YEAR_RE, "percent": PERCENT_RE, "ordinal": ORDINAL_RE,
             "person": PERSON_RE, "place": PLACE_RE}
-_CHINESE_PAIR = re.compile(r"[\u3400-\u9fff]{2}")  # tokenizer.char_bigrams's characters
 QUOTED_RE = re.compile(r"[“「『《\"]([^”」』》\"]{1,30})[”」』》\"]")
 
 
@@ -70,7 +70,7 @@ class Query:
     def pairs(self) -> set[str]:
         """Every two Chinese characters it looks for, as a term (a word or a pair) or as
         phrase evidence: what a sentence's character pairs can match."""
-        return {t for t in set(self.bigrams).union(self.terms) if _CHINESE_PAIR.fullmatch(t)}
+        return {t for t in set(self.bigrams).union(self.terms) if CHINESE_PAIR.fullmatch(t)}
 
 
 def _count_unit(norm: str) -> str | None:

@@ -23,7 +23,6 @@ from typing import Iterable, Iterator
 import sqlite_utils
 
 
-
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 

@@ -82,7 +82,12 @@ def _tokens(norm: str) -> list[str]:
             if w in kept or (w not in dropped and _judge(w))]
 
 
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+# The Chinese characters that make character pairs (CJK Extension A and Unified Ideographs):
+# the pattern and the numeric test in _char_pairs must agree.
+_CJK_FIRST, _CJK_LAST = 0x3400, 0x9FFF
+_CJK = f"[{chr(_CJK_FIRST)}-{chr(_CJK_LAST)}]"
+_CJK_RUN = re.compile(_CJK + "{2,}")
+CHINESE_PAIR = re.compile(_CJK + "{2}")  # a string that can be one of char_bigrams's pairs
 
 
 def char_bigrams(text: str) -> list[str]:
@@ -160,7 +165,7 @@ def sentence_texts(text: str, cuts: str) -> list[str]:
 
 def _char_pairs(norm: str, n: int) -> CharPairs:
     cp = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
-    cjk = (cp >= 0x3400) & (cp <= 0x9FFF)  # _CJK_RUN's range
+    cjk = (cp >= _CJK_FIRST) & (cp <= _CJK_LAST)
     at = np.flatnonzero(cjk[:-1] & cjk[1:])
     codes = (cp[at].astype(np.int64) << 16) | cp[at + 1]
     return CharPairs(codes, np.cumsum(cp == 0)[at].astype(np.int64), n)  # SEP is U+0000

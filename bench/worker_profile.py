@@ -54,12 +54,7 @@ def main() -> None:
     mb = sum(len(d) for _, d in data) / 1e6
     texts = [read_document(n, d) for n, d in data]
     documents = [clean(t, 400, 60) for t in texts]
-    # Each document's distinct texts and its passages' texts, as process_document makes them.
-    made = []
-    for doc in documents:
-        distinct: dict[str, int] = {}
-        made_of = [[distinct.setdefault(t, len(distinct)) for t in (p.heading, *p.sentences)] for p in doc]
-        made.append((list(distinct), made_of))
+    made = [processing.passage_texts(doc) for doc in documents]  # as process_document makes them
     joined = [fold(SEP.join(d)) for d, _ in made]
     tokenised = [tokenize_many(d) for d, _ in made]
 

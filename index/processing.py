@@ -13,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from index.cleaning import clean
+from index.cleaning import Passage, clean
 from index.readers import UnreadableDocument, read_document
 from index.termcounts import Coded, Coder
 from index.tokenizer import SENTENCE_SEP, SEP, char_pairs_many, sentence_texts, tokenize_many
@@ -36,18 +36,8 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int,
     passages = clean(text, max_chars, min_chars)
     if not passages:
         raise UnreadableDocument("no readable text in the file")
-    # Each distinct text once: a heading recurs on each passage of its article, and a
-    # context sentence closed the passage before.
-    texts: dict[str, int] = {}
-    made_of = []
-    previous = None
-    for p in passages:
-        # The sentence before a passage often names what it speaks of ("在浦沅社区，…"
-        # then "“老口子”丁秋林…"): its words are indexed with the passage, unseen.
-        context = previous.sentences[-1] if previous is not None and previous.title == p.title else ""
-        previous = p
-        made_of.append([texts.setdefault(t, len(texts)) for t in (p.heading, context, *p.sentences)])
-    words, pairs = tokenize_many(list(texts))
+    texts, made_of = passage_texts(passages)
+    words, pairs = tokenize_many(texts)
     words_of = [w.strip() for w in " ".join(words).split(SEP)]
     # Stored: each sentence's words, and the heading's and the context's words and pairs;
     # a sentence's pairs are counted from its text again (`stored_terms`).
@@ -64,6 +54,22 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int,
     title = next((r[2] for r in rows if r[2]), Path(name).stem)
     counts = (coder or Coder()).count(words, pairs, made_of)
     return Processed(name, hashlib.sha256(data).hexdigest(), title, len(text), rows, counts)
+
+
+def passage_texts(passages: list[Passage]) -> tuple[list[str], list[list[int]]]:
+    """A document's distinct texts, and each passage's as their numbers: its heading, the
+    sentence before it, then its own sentences. Each text is tokenised once: a heading
+    recurs on each passage of its article, and a context sentence closed the passage before."""
+    texts: dict[str, int] = {}
+    made_of = []
+    previous = None
+    for p in passages:
+        # The sentence before a passage often names what it speaks of ("在浦沅社区，…"
+        # then "“老口子”丁秋林…"): its words are indexed with the passage, unseen.
+        context = previous.sentences[-1] if previous is not None and previous.title == p.title else ""
+        previous = p
+        made_of.append([texts.setdefault(t, len(texts)) for t in (p.heading, context, *p.sentences)])
+    return list(texts), made_of
 
 
 def stored_terms(rows: Iterable[tuple[int, str, str, str, str]], group: int = 2000) -> Iterator[tuple[int, str]]:

@@ -16,7 +16,7 @@ import sys
 from bot import config as config_mod
 from bot import redact
 from bot.render import format_answer_text, format_summary_text
-from index.engine import Engine, ReindexBusy, ReindexFailed
+from index.engine import Answer, Engine, ReindexBusy, ReindexFailed
 
 log = logging.getLogger("bot")
 
@@ -55,8 +55,8 @@ def cmd_ask(cfg, args) -> int:
         raise UsageError("--top-k must be at least 1")
     for q in questions:
         if args.json:
-            answer = engine.ask(q, top_k=top_k) if q.strip() else None
-            row = answer.to_json() if answer else {"question": q, "answer": None, "passages": []}
+            answer = engine.ask(q, top_k=top_k) if q.strip() else Answer(q, None, None, [])
+            row = answer.to_json()
             print(json.dumps(row, ensure_ascii=False), flush=True)
         elif q.strip():
             print(format_answer_text(engine.ask(q, top_k=top_k)))

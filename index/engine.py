@@ -30,11 +30,10 @@ from typing import Callable
 
 import numpy as np
 
-from index import answering, processing, store
+from index import answering, processing, smalltalk, spans, store
 from index.examples import question_from_text
 from index.followup import follow_up
-from index.highlight import mark_terms, nearest_span
-from index.normalize import normalize
+from index.highlight import mark_terms
 from index.processing import Processed
 from index.ranking import Bm25Index, TermCounts, counts_from_rows
 from index.readers import SUPPORTED, UnreadableDocument, suffix
@@ -83,24 +82,48 @@ class Hit:
     marks: list[tuple[int, int]] = field(default_factory=list)  # question terms in text
 
 
+# What an answer says: the sentence that answers, with the answer in bold ("answer"); the
+# closest sentence, quoted without a claim, when the engine is unsure ("unsure"); nothing
+# found ("none"); or small talk, not a question at all ("chat").
+OUTCOMES = ("answer", "unsure", "none", "chat")
+
+
 @dataclass
 class Answer:
     question: str
-    sentence: str | None  # None: the corpus does not answer this
+    sentence: str | None  # the answer sentence; None unless outcome is "answer"
     span: tuple[int, int] | None  # the thing asked for, inside `sentence`
     passages: list[Hit]
     suggestions: list[str] = field(default_factory=list)  # closest article titles
     asked: str = ""  # the question actually searched (a follow-up, completed)
     reason: str = ""  # why there is no answer, for the log
+    outcome: str = ""  # one of OUTCOMES; empty: "answer" when there is a sentence, else "none"
+    confidence: float | None = None  # probability that the best sentence answers the question
+    closest: str | None = None  # outcome "unsure": the best sentence, shown without a claim
+
+    def __post_init__(self):
+        if not self.outcome:
+            self.outcome = "answer" if self.sentence is not None else "none"
 
     @property
     def found(self) -> bool:
         return self.sentence is not None
 
+    @property
+    def span_text(self) -> str | None:
+        if self.sentence is None or self.span is None:
+            return None
+        return self.sentence[self.span[0]: self.span[1]]
+
     def to_json(self) -> dict:
         return {
             "question": self.question,
+            "kind": "chat" if self.outcome == "chat" else "question",
+            "outcome": self.outcome,
             "answer": self.sentence,
+            "span": self.span_text,
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
+            "closest": self.closest,
             "passages": [
                 {"doc": h.doc, "title": h.title, "section": h.section, "text": h.text,
                  "paragraph": h.paragraph, "score": round(h.score, 4)}
@@ -241,6 +264,8 @@ class Engine:
         """The answer sentence and the passages behind it, best first."""
         s = self.settings
         top_k = top_k or s.top_k
+        if smalltalk.is_small_talk(question):
+            return Answer(question, None, None, [], asked=question, reason="small talk", outcome="chat")
         asked = follow_up(question, previous) if previous else question
         query = answering.analyze(asked[:500])
         index = self._current_index()
@@ -265,10 +290,7 @@ class Engine:
         if not reason:
             best = cands[0]
             sentence = best.sentences[best.best_sentence].strip()
-            norm = normalize(sentence)
-            # Spans are found in the normalised text; NFKC may change its length ("㎡").
-            spans = answering.answer_spans(query, norm) if len(norm) == len(sentence) else []
-            span = nearest_span(spans, sentence, query.tokens) if spans else None
+            span = spans.answer_span(query, sentence)
         suggestions = [] if sentence else self.suggestions([rows[c.pid].title for c in cands[:10]])
         return Answer(question, sentence, span, out, suggestions, asked, reason)
 

@@ -56,6 +56,8 @@ class Settings:
     min_passage_chars: int = 60
     candidates: int = 30
     min_coverage: float = 0.3  # below this share of the question's weight: no answer
+    answer_confidence: float = 0.5  # confidence at or above this: an answer, in bold
+    closest_confidence: float = 0.2  # at or above this (and below the other): the closest sentence
     w_bm25: float = 2.0
     w_cover: float = 0.5
     w_sentence: float = 0.5
@@ -285,14 +287,20 @@ class Engine:
                                    w_sentence=s.w_sentence, w_type=s.w_type, w_entity=s.w_entity)
         chosen = cands[offset: offset + top_k]
         out = [self._hit(rows[c.pid], c.score, query.tokens) for c in chosen]
-        sentence = span = None
+        sentence = span = closest = None
         reason = self._refusal(query, cands, index) if cands else "no passage shares a word with it"
-        if not reason:
-            best = cands[0]
-            sentence = best.sentences[best.best_sentence].strip()
+        confidence = 0.0 if reason else 1.0
+        best_sentence = cands[0].sentences[cands[0].best_sentence].strip() if cands else None
+        if confidence >= s.answer_confidence:
+            outcome, sentence = "answer", best_sentence
             span = spans.answer_span(query, sentence)
+        elif confidence >= s.closest_confidence and best_sentence:
+            outcome, closest = "unsure", best_sentence
+            reason = reason or f"confidence {confidence:.2f} < {s.answer_confidence}"
+        else:
+            outcome = "none"
         suggestions = [] if sentence else self.suggestions([rows[c.pid].title for c in cands[:10]])
-        return Answer(question, sentence, span, out, suggestions, asked, reason)
+        return Answer(question, sentence, span, out, suggestions, asked, reason, outcome, confidence, closest)
 
     def _refusal(self, query: answering.Query, cands: list[answering.Candidate], index: Bm25Index) -> str:
         """Why the best passage does not answer the question; empty when it does."""

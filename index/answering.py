@@ -17,6 +17,7 @@ from functools import cached_property, lru_cache
 import jieba
 import jieba.posseg
 import numpy as np
+import rjieba
 
 from index.normalize import normalize
 from index.tokenizer import (CHINESE_PAIR, NUMBER_RE, SENTENCE_SEP, UNITS, char_bigrams, sentence_texts, stopwords,
@@ -27,14 +28,19 @@ jieba.setLogLevel(60)  # jieba prints its dictionary loading on stderr otherwise
 CN_NUM = "零一二两三四五六七八九十百千万亿"
 # Measure words a question may ask a count of, and the ones an answer may use instead.
 UNIT_SYNONYMS = {
-    "人": "人名位余人人次",
-    "名": "名人位",
-    "位": "位名人",
-    "个": "个家所支项条座",
-    "家": "家个所",
-    "次": "次场轮起",
-    "天": "天日",
-    "岁": "岁",
+    "人": ("人", "名", "位", "人次"),
+    "名": ("名", "人", "位"),
+    "位": ("位", "名", "人"),
+    "个": ("个", "家", "所", "支", "项", "条", "座", "队", "间"),
+    "家": ("家", "个", "所", "间"),
+    "只": ("只", "支", "队", "个"),
+    "次": ("次", "场", "轮", "起"),
+    "天": ("天", "日"),
+    "岁": ("岁", "周岁"),
+    "度": ("度", "℃", "°C"),
+    "米": ("米", "公尺", "千米", "公里", "厘米", "公分", "km", "m", "cm"),
+    "公里": ("公里", "千米", "km"),
+    "年": ("年", "载"),
 }
 PERSON_TITLE = (
     "书记|副书记|主任|副主任|站长|局长|厅长|副厅长|主席|部长|市长|县长|区长|镇长|村长|"
@@ -43,13 +49,24 @@ PERSON_TITLE = (
 )
 PERSON_RE = re.compile(rf"(?:{PERSON_TITLE})[\u4e00-\u9fff]{{2,3}}|[\u4e00-\u9fff]{{2,3}}(?:说|表示|指出|介绍|认为|告诉)")
 DATE_RE = re.compile(r"\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号]|\d{4}年\d{1,2}月|[上下]旬|凌晨|上午|下午|晚上|当天|次日")
-YEAR_RE = re.compile(r"\d{4}年|[一二〇零]{4}年")
-PERCENT_RE = re.compile(r"\d+(?:\.\d+)?\s*%|百分之[\d一二三四五六七八九十百]+|[\d.]+成")
+YEAR_RE = re.compile(r"\d{3,4}\s*年|[一二〇零]{4}年")
+PERCENT_RE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[\d一二三四五六七八九十百]+|[\d.一二三四五六七八九十]+成")
 ORDINAL_RE = re.compile(r"第\s*[\d一二三四五六七八九十]+")
 PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,8}(?:省|市|区|县|镇|乡|村|街道|社区|路|站|中心|广场|公园|大学|医院)")
 PLACE_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:省|市|区|县|镇|乡|村|街道|社区)$")
+# A clock time (几点), an amount of money (多少钱), an area (多大面积), a telephone number.
+TIME_RE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}\s*[点时](?:\d{1,2}分|半|整)?|[一二三四五六七八九十]{1,3}点(?:半|整)?|凌晨|早上|上午|中午|下午|傍晚|晚上")
+MONEY_RE = re.compile(r"\d[\d.,]*\s*[万亿千百]?\s*(?:元|块钱|美元|欧元|英镑|日元|港元|卢布|人民币)|[一二两三四五六七八九十百千万亿]+(?:元|块钱)")
+AREA_RE = re.compile(r"\d[\d.,]*\s*[万亿千百]?\s*(?:平方米|平方公里|平方千米|平方英里|平方英尺|亩|公顷|㎡|[km]m²|[km]m2)")
+PHONE_RE = re.compile(r"\d{3,4}[-－—]?\d{7,8}|1\d{10}|\d{5,}")
 PATTERNS = {"date": DATE_RE, "year": YEAR_RE, "percent": PERCENT_RE, "ordinal": ORDINAL_RE,
-            "person": PERSON_RE, "place": PLACE_RE}
+            "person": PERSON_RE, "place": PLACE_RE, "time": TIME_RE, "money": MONEY_RE, "area": AREA_RE,
+            "phone": PHONE_RE}
+# Measure words a count question may ask in beyond the units numbers take in the index.
+COUNT_WORDS = "针剂颗粒枚株棵匹架艘部首幅集章节门口双对瓶杯碗包盒袋箱趟遍回票"
+# 多少, or 几 before a measure word, a magnitude or the end: not 几乎, 几内亚, 那几天, 哪几种.
+COUNT_WORD_RE = re.compile(
+    "多少|(?<![那这哪])几(?=[" + COUNT_WORDS + "".join(u for u in UNITS if len(u) == 1) + "十百千万]|[？?。]*$)")
 QUOTED_RE = re.compile(r"[“「『《\"]([^”」』》\"]{1,30})[”」』》\"]")
 
 
@@ -74,24 +91,39 @@ class Query:
 
 
 def _count_unit(norm: str) -> str | None:
-    """The measure word a count question asks in: 多少户 -> 户; 多少红色之家 -> None."""
-    m = re.search(r"(?:多少|几)", norm)
-    if not m or re.search(r"哪几", norm):
+    """The measure word a count question asks in: 多少户 -> 户; 多少红色之家 -> None;
+    多少人口 -> None (人口 is a noun, not 人 as a measure word)."""
+    m = COUNT_WORD_RE.search(norm)
+    if not m:
         return None
     rest = norm[m.end():]
-    return next((u for u in UNITS if rest.startswith(u) and len(u) == 1 and "\u4e00" <= u <= "\u9fff"), None)
+    unit = rest[:1] if rest[:1] in COUNT_WORDS else next(
+        (u for u in UNITS if rest.startswith(u) and len(u) == 1 and "\u4e00" <= u <= "\u9fff"), None)
+    if unit and len(next(iter(rjieba.cut(rest[:6])), unit)) > 1:
+        return None
+    return unit
 
 
 def classify(norm: str) -> tuple[str, str | None]:
     if re.search(r"第几|排名第|排第|排到第几", norm):
         return "ordinal", None
-    if re.search(r"哪一?天|几号|几月几日|什么时候|何时|哪个时候|什么日子|哪一日|几点", norm):
+    if re.search(r"多大年纪|多少岁|几岁|年龄多大|多大岁数|年龄是多少", norm):
+        return "count", "岁"
+    if re.search(r"几点|几时(?!候)", norm):
+        return "time", None
+    if re.search(r"多少钱|多少元|多少块|价格是多少|票价|多少资金|多少经费|多少补贴|补贴多少|多少工资|多少费用|花了多少|售价", norm):
+        return "money", None
+    if re.search(r"多大面积|面积(?:有|是)?多[大少]|占地多|多少平方|多少亩|多少公顷", norm):
+        return "area", None
+    if re.search(r"(?:电话|号码|热线|手机号)(?:是|为)?(?:多少|什么)", norm):
+        return "phone", None
+    if re.search(r"哪一?天|几号|几月几日|什么时候|何时|哪个时候|什么日子|哪一日", norm):
         return "date", None
     if re.search(r"哪一?年|几几年|什么年份|哪个年份", norm):
         return "year", None
-    if re.search(r"(?:多高|多大|比例|比率|百分之|增速|增长率|率是多少|占比)", norm):
+    if re.search(r"比例|比率|百分之|百分比|增速|增长率|率(?:是|为|有)?多[少高大]|占比", norm):
         return "percent", None
-    if re.search(r"多少|几[\u4e00-\u9fff]|多长|多久|多远|多重|多深", norm) and not re.search(r"哪几", norm):
+    if COUNT_WORD_RE.search(norm) or re.search(r"多长|多久|多远|多重|多深", norm):
         return "count", _count_unit(norm)
     if re.search(rf"谁|叫什么名字|什么人|哪位|名字是|(?:{PERSON_TITLE})(?:是|叫)(?:什么|啥)", norm):
         return "person", None
@@ -164,28 +196,53 @@ def _focus(norm: str) -> set[str]:
     return set(before[-1:] + after[:1])
 
 
+# A number as a count: digits (a range, a magnitude) or Chinese numerals, "余"/"多" after it.
+COUNT_NUMBER = r"(?:\d+(?:[.,]\d+)*(?:\s*[-~～至到]\s*\d+(?:\.\d+)*)?|[零一二两三四五六七八九十百千]+)\s*[万亿千百]?\s*[余多]?\s*"
+
+
+CN_COUNT_RE = re.compile("(?<![\\d.零一二两三四五六七八九十百千万亿])[一两三四五六七八九十百千][零一二两三四五六七八九十百千万亿]*(?:" + "|".join(
+    re.escape(u) for u in UNITS if re.match(r"[\u4e00-\u9fff]", u)) + "|[" + COUNT_WORDS + "])")
+
+
 def _count_spans(text: str, unit: str | None) -> list[tuple[int, int]]:
+    """Counts in `text`: in the unit asked for (or one that stands for it), else any
+    number that is not a date or a year."""
+    if unit:
+        units = "|".join(re.escape(u) for u in sorted(UNIT_SYNONYMS.get(unit, (unit,)), key=len, reverse=True))
+        spans = []
+        # "150万": a large round number stands alone for a count of anything.
+        pattern = rf"{COUNT_NUMBER}(?:{units})|\d[\d.,]*\s*[万亿](?![\u4e00-\u9fff])"
+        for m in re.finditer(pattern, text):
+            after = text[m.end(): m.end() + 1]
+            # "一户户上门" repeats a word; "一对一" is not a count; "2023年" is a year.
+            if after and (after in CN_NUM or after == text[m.end() - 1]) or re.fullmatch(r"\d{4}年", m.group()):
+                continue
+            spans.append(m.span())
+        return spans
     spans = []
     for m in NUMBER_RE.finditer(text):
         tok = m.group()
         if not re.search(r"\d", tok) or re.fullmatch(r"\d{4}年?", tok) or re.search(r"\d月|\d日", text[m.start(): m.end() + 2]):
             continue
-        if unit:
-            allowed = UNIT_SYNONYMS.get(unit, unit)
-            tail = re.sub(r"[\d.,\-~～至到\s]", "", tok).lstrip("第")
-            tail = tail.lstrip("万亿千百") or tail
-            if not tail or not any(tail.startswith(u) for u in allowed) and tail not in allowed:
-                continue
         spans.append(m.span())
-    if not unit:
-        return spans
-    for m in re.finditer(rf"[{CN_NUM}]+(?:{unit})", text):
-        after = text[m.end(): m.end() + 1]
-        # "一户户上门" repeats a word; "一对一" is not a count either.
-        if after and (after in CN_NUM or after == unit):
-            continue
-        spans.append(m.span())
+    # "十五路", "一分钟", "三年": Chinese numerals before a measure word.
+    spans += [m.span() for m in CN_COUNT_RE.finditer(text)]
     return spans
+
+
+# Units a number may take beyond those the index keeps with it: not things counted.
+MEASURES = tuple(UNITS) + ("公尺", "公分", "厘米", "毫米", "英寸", "英尺", "英里", "海里", "港元", "日元", "欧元",
+                           "英镑", "小时", "分钟", "秒钟", "周岁", "平方")
+
+
+def _counts_another(text: str, end: int, asked: str) -> bool:
+    """Is the count ending at `end` a count of something the question does not name?
+    "多少红色之家" is not answered by "约3万名新就业群体": the noun after a number is what
+    it counts."""
+    after = re.match(r"[\u4e00-\u9fff]{0,4}", text[end:]).group()
+    if len(after) < 2 or after.startswith(MEASURES):
+        return False  # the clause ends, or the number's own unit follows: "4公分", "3小时"
+    return not any(after[i: i + 2] in asked for i in range(len(after) - 1))
 
 
 def answer_spans(query: Query, sentence: str) -> list[tuple[int, int]]:
@@ -194,6 +251,15 @@ def answer_spans(query: Query, sentence: str) -> list[tuple[int, int]]:
     kind = query.kind
     if kind == "count":
         spans = _count_spans(sentence, query.unit)
+        if query.unit is None:
+            spans = [sp for sp in spans if not _counts_another(sentence, sp[1], normalize(query.text))]
+    elif kind in ("person", "place"):
+        # A name jieba tags as a person's (nr) or a place's (ns), or one the patterns find.
+        spans = [m.span() for m in PATTERNS[kind].finditer(sentence)] + _tagged(sentence, NAME_TAGS[kind])
+    elif kind == "date":
+        spans = [m.span() for m in DATE_RE.finditer(sentence)]
+        if not re.search(r"哪一?天|几号|几月几日|哪一日", normalize(query.text)):
+            spans += [m.span() for m in WHEN_RE.finditer(sentence)]  # 什么时候: a year or an era will do
     elif kind in PATTERNS:
         spans = [m.span() for m in PATTERNS[kind].finditer(sentence)]
     elif kind == "what":
@@ -202,6 +268,20 @@ def answer_spans(query: Query, sentence: str) -> list[tuple[int, int]]:
         return []
     asked = normalize(query.text)
     return [(a, b) for a, b in spans if sentence[a:b] not in asked]
+
+
+NAME_TAGS = {"person": ("nr", "nrfg", "nrt"), "place": ("ns", "nsf")}
+WHEN_RE = re.compile(r"\d{2,4}\s*年(?:代)?|[一二三四五六七八九十]+世纪|\d+\s*世纪|[\u4e00-\u9fff]{1,2}(?:朝|时期|年间)")
+
+
+def _tagged(sentence: str, tags: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Spans of the words jieba tags with one of `tags`."""
+    out, at = [], 0
+    for word, tag in rjieba.tag(sentence):
+        if tag in tags and len(word) >= 2:
+            out.append((at, at + len(word)))
+        at += len(word)
+    return out
 
 
 @dataclass
@@ -218,6 +298,7 @@ class Candidate:
     coverage: float = 0.0
     best_sentence: int = 0
     sentence_score: float = 0.0
+    _terms_for: tuple[frozenset[str], list[set[str]]] | None = field(default=None, repr=False)
 
     @cached_property
     def head_terms(self) -> set[str]:
@@ -235,7 +316,15 @@ class Candidate:
         """Each sentence's words and those of `pairs` it holds. A sentence's character
         pairs are not stored; a pair of Chinese characters is one of them just when it
         stands in the sentence's normalised text."""
-        return [words | {p for p in pairs if p in normalize(s)} for words, s in zip(self.sentence_words, self.sentences)]
+        key = frozenset(pairs)
+        if self._terms_for is None or self._terms_for[0] != key:
+            self._terms_for = (key, [words | {p for p in pairs if p in norm}
+                                     for words, norm in zip(self.sentence_words, self.normalized_sentences)])
+        return self._terms_for[1]
+
+    @cached_property
+    def normalized_sentences(self) -> list[str]:
+        return [normalize(s) for s in self.sentences]
 
     @cached_property
     def sentences(self) -> list[str]:
@@ -347,6 +436,15 @@ def _find_all(text: str, word: str) -> list[int]:
     return out
 
 
+EXACT_KINDS = ("time", "money", "area", "phone")
+
+
+def asks_exact(query: Query) -> bool:
+    """Does the question ask for a thing of a form that cannot be paraphrased: a count in a
+    stated unit (多少户), a clock time, an amount of money, an area, a telephone number?"""
+    return query.kind in EXACT_KINDS or (query.kind == "count" and query.unit is not None)
+
+
 def missing_entities(query: Query, best: Candidate, known) -> list[str]:
     """Names and places of the question the corpus never mentions, and years the best
     passage does not hold: "芙蓉区" of a corpus on 雨花区, "2023年" of a 2024 report."""
@@ -359,10 +457,3 @@ def missing_entities(query: Query, best: Candidate, known) -> list[str]:
         elif not any(known(t) for t in group + char_bigrams(group[0])):
             missing.append(group[0])  # 望城 is known from 望城区 by its character pair
     return missing
-
-
-def has_typed_answer(query: Query, cands: list[Candidate]) -> bool:
-    """A count of an explicit unit (多少户) must be stated as such somewhere near the top."""
-    if query.kind != "count" or not query.unit or query.unit not in "户个家名人位次条所项件台辆座栋天岁元吨米亩":
-        return True
-    return any(answer_spans(query, normalize(s)) for c in cands for s in c.sentences)

@@ -30,7 +30,7 @@ from typing import Callable
 
 import numpy as np
 
-from index import answering, processing, smalltalk, spans, store
+from index import answer_features, answer_model, answering, processing, smalltalk, spans, store
 from index.examples import question_from_text
 from index.followup import follow_up
 from index.highlight import mark_terms
@@ -55,9 +55,12 @@ class Settings:
     max_passage_chars: int = 400
     min_passage_chars: int = 60
     candidates: int = 30
-    min_coverage: float = 0.3  # below this share of the question's weight: no answer
-    answer_confidence: float = 0.5  # confidence at or above this: an answer, in bold
-    closest_confidence: float = 0.2  # at or above this (and below the other): the closest sentence
+    answer_passages: int = 3  # the best passages whose sentences the answer model reads
+    # Confidence at or above which the best sentence is the answer, in bold; at or above
+    # closest_confidence (and below the other) it is shown as the closest content. None:
+    # the thresholds the model file was trained with.
+    answer_confidence: float | None = None
+    closest_confidence: float | None = None
     w_bm25: float = 2.0
     w_cover: float = 0.5
     w_sentence: float = 0.5
@@ -147,6 +150,17 @@ class ReindexSummary:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class Reading:
+    """The answer model's reading of the candidates: its best sentence, the candidate that
+    holds it, and how sure it is that the sentence answers."""
+
+    sentence: str
+    passage: int
+    confidence: float
+    reason: str = ""  # why the question cannot be answered at all, if it cannot
 
 
 class ReindexBusy(Exception):
@@ -269,54 +283,73 @@ class Engine:
         if smalltalk.is_small_talk(question):
             return Answer(question, None, None, [], asked=question, reason="small talk", outcome="chat")
         asked = follow_up(question, previous) if previous else question
-        query = answering.analyze(asked[:500])
-        index = self._current_index()
-        pool = max(s.candidates, offset + top_k)
-        hits = index.top(query.terms, pool)
-        if not hits:
-            return Answer(question, None, None, [], self.suggestions([]), asked,
-                          "no passage shares a word with it")
-        rows = store.passages_by_id(self.db, [pid for pid, _ in hits])
-        cands = []
-        for pid, score in hits:
-            row = rows.get(pid)
-            if row is None:
-                continue  # removed since this index was built
-            cands.append(answering.Candidate(pid, score, row.head_tokens, row.tokens, row.text, row.cuts))
-        answering.score_candidates(query, cands, index.idf, index.known, index.presence, w_bm25=s.w_bm25, w_cover=s.w_cover,
-                                   w_sentence=s.w_sentence, w_type=s.w_type, w_entity=s.w_entity)
-        chosen = cands[offset: offset + top_k]
-        out = [self._hit(rows[c.pid], c.score, query.tokens) for c in chosen]
+        found = self.retrieve(asked, max(s.candidates, offset + top_k))
+        if found is None:
+            return Answer(question, None, None, [], self.suggestions([]), asked, "no passage shares a word with it")
+        query, cands, rows, index = found
+        reading = self.read(query, cands, index)
+        cands.insert(0, cands.pop(reading.passage))  # the answer sentence's passage is quoted first
+        out = [self._hit(rows[c.pid], c.score, query.tokens) for c in cands[offset: offset + top_k]]
         sentence = span = closest = None
-        reason = self._refusal(query, cands, index) if cands else "no passage shares a word with it"
-        confidence = 0.0 if reason else 1.0
-        best_sentence = cands[0].sentences[cands[0].best_sentence].strip() if cands else None
-        if confidence >= s.answer_confidence:
-            outcome, sentence = "answer", best_sentence
+        reason = reading.reason
+        sure, near = self.thresholds()
+        if reading.confidence >= sure:
+            outcome, sentence = "answer", reading.sentence
             span = spans.answer_span(query, sentence)
-        elif confidence >= s.closest_confidence and best_sentence:
-            outcome, closest = "unsure", best_sentence
-            reason = reason or f"confidence {confidence:.2f} < {s.answer_confidence}"
+        elif reading.confidence >= near and not reason:
+            outcome, closest = "unsure", reading.sentence
+            reason = f"confidence {reading.confidence:.2f} < {sure}"
         else:
             outcome = "none"
+            reason = reason or f"confidence {reading.confidence:.2f} < {near}"
         suggestions = [] if sentence else self.suggestions([rows[c.pid].title for c in cands[:10]])
-        return Answer(question, sentence, span, out, suggestions, asked, reason, outcome, confidence, closest)
+        return Answer(question, sentence, span, out, suggestions, asked, reason, outcome, reading.confidence, closest)
 
-    def _refusal(self, query: answering.Query, cands: list[answering.Candidate], index: Bm25Index) -> str:
-        """Why the best passage does not answer the question; empty when it does."""
-        best = cands[0]
+    def thresholds(self) -> tuple[float, float]:
+        """The confidence an answer needs, and the confidence the closest content needs."""
+        s, trained = self.settings, answer_model.load().thresholds
+        sure = s.answer_confidence if s.answer_confidence is not None else trained["answer"]
+        near = s.closest_confidence if s.closest_confidence is not None else trained["closest"]
+        return sure, min(near, sure)
+
+    def retrieve(self, asked: str, pool: int):
+        """The question analysed and its BM25 candidates re-ranked, best first, with their
+        stored rows and the index that found them; None when no passage shares a word."""
+        s = self.settings
+        query = answering.analyze(asked[:500])
+        index = self._current_index()
+        hits = index.top(query.terms, pool)
+        rows = store.passages_by_id(self.db, [pid for pid, _ in hits]) if hits else {}
+        cands = [answering.Candidate(pid, score, row.head_tokens, row.tokens, row.text, row.cuts)
+                 for pid, score in hits if (row := rows.get(pid)) is not None]  # None: removed since
+        if not cands:
+            return None
+        answering.score_candidates(query, cands, index.idf, index.known, index.presence, w_bm25=s.w_bm25, w_cover=s.w_cover,
+                                   w_sentence=s.w_sentence, w_type=s.w_type, w_entity=s.w_entity)
+        return query, cands, rows, index
+
+    def read(self, query: answering.Query, cands: list[answering.Candidate], index: Bm25Index) -> Reading:
+        """The answer model's best sentence of the best passages, and its confidence that
+        the sentence answers the question (0 when the question cannot be searched)."""
+        model = answer_model.load()
+        sents = answer_features.sentence_candidates(query, cands, index.idf, index.known, self.settings.answer_passages)
+        scores = model.sentence_scores(sents.features)
+        best = answer_features.best_sentence(query, sents, scores)
+        passage, i = sents.where[best]
+        features = answer_features.question_features(query, cands, sents, scores, best, index.idf, index.known)
+        reason = self._refusal(query, index)
+        if not reason and answer_features.exact_form_missing(query, sents):
+            reason = f"no {query.unit or query.kind} in the passages read"
+        confidence = 0.0 if reason else model.confidence(features)
+        return Reading(cands[passage].sentences[i].strip(), passage, confidence, reason)
+
+    def _refusal(self, query: answering.Query, index: Bm25Index) -> str:
+        """Why the question cannot be searched at all; empty when it can."""
         if _content_chars(query.tokens) < 2:
             return "the question says too little to answer"  # "红", "OR 1=1 --"
         known = [t for t in query.tokens if index.known(t) or any(index.known(p) for p in char_bigrams(t))]
         if _content_chars(known) < 2:
             return "the corpus knows too few of the question's words"  # "火星上有几个县"
-        if best.coverage < self.settings.min_coverage:
-            return f"best passage covers {best.coverage:.2f} of the question < {self.settings.min_coverage}"
-        missing = answering.missing_entities(query, best, index.known)
-        if missing:
-            return f"not in the corpus or the passage: {' '.join(missing)}"
-        if not answering.has_typed_answer(query, cands[:5]):
-            return f"no count of {query.unit} near the top passages"
         return ""
 
     def _hit(self, row: store.PassageRow, score: float, terms: list[str]) -> Hit:

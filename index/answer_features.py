@@ -1,0 +1,233 @@
+"""What the answer model reads: numbers describing each candidate answer sentence, and the
+question against its best sentence.
+
+A sentence answers when it says what the question says, word for word where it can, and
+holds the kind of thing asked for next to it. What matters is how it compares with the
+other sentences of its passage (the passage is found; which of its sentences answers?)
+and how much of the question the corpus does not say at all (a near miss speaks of the
+same thing, not of that fact). The names of the features are the model file's columns:
+`SENTENCE_FEATURES` and `QUESTION_FEATURES` are their one definition.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.answering import (WH_RE, Candidate, Query, _counts_focus, _near_focus, _RUNS as RUNS, answer_spans,
+                             asks_exact, missing_entities, phrase_match)
+from index.normalize import normalize
+
+TYPED_KINDS = ("count", "date", "year", "percent", "ordinal", "person", "place", "time", "money", "area", "phone")
+KINDS = TYPED_KINDS + ("what", "other")
+
+SENTENCE_FEATURES = (
+    "cover", "cover_minus_best", "cover_is_best", "context", "window_gain",
+    "pairs_found", "pairs_run", "pairs_minus_best", "words_found", "focus_found",
+    "typed_any", "typed_near", "asks_typed_missing", "position", "is_first", "log_chars",
+    "passage_rank", "passage_is_top", "passage_score_gap", "passage_bm25_share", "passage_cover",
+    "heuristic",
+)
+QUESTION_FEATURES = (
+    "best_score", "score_margin", "cover", "window_cover", "passage_cover", "words_missing",
+    "words_missing_passage", "rarest_missing", "entities_missing", "pairs_found", "pairs_run",
+    "typed_any", "typed_near", "asks_typed", "typed_missing_window", "typed_missing_passage",
+    "specific_sentence", "specific_window", "specific_passage", "unknown_share", "missing_words",
+    "missing_rare_words", "chars_window", "chars_passage", "longest_run_passage", "typed_missing_read",
+    "bm25_self", "known_share", "log_tokens",
+) + tuple(f"kind_{k}" for k in KINDS)
+
+
+@dataclass
+class Sentences:
+    """The candidate answer sentences of a question: (passage index, sentence index) and
+    their features, one row each."""
+
+    where: list[tuple[int, int]]
+    features: np.ndarray
+    weights: dict[str, float]  # the question's terms and their weights
+    total: float
+
+
+def term_weights(query: Query, idf, known) -> tuple[dict[str, float], float]:
+    """IDF a term; a word the corpus never uses is likely a paraphrase, so it weighs less."""
+    weights = {t: (idf(t) if known(t) else 0.35 * idf(t)) for t in dict.fromkeys(query.terms)}
+    return weights, sum(weights.values()) or 1.0
+
+
+def _cover(terms: set[str], weights: dict[str, float], total: float) -> float:
+    return sum(w for t, w in weights.items() if t in terms) / total
+
+
+def _pair_stats(pairs: tuple[str, ...], terms: set[str]) -> tuple[float, float]:
+    """Share of the question's character pairs found, and its longest run in order."""
+    if not pairs:
+        return 0.0, 0.0
+    found = longest = run = 0
+    for p in pairs:
+        if p in terms:
+            found += 1
+            run += 1
+            longest = max(longest, run)
+        else:
+            run = 0
+    return found / len(pairs), longest / len(pairs)
+
+
+def _typed(query: Query, text: str) -> tuple[float, float]:
+    """Does the sentence hold the kind of thing asked for, and next to what is asked about?"""
+    if query.kind not in TYPED_KINDS:
+        return 0.0, 0.0
+    norm = normalize(text)
+    spans = answer_spans(query, norm)
+    if not spans:
+        return 0.0, 0.0
+    close = _counts_focus if query.kind == "count" else _near_focus
+    return 1.0, 1.0 if close(spans, norm, query.focus) else 0.0
+
+
+def sentence_candidates(query: Query, cands: list[Candidate], idf, known, passages: int = 3) -> Sentences:
+    """Every sentence of the best `passages` candidates (ranked already), with features."""
+    weights, total = term_weights(query, idf, known)
+    words = [t for t in dict.fromkeys(query.tokens)]
+    pairs = query.pairs
+    top = cands[0] if cands else None
+    top_bm25 = max((c.bm25 for c in cands), default=1.0) or 1.0
+    rows, where = [], []
+    for rank, c in enumerate(cands[:passages]):
+        terms = c.sentence_terms(pairs)
+        n = len(terms)
+        covers = [_cover(t, weights, total) for t in terms]
+        pair_stats = [_pair_stats(query.bigrams, t) for t in terms]
+        best_cover = max(covers, default=0.0)
+        best_pairs = max((p[0] for p in pair_stats), default=0.0)
+        for i, (sterms, text) in enumerate(zip(terms, c.sentences)):
+            near = (terms[i - 1] if i else set()) | (terms[i + 1] if i + 1 < n else set()) | c.head_terms
+            context = _cover(near - sterms, weights, total)
+            nxt = terms[i + 1] if i + 1 < n else set()
+            window_gain = _cover(sterms | nxt, weights, total) - covers[i]
+            typed_any, typed_near = _typed(query, text) if covers[i] > 0 else (0.0, 0.0)
+            found, run = pair_stats[i]
+            heuristic = covers[i] + 0.3 * context + 0.5 * phrase_match(query.bigrams, sterms) + typed_near
+            rows.append((
+                covers[i], covers[i] - best_cover, float(covers[i] >= best_cover), context, window_gain,
+                found, run, found - best_pairs,
+                sum(w in sterms for w in words) / max(len(words), 1),
+                sum(f in sterms for f in query.focus) / max(len(query.focus), 1),
+                typed_any, typed_near, float(query.kind in TYPED_KINDS and not typed_any),
+                i / max(n - 1, 1), float(i == 0), math.log1p(len(text)),
+                float(rank), float(rank == 0), c.score - top.score, c.bm25 / top_bm25, c.coverage,
+                heuristic,
+            ))
+            where.append((rank, i))
+    features = np.array(rows, dtype=np.float64).reshape(len(rows), len(SENTENCE_FEATURES))
+    return Sentences(where, features, weights, total)
+
+
+def question_features(query: Query, cands: list[Candidate], chosen: Sentences, scores: np.ndarray, best: int,
+                      idf, known) -> np.ndarray:
+    """The question against its best sentence (row `best` of `chosen`) and that sentence's
+    passage: how much of the question they leave unsaid, and how sure the ranking is."""
+    weights, total = chosen.weights, chosen.total
+    rank, i = chosen.where[best]
+    c = cands[rank]
+    terms = c.sentence_terms(query.pairs)
+    sterms = terms[i]
+    window = sterms | (terms[i - 1] if i else set()) | (terms[i + 1] if i + 1 < len(terms) else set())
+    words = [t for t in dict.fromkeys(query.tokens)]
+    word_w = {t: weights.get(t, 0.0) for t in words}
+    word_total = sum(word_w.values()) or 1.0
+    window_words = window | c.head_terms
+    words_missing = sum(w for t, w in word_w.items() if t not in window_words) / word_total
+    passage_terms = c.terms | {p for t in terms for p in t}
+    words_missing_passage = sum(w for t, w in word_w.items() if t not in passage_terms) / word_total
+    top_idf = max(word_w.values(), default=0.0) or 1.0
+    rarest_missing = max((w for t, w in word_w.items() if t not in window_words), default=0.0) / top_idf
+    others = np.delete(scores, best)
+    margin = float(scores[best] - others.max()) if len(others) else 5.0
+    f = chosen.features[best]
+    col = {name: k for k, name in enumerate(SENTENCE_FEATURES)}
+    # What the question asks beyond its topic (the words of the passage's heading, most
+    # often the article's title): a near miss speaks of the topic, not of the fact.
+    specific = {t: w for t, w in weights.items() if t not in c.head_terms}
+    specific_total = sum(specific.values())
+
+    def said(terms: set[str]) -> float:
+        return sum(w for t, w in specific.items() if t in terms) / specific_total if specific_total else 1.0
+
+    # The question's words the corpus never uses, at their full weight: paraphrase, or a
+    # fact the corpus does not hold.
+    full = {t: idf(t) for t in words}
+    full_total = sum(full.values()) or 1.0
+    unknown_share = sum(w for t, w in full.items() if not known(t)) / full_total
+    content = [t for t in words if len(t) >= 2]
+    rare_bar = float(np.median([full[t] for t in content])) if content else 0.0
+    missing = [t for t in content if t not in passage_terms]
+    window_text = normalize("".join(c.sentences[max(i - 1, 0): i + 2]))
+    passage_text = normalize(c.text)
+    asks_typed = query.kind in TYPED_KINDS
+    around = c.sentences[max(i - 1, 0): i + 2]
+    typed_window = any(_typed(query, t)[0] for t in around)
+    typed_passage = typed_window or any(_typed(query, t)[0] for t in c.sentences)
+    known_share = sum(known(t) for t in words) / max(len(words), 1)
+    # What the passage would score holding every term of the question once.
+    bm25_self = sum(idf(t) for t in dict.fromkeys(query.terms) if known(t))
+    row = [
+        float(scores[best]), margin, f[col["cover"]], _cover(window, weights, total), c.coverage,
+        words_missing, words_missing_passage, rarest_missing,
+        float(len(missing_entities(query, c, known))), f[col["pairs_found"]], f[col["pairs_run"]],
+        f[col["typed_any"]], f[col["typed_near"]], float(asks_typed),
+        float(asks_typed and not typed_window), float(asks_typed and not typed_passage),
+        said(sterms), said(window), said(passage_terms), unknown_share, float(len(missing)),
+        float(sum(full[t] >= rare_bar for t in missing)),
+        _chars_found(query, window_text), _chars_found(query, passage_text), _longest_run(query, passage_text),
+        float(asks_typed and not chosen.features[:, col["typed_any"]].any()),
+        c.bm25 / bm25_self if bm25_self > 0 else 0.0, known_share, math.log1p(len(words)),
+    ] + [float(query.kind == k) for k in KINDS]
+    return np.array(row, dtype=np.float64)
+
+
+def _question_chars(query: Query) -> str:
+    """The question's Chinese characters and alphanumerics, less its question words."""
+    return "".join(RUNS.findall(WH_RE.sub(" ", normalize(query.text))))
+
+
+def _chars_found(query: Query, text: str) -> float:
+    """Share of the question's characters that stand in `text`: blind to how jieba cuts."""
+    chars = _question_chars(query)
+    return sum(ch in text for ch in chars) / len(chars) if chars else 0.0
+
+
+def _longest_run(query: Query, text: str) -> float:
+    """The longest stretch of the question said word for word in `text`, as a share of it."""
+    best = 0
+    for run in RUNS.findall(WH_RE.sub(" ", normalize(query.text))):
+        for a in range(len(run)):
+            b = a + best + 1
+            while b <= len(run) and run[a:b] in text:
+                best, b = b - a, b + 1
+    chars = _question_chars(query)
+    return best / len(chars) if chars else 0.0
+
+
+def exact_form_missing(query: Query, chosen: Sentences) -> bool:
+    """The question asks for a form that cannot be paraphrased (a count in its unit, a
+    clock time, money, an area, a telephone number) and no sentence read holds one:
+    whatever the passages say, they do not say that."""
+    return asks_exact(query) and not chosen.features[:, SENTENCE_FEATURES.index("typed_any")].any()
+
+
+# Kinds whose form a pattern finds reliably: a sentence without one cannot hold the answer.
+FORMED_KINDS = ("count", "year", "percent", "ordinal", "time", "money", "area", "phone")
+
+
+def best_sentence(query: Query, chosen: Sentences, scores: np.ndarray) -> int:
+    """The row of the answer sentence: the best scored, among the sentences holding the
+    form asked for when the question asks for a number, a year, a time... and some do."""
+    if query.kind in FORMED_KINDS:
+        typed = chosen.features[:, SENTENCE_FEATURES.index("typed_any")] > 0
+        if typed.any():
+            return int(np.argmax(np.where(typed, scores, -np.inf)))
+    return int(np.argmax(scores))

@@ -20,19 +20,20 @@ from functools import lru_cache
 from index.normalize import normalize
 
 # Kinds of small talk and their phrases, in order of precedence: "好的，谢谢" is thanks,
-# "好的，再见" a goodbye. Phrases are written normalised (simplified, lower case).
+# "好的，再见" a goodbye. Phrases are written normalised (simplified, lower case). Emoji
+# are not phrases: alone they are the kind "emoji" whatever they show (👍, 🙏 or 🎉).
 PHRASES: dict[str, tuple[str, ...]] = {
     "thanks": ("谢谢", "多谢", "感谢", "谢了", "谢啦", "谢", "辛苦了", "辛苦", "麻烦了", "3q",
-               "thx", "thanks", "thank", "ty", "🙏"),
+               "thx", "thanks", "thank", "ty"),
     "goodbye": ("再见", "拜拜", "拜", "回见", "下次见", "晚安", "88", "bye", "byebye", "goodbye",
-                "see", "👋"),
+                "see"),
     "greeting": ("你好", "您好", "你好吗", "大家好", "你们好", "嗨", "哈喽", "哈啰", "在吗", "在不在",
                  "早上好", "上午好", "中午好", "下午好", "晚上好", "早安", "早", "hi", "hello", "hey",
                  "morning"),
-    "laugh": ("哈哈", "呵呵", "嘿嘿", "嘻嘻", "笑死", "haha", "hehe", "lol", "hh", "😄", "😂", "🤣"),
+    "laugh": ("哈哈", "呵呵", "嘿嘿", "嘻嘻", "笑死", "haha", "hehe", "lol", "hh"),
     "ack": ("好的", "好", "好吧", "好嘞", "好滴", "收到", "明白", "懂了", "知道", "了解", "嗯", "恩",
             "哦", "噢", "ok", "okay", "行", "可以", "没问题", "是的", "对", "不错", "厉害", "棒", "赞",
-            "原来如此", "👍", "👌"),
+            "原来如此"),
 }
 
 # Words that go with a phrase but say nothing by themselves ("谢谢你", "你好呀", "非常感谢").

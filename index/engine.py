@@ -326,8 +326,8 @@ class Engine:
     def suggestions(self, near: list[str], limit: int = 3) -> list[str]:
         """The closest topics the corpus covers: the distinct titles of the passages nearest
         to the question (`near`, best first); the corpus's first titles only when nothing
-        matched at all. Padding the near ones with the first titles made every question's
-        list end (or, with one near article, two-thirds consist of) the same titles."""
+        matched at all. Not padded with those: the same first titles then ended nearly
+        every question's list, whatever it asked about."""
         out = list(dict.fromkeys(t for t in near if t))[:limit]
         return out or store.first_titles(self.db, limit)
 

@@ -41,6 +41,7 @@ FILLERS = ("你", "您", "我", "啦", "了", "呀", "啊", "哦", "喔", "哈",
            "非常", "太", "十分", "真", "很", "多", "大家", "各位", "老师", "亲", "机器人",
            "you", "u", "so", "much", "very", "all", "bot", "there", "good")
 
+MAX_CHARS = 200
 _KIND_OF = {p: kind for kind in reversed(PHRASES) for p in PHRASES[kind]}  # earlier kinds win
 _TOKENS = {**{f: "" for f in FILLERS}, **_KIND_OF}
 _LENGTHS = sorted({len(t) for t in _TOKENS}, reverse=True)
@@ -52,7 +53,8 @@ _JOINERS = {"\ufe0e", "\ufe0f", "\u20e3"}  # emoji variation selectors and the k
 def kind(text: str) -> str | None:
     """The kind of small talk `text` is ("thanks", "goodbye", "greeting", "laugh", "ack",
     or "emoji" for emoji and punctuation alone); None for a question (or nothing)."""
-    return _kind(text[:200]) if text else None
+    # A long message is never small talk: no cut-off tail can hide a question.
+    return _kind(text) if text and len(text) <= MAX_CHARS else None
 
 
 def is_small_talk(text: str) -> bool:

@@ -91,3 +91,8 @@ def test_ask_answers_small_talk_in_kind(seed_engine, capsys):
     assert greeting.startswith("你好！") and any(q in greeting for q in seed_engine.example_questions(1))
     assert thanks.startswith("不客气") and goodbye.startswith("再见")
     assert "没有找到" not in out
+
+
+def test_a_long_message_is_never_small_talk():
+    assert kind("谢谢" * 100) == "thanks"  # 200 characters: still small talk
+    assert kind("谢谢" * 100 + "雨花区有多少红色之家") is None  # no question hidden past a cut

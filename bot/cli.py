@@ -59,7 +59,9 @@ def cmd_ask(cfg, args) -> int:
             row = answer.to_json()
             print(json.dumps(row, ensure_ascii=False), flush=True)
         elif q.strip():
-            print(format_answer_text(engine.ask(q, top_k=top_k)))
+            answer = engine.ask(q, top_k=top_k)
+            examples = engine.example_questions(1) if answer.outcome == "chat" else []
+            print(format_answer_text(answer, examples))
             print()
     return 0
 
@@ -130,7 +132,7 @@ def cmd_console(cfg, args) -> int:
         print("例如：" + " / ".join(examples))
     if not sys.stdin.isatty():
         q = examples[0] if examples else "雨花区有多少红色之家？"
-        print(f"\n> {q}\n{format_answer_text(engine.ask(q))}")
+        print(f"\n> {q}\n{format_answer_text(engine.ask(q), examples)}")
         return 0
     while True:
         try:
@@ -139,7 +141,7 @@ def cmd_console(cfg, args) -> int:
             return 0
         if not q:
             return 0
-        print(format_answer_text(engine.ask(q)))
+        print(format_answer_text(engine.ask(q), examples))
         print()
 
 

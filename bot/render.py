@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot import wording
+from index import smalltalk
 from index.engine import Answer, ReindexSummary
 
 
@@ -10,15 +12,23 @@ def source_line(hit) -> str:
     return f"{title}（{hit.doc}，第{hit.paragraph}段）"
 
 
-def format_answer_text(answer: Answer) -> str:
-    if not answer.found:
+def format_answer_text(answer: Answer, examples: list[str] = ()) -> str:
+    """An answer as the console and `ask` print it, by the engine's outcome; `examples`:
+    questions to offer after a greeting."""
+    if answer.outcome == "chat":
+        line, shown = wording.small_talk(smalltalk.kind(answer.question) or "ack", list(examples))
+        return "\n".join([line] + [f"  • {q}" for q in shown])
+    if answer.outcome == "answer" and answer.found and answer.passages:
+        head = [f"答：{answer.sentence}"]
+    elif answer.outcome == "unsure" and answer.closest and answer.passages:
+        head = [f"{wording.UNSURE_HEAD}：", wording.UNSURE_NOTE, answer.closest]
+    else:
         lines = ["没有找到答案。"]
         if answer.suggestions:
             lines.append("语料涉及的相关主题：" + "；".join(answer.suggestions))
         return "\n".join(lines)
     best = answer.passages[0]
-    lines = [f"答：{answer.sentence}", "", f"「{best.text}」", f"—— {source_line(best)}"]
-    return "\n".join(lines)
+    return "\n".join(head + ["", f"「{best.text}」", f"—— {source_line(best)}"])
 
 
 def format_summary_text(s: ReindexSummary) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 
+from bot import wording
+from index import smalltalk
 from index.engine import Answer, Hit
 
 MAX_MESSAGE = 4096  # sendMessage / editMessageText
@@ -85,16 +87,31 @@ def source_line(hit: Hit) -> str:
 
 
 def answer_html(answer: Answer, limit: int = MAX_MESSAGE) -> str:
-    """The reply to a question: the answer sentence (the answer in bold), the quote behind
-    it and where it comes from; or an honest "not found" with the closest topics."""
-    if not answer.found or not answer.passages:
-        return not_found_html(answer, limit)
-    best = answer.passages[0]
-    spans = [answer.span] if answer.span else []
-    head = "<b>答：</b>" + fit(answer.sentence or "", 800, spans, tag="b")
+    """The reply to a question, by the engine's outcome: the answer sentence (the answer in
+    bold), the quote behind it and where it comes from; the closest sentence, with no
+    claim that it answers; or an honest "not found" with the closest topics."""
+    if answer.outcome == "answer" and answer.found and answer.passages:
+        spans = [answer.span] if answer.span else []
+        return _with_source("<b>答：</b>" + fit(answer.sentence or "", 800, spans, tag="b"), answer.passages[0], limit)
+    if answer.outcome == "unsure" and answer.closest and answer.passages:
+        head = f"<b>{wording.UNSURE_HEAD}</b>\n{wording.UNSURE_NOTE}\n" + fit(answer.closest, 800)
+        return _with_source(head, answer.passages[0], limit)
+    if answer.outcome == "chat":
+        return small_talk_html(smalltalk.kind(answer.question) or "ack", [])
+    return not_found_html(answer, limit)
+
+
+def _with_source(head: str, best: Hit, limit: int) -> str:
+    """`head`, then the passage it comes from as a quote, then the source line."""
     source = source_line(best)
     room = limit - tg_len(head) - tg_len(source) - 2
     return f"{head}\n{quote(best, room)}\n{source}"
+
+
+def small_talk_html(kind: str, examples: list[str], group: bool = False) -> str:
+    """The reply to small talk: a line of its kind, and example questions after a greeting."""
+    line, shown = wording.small_talk(kind, examples, group)
+    return "\n".join([esc(line)] + [f"• {fit(q, 200)}" for q in shown])
 
 
 def not_found_html(answer: Answer, limit: int = MAX_MESSAGE) -> str:
@@ -120,20 +137,18 @@ def passages_html(hits: list[Hit], first: int, limit: int = MAX_MESSAGE) -> str:
     return _join_within(parts, limit)
 
 
-def inline_quote_html(question: str, hit: Hit, limit: int = MAX_MESSAGE) -> str:
-    """What an inline result sends into the chat: the question, the quote, the source."""
+def inline_quote_html(question: str, hit: Hit, limit: int = MAX_MESSAGE, unsure: bool = False) -> str:
+    """What an inline result sends into the chat: the question, the quote, the source;
+    when the engine is unsure, a line saying the quote may not answer it."""
     head = "<b>问：</b>" + fit(question, 300)
-    source = source_line(hit)
-    room = limit - tg_len(head) - tg_len(source) - 2
-    return f"{head}\n{quote(hit, room)}\n{source}"
+    if unsure:
+        head += f"\n<b>{wording.UNSURE_HEAD}</b>（{wording.UNSURE_NOTE.rstrip('：')}）"
+    return _with_source(head, hit, limit)
 
 
 def hint_html(examples: list[str]) -> str:
     """The reply to a message with no question in it."""
-    text = "请发一个问题给我，例如："
-    if examples:
-        return text + "\n" + "\n".join(f"• {fit(q, 200)}" for q in examples[:3])
-    return "请发一个问题给我。"
+    return small_talk_html("emoji", examples)
 
 
 def _join_within(parts: list[str], limit: int) -> str:

@@ -357,12 +357,12 @@ class Engine:
                    row.start, row.end, score, mark_terms(row.text, terms))
 
     def suggestions(self, near: list[str], limit: int = 3) -> list[str]:
-        """The closest topics the corpus covers: the titles of the passages nearest to the
-        question, then the corpus's first titles."""
+        """The closest topics the corpus covers: the distinct titles of the passages nearest
+        to the question (`near`, best first); the corpus's first titles only when nothing
+        matched at all. Not padded with those: the same first titles then ended nearly
+        every question's list, whatever it asked about."""
         out = list(dict.fromkeys(t for t in near if t))[:limit]
-        if len(out) < limit:
-            out += [t for t in store.first_titles(self.db, limit * 2) if t not in out][: limit - len(out)]
-        return out
+        return out or store.first_titles(self.db, limit)
 
     # ---- keeping the index current ------------------------------------------------------
 

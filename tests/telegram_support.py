@@ -69,9 +69,11 @@ def seed_index(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def tg_config(stub, tmp_path_factory, request):
-    """config.toml for the file's bot; a file may set TG_OVERRIDES = {...} for [telegram]."""
+    """config.toml for the file's bot; a file may set TG_OVERRIDES = {...} for [telegram]
+    and INDEX_OVERRIDES = {...} for [index]."""
     overrides = {"admins": [ADMIN_ID, ADMIN2_ID], **getattr(request.module, "TG_OVERRIDES", {})}
-    return write_config(tmp_path_factory.mktemp("telegram"), stub, index_from=seed_index(tmp_path_factory), **overrides)
+    return write_config(tmp_path_factory.mktemp("telegram"), stub, index_from=seed_index(tmp_path_factory),
+                        index=getattr(request.module, "INDEX_OVERRIDES", None), **overrides)
 
 
 @pytest.fixture(scope="module")

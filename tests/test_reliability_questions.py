@@ -35,7 +35,8 @@ QUESTIONS = {
     "one stop word": "的",
     "newlines": "雨花区\n有多少\r\n红色之家",
 }
-EMPTY = {"empty", "whitespace", "emoji", "punctuation", "ascii punctuation", "zero width", "one stop word"}
+EMPTY = {"empty", "whitespace", "zero width", "one stop word"}
+CHAT = {"emoji", "punctuation", "ascii punctuation"}  # said like small talk: not searched
 
 
 def check(answer: Answer, question: str, top_k: int) -> None:
@@ -63,6 +64,9 @@ def test_bad_question(seed_engine, kind, caplog):
     check(answer, q, seed_engine.settings.top_k)
     if kind in EMPTY:
         assert not answer.found and not answer.passages and answer.suggestions
+    assert (answer.outcome == "chat") == (kind in CHAT)
+    if kind in CHAT:
+        assert not answer.found and not answer.passages
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
@@ -128,7 +132,8 @@ def test_cli_text_answers_every_bad_question(seed_engine, capsys):
     assert code == 0 and "Traceback" not in err
     replies = [r for r in out.split("\n\n") if r.strip()]
     assert len(replies) >= len(questions)
-    assert out.count("答：") + out.count("没有找到答案。") == len(questions)
+    said = out.count("答：") + out.count("没有找到答案。") + out.count("请发一个问题给我")  # the last: emoji
+    assert said == len(questions)
 
 
 def test_cli_questions_on_standard_input(seed_engine, capsys, monkeypatch):

@@ -93,3 +93,34 @@ def test_any_answer_renders_within_the_limit(passage, sentence, title, suggestio
     for html in (answer_html(found), passages_html(passages, 1), inline_quote_html(sentence, passages[0])):
         assert utf16_len(html) <= MAX_MESSAGE
         parse_telegram_html(html)
+
+
+def unsure(closest="目前，全区“红色之家”已建成28家。", passages=None) -> Answer:
+    return Answer("雨花区有多少红色之家？", None, None, passages if passages is not None else [hit()],
+                  outcome="unsure", closest=closest, confidence=0.3)
+
+
+def test_unsure_layout_makes_no_claim():
+    html = answer_html(unsure(closest=NASTY))
+    visible = check_html(html)
+    assert html.startswith("<b>最接近的内容</b>\n资料里没有直接的答案，以下内容可能相关：\n")
+    assert html.count("<b>") == 1 and "答：" not in visible and NASTY in visible
+    assert "<blockquote>" in html and "出处：标题（a.txt，第3段）" in visible
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=5000), texts, texts, st.integers(1, 4))
+def test_any_unsure_answer_renders_within_the_limit(passage, closest, title, n):
+    passages = [hit(text=passage or "x", title=title, doc=title or "d", marks=[(0, 3), (10, 40)])] * n
+    for html in (answer_html(unsure(closest or "x", passages)), inline_quote_html(closest, passages[0], unsure=True)):
+        assert utf16_len(html) <= MAX_MESSAGE
+        parse_telegram_html(html)
+
+
+def test_small_talk_lines_are_valid_html():
+    from bot.telegram_html import small_talk_html
+
+    for kind in ("greeting", "thanks", "goodbye", "ack", "laugh", "emoji"):
+        for group in (False, True):
+            for examples in ([], [NASTY, "雨花区有多少红色之家？"]):
+                check_html(small_talk_html(kind, examples, group))

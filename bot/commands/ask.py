@@ -3,6 +3,11 @@ mentioning @botname in a group. Everything else said in a group is none of its b
 
 The answer is sent as a reply to the question. A reply to one of the bot's answers is a
 follow-up, searched in the light of the question that answer answered ("那新田县呢？").
+Small talk ("谢谢", "你好") is not searched: bot/commands/chat.py answers it, or not.
+
+The log counts a question as answered only for the outcome "answer": the closest
+sentence shown when the engine is unsure is no answer, and such questions are among
+those /stats lists as finding nothing (what the corpus may be missing).
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Messag
 from telegram.ext import ContextTypes
 
 from bot import signing, state
+from bot.commands import chat as chat_replies
 from bot.telegram_html import answer_html, hint_html
-from index import store
+from index import smalltalk, store
 
 log = logging.getLogger("bot.ask")
 
@@ -54,9 +60,10 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
     st = state.get(context)
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     question = clean_question(question)
-    if not has_words(question):
-        examples = await asyncio.to_thread(st.examples)
-        await message.reply_html(hint_html(examples), do_quote=True)
+    # Small talk, or nothing to search at all (said like an emoji): no question to ask.
+    kind = smalltalk.kind(question) or (None if has_words(question) else "emoji")
+    if kind:
+        await chat_replies.reply_in_kind(update, context, kind, replying_to_bot=replies_to(message, context.bot.id))
         return
     user_id = user.id if user else None
     if not st.flood.allow(user_id, chat.id):
@@ -67,7 +74,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         return
     result, qid = await _ask_and_log(st, context.bot.id, message, question)
     more = 1 if len(result.passages) > 1 else None
-    markup = answer_buttons(st, chat.id, qid, more) if result.found else None
+    markup = answer_buttons(st, chat.id, qid, more) if result.outcome in ("answer", "unsure") else None
     sent = await message.reply_html(answer_html(result), reply_markup=markup, do_quote=True)
     if qid is not None:  # queued on the answering thread: a follow-up looked up there later sees it
         st.later(_remember, st, chat.id, sent.message_id, qid, result.asked or question)
@@ -83,7 +90,7 @@ async def _ask_and_log(st: state.BotState, bot_id: int, message: Message, questi
     chat, user = message.chat, message.from_user
     qid = await st.run(functools.partial(
         st.log_question, chat_type=chat.type, chat_id=chat.id, user_id=user.id if user else None,
-        question=question, answered=result.found, latency_ms=latency))
+        question=question, answered=result.outcome == "answer", latency_ms=latency))
     return result, qid
 
 

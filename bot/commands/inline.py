@@ -1,5 +1,6 @@
 """Inline mode: `@botname 问题` in any chat offers up to 5 passages with their sources;
-choosing one sends the quote into that chat.
+choosing one sends the quote into that chat. When the engine is unsure, the passages come
+under a "没有直接的答案" heading and the quote sent says so; small talk offers nothing.
 
 Inline queries arrive as the user types, so they are not written to the question log
 (the partial "雨花区有" would swamp it). Admin words (`/stats`, `/docs`) typed inline go
@@ -20,10 +21,13 @@ from bot.commands.docs import docs_html
 from bot.commands.stats import stats_html
 from bot.commands.ask import clean_question, has_words
 from bot.telegram_html import inline_quote_html
+from bot.wording import UNSURE_HEAD
+from index import smalltalk
 
 log = logging.getLogger("bot.inline")
 
 MAX_RESULTS = 5
+UNSURE_BUTTON = f"没有直接的答案，{UNSURE_HEAD}："
 
 
 async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -34,7 +38,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if text.startswith("/"):
         await _admin_inline(update, context, text)
         return
-    if not has_words(text):
+    if not has_words(text) or smalltalk.is_small_talk(text):  # "你好" typed inline: nothing to look up
         await query.answer([], cache_time=300, button=InlineQueryResultsButton("输入问题，例如：雨花区有多少红色之家？",
                                                                                 start_parameter="help"))
         return
@@ -44,20 +48,24 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     st.inline.add(query.from_user.id)
     result = await st.ask(text, MAX_RESULTS)
-    if not result.found:
+    if result.outcome not in ("answer", "unsure") or not result.passages:
         await query.answer([], cache_time=30, button=InlineQueryResultsButton("没有找到，点此私聊查看相近主题",
                                                                                start_parameter="help"))
         return
+    unsure = result.outcome == "unsure"
     results = [
         InlineQueryResultArticle(
             id=str(hit.id),
             title=(hit.title or hit.doc)[:100],
             description=hit.text[:120],
-            input_message_content=InputTextMessageContent(inline_quote_html(text, hit), parse_mode=ParseMode.HTML),
+            input_message_content=InputTextMessageContent(inline_quote_html(text, hit, unsure=unsure),
+                                                          parse_mode=ParseMode.HTML),
         )
         for hit in result.passages[:MAX_RESULTS]
     ]
-    await query.answer(results, cache_time=30)
+    # Unsure: the passages are offered under a heading that makes no claim.
+    button = InlineQueryResultsButton(UNSURE_BUTTON, start_parameter="help") if unsure else None
+    await query.answer(results, cache_time=30, button=button)
 
 
 async def _admin_inline(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:

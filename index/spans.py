@@ -1,17 +1,54 @@
-"""The answer inside the answer sentence: the words shown in bold."""
+"""The answer inside the answer sentence: the words shown in bold.
+
+Candidates are runs of whole jieba words (index.span_features) that hold no word of the
+question; a linear ranker trained on CMRC 2018 (training/train_span.py) scores them with
+weights chosen by what the question asks for (a count, a date, a person...), and the best
+one is bolded. The weights live in index/models/span_ranker.json, read once.
+"""
 
 from __future__ import annotations
 
-from index import answering
-from index.highlight import nearest_span
-from index.normalize import normalize
+import json
+from pathlib import Path
+
+import numpy as np
+
+from index import answering, span_features
+
+MODEL_FILE = Path(__file__).resolve().parent / "models" / "span_ranker.json"
+# Below this the best candidate is a guess no better than bolding nothing.
+MIN_SCORE = -np.inf
+
+_model: dict | None = None
+
+
+def reload_model(path: str | Path = MODEL_FILE) -> dict:
+    """Read the weights (again): the training script calls it after writing them."""
+    global _model
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    if raw["features"] != list(span_features.FEATURES) or raw["kinds"] != list(span_features.KINDS):
+        raise ValueError(f"{path} was trained on other features; rerun training/train_span.py")
+    weights = np.asarray(raw["weights"], dtype=np.float64)
+    # One vector per asked kind: the shared weights plus that kind's own.
+    _model = {kind: weights[0] + weights[1 + k] for k, kind in enumerate(raw["kinds"])}
+    return _model
+
+
+def _weights(kind: str) -> np.ndarray:
+    model = _model if _model is not None else reload_model()
+    return model.get(kind, model["other"])
 
 
 def answer_span(query: answering.Query, sentence: str) -> tuple[int, int] | None:
     """(start, end) in `sentence` of the thing the question asks for, or None."""
-    norm = normalize(sentence)
-    # Spans are found in the normalised text; NFKC may change its length ("㎡").
-    if len(norm) != len(sentence):
+    if not sentence or not sentence.strip():
         return None
-    spans = answering.answer_spans(query, norm)
-    return nearest_span(spans, sentence, query.tokens) if spans else None
+    profile = span_features.profile(query.text)
+    cands = span_features.candidates(profile, sentence)
+    if cands is None:
+        return None
+    scores = cands.features @ _weights(profile.kind)
+    best = int(np.argmax(scores))  # the first of equal scores: the same span every time
+    if scores[best] < MIN_SCORE:
+        return None
+    return cands.span(best)

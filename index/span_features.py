@@ -54,6 +54,19 @@ _PLACE_SUFFIX = re.compile(r"(?:省|市|区|县|镇|乡|村|街道|社区|州|�
 _ORG_SUFFIX = re.compile(r"(?:公司|集团|大学|学院|学校|医院|银行|协会|委员会|部|局|厅|院|所|中心|政府|队|社|会|党|组织|机构)$")
 
 
+_BARE_COUNT = ("多少", "几")
+_BARE_WHAT = ("什么", "啥", "哪", "哪个", "哪些", "哪几", "哪种", "哪一", "何", "哪家", "哪类", "哪一个", "哪一种")
+
+
+def _names_type(wh: str, word: str, tag: str) -> bool:
+    """Whether `word`, right after the question word `wh`, names the answer's type."""
+    if _PUNCT.match(word) or word in ("是", "的", "了", "呢", "吗"):
+        return False
+    if wh in _BARE_COUNT:
+        return word in _UNIT_SET or tag == "q" or len(word) == 1 or word in ("时间", "年")
+    return wh in _BARE_WHAT
+
+
 @dataclass(frozen=True)
 class QuestionProfile:
     kind: str
@@ -62,7 +75,7 @@ class QuestionProfile:
     chars: frozenset[str]  # its Chinese characters and digits
     before: str | None  # the content word just before the question word ("书记" of 书记是谁)
     after: str | None  # the content word just after it ("出来" of 哪天出来)
-    norm: str
+    norm: str  # the question, normalised, its question words and the word after them blanked
 
 
 @lru_cache(maxsize=2048)
@@ -77,14 +90,19 @@ def profile(question: str) -> QuestionProfile:
     words: list[str] = []
     wh_at = -1
     stop = stopwords()
+    # What stands after a question word names the answer's type, not its context: the unit
+    # of 多少分钟 ("4分钟"), the head of 哪个车站 ("田心车站"), 时候 of 什么时候.
+    plain = list(norm)
+    at = 0
     for k, (word, tag) in enumerate(tagged):
+        span = (at, at + len(word))
+        at += len(word)
         if _WH_WORD.match(word):
             wh_at = wh_at if wh_at >= 0 else len(words)
+            plain[span[0]: span[1]] = " " * len(word)
             continue
-        # The measure word after 多少/几 names the answer's unit ("多少分钟" -> "4分钟"),
-        # and 时候/时间 after 什么 its kind: neither is a word the answer leaves out.
-        if k and _WH_WORD.match(tagged[k - 1][0]) and (word in _UNIT_SET or tag == "q" or len(word) == 1
-                                                      or word in ("时候", "时间", "地方", "名字", "人")):
+        if k and _names_type(tagged[k - 1][0], word, tag):
+            plain[span[0]: span[1]] = " " * len(word)
             continue
         if _PUNCT.match(word) or word in stop or (len(word) == 1 and tag.startswith(_FUNC_TAGS)):
             continue
@@ -97,7 +115,7 @@ def profile(question: str) -> QuestionProfile:
         before = words[wh_at - 1] if wh_at > 0 else None
         after = words[wh_at] if wh_at < len(words) else None
     chars = frozenset(c for w in words for c in w if "\u4e00" <= c <= "\u9fff" or c.isdigit())
-    return QuestionProfile(kind, unit, frozenset(words), chars, before, after, norm)
+    return QuestionProfile(kind, unit, frozenset(words), chars, before, after, "".join(plain))
 
 
 def _normalised_with_offsets(sentence: str) -> tuple[str, list[int]]:
@@ -184,6 +202,9 @@ def _word_flags(ws: Words, q: QuestionProfile) -> dict[str, np.ndarray]:
         f["cue"][i] = w in _CUE
         f["qword"][i] = not punct and (w in q.words or (len(w) >= 2 and w in q.norm and not f["num"][i] or
                                                         (f["num"][i] and w in q.words)))
+        # A one-character word of the question ("家" of 红色之家) may still be the
+        # answer's unit ("28家"): only longer ones bar a candidate.
+        f["qword_long"][i] = f["qword"][i] and (len(w) >= 2 or f["num"][i])
         f["qpart"][i] = not punct and len(w) >= 2 and any(c in q.chars for c in w) and not f["qword"][i]
         f["before"][i] = q.before is not None and (w == q.before or (len(w) >= 2 and w.endswith(q.before)))
         f["after"][i] = q.after is not None and (w == q.after or (len(w) >= 2 and w.startswith(q.after)))
@@ -193,9 +214,9 @@ def _word_flags(ws: Words, q: QuestionProfile) -> dict[str, np.ndarray]:
 
 WORD_FLAGS = ("punct", "brk", "open", "close", "enum", "num", "year", "date", "percent", "ordinal", "unit",
               "unit_ok", "nr", "ns", "nt", "nz", "noun", "verb", "adj", "func", "de", "title", "latin", "cue",
-              "qword", "qpart", "before", "after", "single")
+              "qword", "qword_long", "qpart", "before", "after", "single")
 # Facts of the words a candidate holds: any of them, the share of them, the first, the last.
-_ANY = ("num", "year", "date", "percent", "ordinal", "unit", "unit_ok", "nr", "ns", "nt", "nz", "noun", "verb",
+_ANY = ("qword", "num", "year", "date", "percent", "ordinal", "unit", "unit_ok", "nr", "ns", "nt", "nz", "noun", "verb",
         "adj", "func", "latin", "enum", "open", "qpart", "title", "punct")
 _SHARE = ("noun", "verb", "nr", "ns", "nt", "num", "func", "qpart", "single")
 _FIRST = ("num", "ordinal", "func", "de", "verb", "noun", "nr", "ns", "nt", "open", "date", "year", "cue", "adj")
@@ -208,10 +229,40 @@ FEATURES = (
     ["bias", "len1", "len2", "len3", "len4_5", "len6+", "chars_log", "chars_over_12", "quoted_exact",
      "quote_whole", "in_quote", "near_q", "adjacent_q", "no_q_in_sentence", "clause_q_share", "clause_start",
      "clause_end", "sentence_first_clause", "all_nr", "num_then_unit", "cut_number", "cut_unit",
-     "enum_whole", "year_pair", "date_pair", "same_clause_as_before", "gap_before", "gap_after"]
+     "enum_whole", "shape", "shape_part", "year_pair", "date_pair", "same_clause_as_before", "gap_before", "gap_after"]
     + [f"any_{x}" for x in _ANY] + [f"share_{x}" for x in _SHARE] + [f"first_{x}" for x in _FIRST]
     + [f"last_{x}" for x in _LAST] + [f"left_{x}" for x in _LEFT] + [f"right_{x}" for x in _RIGHT]
 )
+
+
+_NUM = r"(?:\d+(?:[.,]\d+)*(?:[-~～至到]\d+(?:\.\d+)*)?|[零〇一二两三四五六七八九十百千]+)"
+_APPROX = r"(?:约|近|共|达|超过|逾|将近|大约|仅|只有|多达|高达)?"
+_UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNIT_SET, key=len, reverse=True))
+# What a whole answer of each asked kind looks like, as normalised text.
+SHAPES = {
+    "count": re.compile(rf"{_APPROX}{_NUM}(?:[万亿千百]|余|多)*(?:{_UNIT_ALT})*(?:余|多)?(?:{_UNIT_ALT})?"),
+    "date": re.compile(r"(?:\d{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})?[日号]?"
+                       r"(?:凌晨|上午|中午|下午|晚上)?(?:\d{1,2}[点时:](?:\d{1,2}分?)?)?|\d{1,2}[日号]|"
+                       r"(?:凌晨|早上|上午|中午|下午|傍晚|晚上)?\d{1,2}[点时:](?:\d{1,2}分?|半)?|[上中下]旬|\d{4}年(?:\d{1,2}月)?"),
+    "year": re.compile(r"(?:公元前?)?\d{1,4}年(?:代)?|[一二三四五六七八九〇零]{4}年|\d{4}"),
+    "percent": re.compile(rf"{_APPROX}(?:[\d.]+%|[\d.]+‰|百分之[\d.一二三四五六七八九十百]+|[\d.]+个?百分点|[\d一二三四五六七八九十]成)"),
+    "ordinal": re.compile(rf"(?:排名|排|列|位列|居)?第{_NUM}(?:{_UNIT_ALT}|名|位)?"),
+}
+_SHAPE_HINT = re.compile(r"[\d零〇一二两三四五六七八九十百千月日号年%点时旬第]")
+
+
+def _shape(kind: str, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each candidate is, whole, the kind of thing asked for, or holds one."""
+    whole = np.zeros(len(texts), dtype=bool)
+    part = np.zeros(len(texts), dtype=bool)
+    pattern = SHAPES.get(kind)
+    if pattern is None:
+        return whole, part
+    for k, text in enumerate(texts):
+        if _SHAPE_HINT.search(text):
+            whole[k] = pattern.fullmatch(text) is not None
+            part[k] = whole[k] or pattern.search(text) is not None
+    return whole, part
 
 
 @dataclass
@@ -252,7 +303,7 @@ def candidates(q: QuestionProfile, sentence: str) -> Candidates | None:
     opens, closes = count("open"), count("close")
     quote_whole = f["open"][first] & f["close"][last] & (opens == 1) & (closes == 1)
     chars = cs_chars[stop] - cs_chars[first]
-    keep = ((count("brk") == 0) & (count("qword") == 0) & (chars <= MAX_CHARS) & (opens == closes)
+    keep = ((count("brk") == 0) & (count("qword_long") == 0) & (chars <= MAX_CHARS) & (opens == closes)
             & ((~f["punct"][first] & ~f["punct"][last]) | quote_whole))
     first, stop, last = first[keep], stop[keep], last[keep]
     if not len(first):
@@ -294,7 +345,11 @@ def candidates(q: QuestionProfile, sentence: str) -> Candidates | None:
         before_clause_ids = set(clause[f["before"]].tolist())
         before_clause = np.isin(clause, list(before_clause_ids)) if before_clause_ids else before_clause
 
+    norm_words = ws.words
+    texts = ["".join(norm_words[a:b]) for a, b in zip(first.tolist(), stop.tolist())]
+    shape, shape_part = _shape(q.kind, texts)
     cols = {
+        "shape": shape, "shape_part": shape_part & ~shape,
         "bias": np.ones(len(first)),
         "len1": nwords == 1, "len2": nwords == 2, "len3": nwords == 3,
         "len4_5": (nwords >= 4) & (nwords <= 5), "len6+": nwords >= 6,

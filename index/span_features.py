@@ -200,8 +200,10 @@ def _word_flags(ws: Words, q: QuestionProfile) -> dict[str, np.ndarray]:
         f["title"][i] = bool(_TITLE_RE.match(w))
         f["latin"][i] = bool(_LATIN.search(w))
         f["cue"][i] = w in _CUE
-        f["qword"][i] = not punct and (w in q.words or (len(w) >= 2 and w in q.norm and not f["num"][i] or
-                                                        (f["num"][i] and w in q.words)))
+        # A word of the question, or one made of its characters only ("协会会长" of
+        # 协会的会长).
+        f["qword"][i] = not punct and (w in q.words or (len(w) >= 2 and not has_digit and (
+            w in q.norm or all(c in q.chars for c in w))))
         # A one-character word of the question ("家" of 红色之家) may still be the
         # answer's unit ("28家"): only longer ones bar a candidate.
         f["qword_long"][i] = f["qword"][i] and (len(w) >= 2 or f["num"][i])
@@ -348,6 +350,12 @@ def candidates(q: QuestionProfile, sentence: str) -> Candidates | None:
     norm_words = ws.words
     texts = ["".join(norm_words[a:b]) for a, b in zip(first.tolist(), stop.tolist())]
     shape, shape_part = _shape(q.kind, texts)
+    # A person, place or organisation is a name, or names only, in jieba's tags.
+    name_tag = {"person": "nr", "place": "ns", "org": "nt"}.get(q.kind)
+    if name_tag:
+        names = count(name_tag)
+        shape = names == nwords - count("enum")
+        shape_part = names > 0
     cols = {
         "shape": shape, "shape_part": shape_part & ~shape,
         "bias": np.ones(len(first)),

@@ -45,6 +45,9 @@ def _weights(kind: str) -> np.ndarray:
 SHAPE_BONUS = 2.0
 UNIT_BONUS = 1.0
 LIST_BONUS = 1.0
+# A phrase does not end in 的, 了 or a preposition, nor start with one: CMRC's loose
+# gold answers teach the ranker to allow "于1998年"; the reader wants "1998年".
+LOOSE_END = 1.0
 _COL = {name: k for k, name in enumerate(span_features.FEATURES)}
 
 
@@ -53,6 +56,7 @@ def _rules(profile: span_features.QuestionProfile, cands: span_features.Candidat
     bonus = SHAPE_BONUS * x[:, _COL["shape"]]
     if profile.unit:
         bonus += UNIT_BONUS * x[:, _COL["shape"]] * x[:, _COL["any_unit_ok"]]
+    bonus -= LOOSE_END * np.maximum(x[:, _COL["last_func"]], x[:, _COL["first_func"]])
     if profile.kind == "list":
         bonus += LIST_BONUS * x[:, _COL["any_enum"]]
     return bonus

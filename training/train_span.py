@@ -9,9 +9,9 @@ Chinese from Wikipedia, licence CC BY-SA 4.0. Only the trial set is trained on; 
 set (and, with --qa, the seed questions' evidence sentences) is only measured.
 
 For each question the input is the sentence of its paragraph that holds the gold answer
-and the target is the gold answer text. Every candidate span (index.span_features) of
-that sentence is "right" when it is tight in the sense of ../shared/eval/evaluate.py: it
-holds a gold answer and is at most twice as long plus 4. The model is a conditional
+and the target is the gold answer text. A candidate span (index.span_features) of that
+sentence is "right" when it is tight in the sense of ../shared/eval/evaluate.py (it holds
+a gold answer and is at most twice as long plus 4); the shortest right ones weigh most. The model is a conditional
 logistic regression: a softmax over one question's candidates, trained to put its mass
 on the right ones, with one weight vector shared by all asked kinds plus one per kind.
 It is fitted with L-BFGS (scipy), so the same data gives the same file.
@@ -46,6 +46,7 @@ SENTENCE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]*")
 WS = re.compile(r"\s+")
 # Few questions per asked kind: the kind's own weights are held closer to zero than the
 # shared ones, so a kind seen a handful of times leans on what all kinds share.
+SHORTER_WEIGHT = 1.0  # a tight candidate longer than the shortest, as a target
 L2_SHARED = 0.01
 L2_KIND = 0.1
 
@@ -101,9 +102,14 @@ def build(items):
         cands = span_features.candidates(q, sentence)
         if cands is None:
             continue
-        labels = np.array([tight(sentence[a:b], golds) for a, b in map(cands.span, range(len(cands.first)))])
-        if not labels.any():
+        texts = [strip(sentence[a:b]) for a, b in map(cands.span, range(len(cands.first)))]
+        ok = np.array([tight(t, golds) for t in texts])
+        if not ok.any():
             continue
+        # Of the tight candidates, the shortest count most: "于1998年" is tight for
+        # "1998年" too, but the bold had better not carry the preposition.
+        lengths = np.array([len(t) for t in texts])
+        labels = np.where(ok, np.where(lengths == lengths[ok].min(), 1.0, SHORTER_WEIGHT), 0.0)
         xs.append(cands.features)
         ys.append(labels)
         kinds.append(np.full(len(labels), span_features.KINDS.index(q.kind)))

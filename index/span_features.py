@@ -204,7 +204,7 @@ def _word_flags(ws: Words, q: QuestionProfile) -> dict[str, np.ndarray]:
         # 协会的会长).
         f["qword"][i] = not punct and (w in q.words or (len(w) >= 2 and not has_digit and (
             w in q.norm or all(c in q.chars for c in w))))
-        # A one-character word of the question ("家" of 红色之家) may still be the
+        # A one-character word of the question ("家" of 农家乐) may still be the
         # answer's unit ("28家"): only longer ones bar a candidate.
         f["qword_long"][i] = f["qword"][i] and (len(w) >= 2 or f["num"][i])
         f["qpart"][i] = not punct and len(w) >= 2 and any(c in q.chars for c in w) and not f["qword"][i]
@@ -242,7 +242,9 @@ _APPROX = r"(?:约|近|共|达|超过|逾|将近|大约|仅|只有|多达|高达
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNIT_SET, key=len, reverse=True))
 # What a whole answer of each asked kind looks like, as normalised text.
 SHAPES = {
-    "count": re.compile(rf"{_APPROX}{_NUM}(?:[万亿千百]|余|多)*(?:{_UNIT_ALT})*(?:余|多)?(?:{_UNIT_ALT})?"),
+    # Any measure word: "18趟", "22代", "14.2光年" are counts whose units no list holds.
+    "count": re.compile(rf"{_APPROX}{_NUM}(?:[至到~～-]{_NUM})?(?:[万亿千百]|余|多)*"
+                        rf"(?:(?:{_UNIT_ALT})+|[\u4e00-\u9fff]{{1,2}})?(?:余|多)?"),
     "date": re.compile(r"(?:\d{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})?[日号]?"
                        r"(?:凌晨|上午|中午|下午|晚上)?(?:\d{1,2}[点时:](?:\d{1,2}分?)?)?|\d{1,2}[日号]|"
                        r"(?:凌晨|早上|上午|中午|下午|傍晚|晚上)?\d{1,2}[点时:](?:\d{1,2}分?|半)?|[上中下]旬|\d{4}年(?:\d{1,2}月)?"),

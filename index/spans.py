@@ -80,7 +80,7 @@ def answer_span(query: answering.Query, sentence: str) -> tuple[int, int] | None
 def _refine(kind: str, cands: span_features.Candidates, scores: np.ndarray, best: int) -> int:
     """Within the ranker's choice, the part that is exactly the kind of thing asked for.
 
-    CMRC's gold answers are loose ("于1998年", "丁玲的手上" would pass), so the ranker
+    CMRC's gold answers are loose ("于1998年", "张三的手上" would pass), so the ranker
     finds where the answer is better than where it ends: if a candidate inside its choice
     is, whole, a count, a date or a name as asked, that one is bolded; else the choice
     loses a particle or preposition at its edges."""

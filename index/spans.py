@@ -16,9 +16,6 @@ import numpy as np
 from index import answering, span_features
 
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "span_ranker.json"
-# Below this the best candidate is a guess no better than bolding nothing.
-MIN_SCORE = -np.inf
-
 _model: dict | None = None
 
 
@@ -72,8 +69,6 @@ def answer_span(query: answering.Query, sentence: str) -> tuple[int, int] | None
         return None
     scores = cands.features @ _weights(profile.kind) + _rules(profile, cands)
     best = int(np.argmax(scores))  # the first of equal scores: the same span every time
-    if scores[best] < MIN_SCORE:
-        return None
     return cands.span(_refine(profile.kind, cands, scores, best))
 
 

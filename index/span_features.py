@@ -55,16 +55,20 @@ _ORG_SUFFIX = re.compile(r"(?:公司|集团|大学|学院|学校|医院|银行|�
 
 
 _BARE_COUNT = ("多少", "几")
-_BARE_WHAT = ("什么", "啥", "哪", "哪个", "哪些", "哪几", "哪种", "哪一", "何", "哪家", "哪类", "哪一个", "哪一种")
+# 什么, 哪个, 哪几种...: a question word that a noun phrase after it completes.
+_BARE_WHAT = re.compile(r"^(?:什么|什么样|啥|何|何种|哪[一几]?[个种类家些位项款所条只件]?)$")
+_TYPE_TAGS = ("n", "a", "b", "j", "vn", "l")
 
 
 def _names_type(wh: str, word: str, tag: str) -> bool:
-    """Whether `word`, right after the question word `wh`, names the answer's type."""
+    """Whether `word`, after the question word `wh` (and any type words before it),
+    names the answer's type."""
     if _PUNCT.match(word) or word in ("是", "的", "了", "呢", "吗"):
         return False
     if wh in _BARE_COUNT:
         return word in _UNIT_SET or tag == "q" or len(word) == 1 or word in ("时间", "年")
-    return wh in _BARE_WHAT
+    # The noun phrase after 哪个 or 什么: "哪几种肠道病毒", "哪个短视频平台".
+    return bool(_BARE_WHAT.match(wh)) and tag.startswith(_TYPE_TAGS)
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class QuestionProfile:
     before: str | None  # the content word just before the question word ("书记" of 书记是谁)
     after: str | None  # the content word just after it ("出来" of 哪天出来)
     norm: str  # the question, normalised, its question words and the word after them blanked
+    asks_day: bool = False  # 哪天, 几号: a year alone does not answer it
 
 
 @lru_cache(maxsize=2048)
@@ -94,16 +99,21 @@ def profile(question: str) -> QuestionProfile:
     # of 多少分钟 ("4分钟"), the head of 哪个车站 ("田心车站"), 时候 of 什么时候.
     plain = list(norm)
     at = 0
-    for k, (word, tag) in enumerate(tagged):
+    asker = None  # the question word the words being read may complete
+    for word, tag in tagged:
         span = (at, at + len(word))
         at += len(word)
         if _WH_WORD.match(word):
             wh_at = wh_at if wh_at >= 0 else len(words)
             plain[span[0]: span[1]] = " " * len(word)
+            asker = word
             continue
-        if k and _names_type(tagged[k - 1][0], word, tag):
+        if asker is not None and _names_type(asker, word, tag):
             plain[span[0]: span[1]] = " " * len(word)
+            # Only 什么/哪个 take a phrase of several words; a count takes one unit.
+            asker = asker if asker not in _BARE_COUNT else None
             continue
+        asker = None
         if _PUNCT.match(word) or word in stop or (len(word) == 1 and tag.startswith(_FUNC_TAGS)):
             continue
         if word in ("是", "叫", "有", "在", "为"):
@@ -115,7 +125,8 @@ def profile(question: str) -> QuestionProfile:
         before = words[wh_at - 1] if wh_at > 0 else None
         after = words[wh_at] if wh_at < len(words) else None
     chars = frozenset(c for w in words for c in w if "\u4e00" <= c <= "\u9fff" or c.isdigit())
-    return QuestionProfile(kind, unit, frozenset(words), chars, before, after, "".join(plain))
+    return QuestionProfile(kind, unit, frozenset(words), chars, before, after, "".join(plain),
+                           bool(_ASKS_DAY.search(norm)))
 
 
 def _normalised_with_offsets(sentence: str) -> tuple[str, list[int]]:
@@ -240,6 +251,8 @@ FEATURES = (
 _NUM = r"(?:\d+(?:[.,]\d+)*(?:[-~～至到]\d+(?:\.\d+)*)?|[零〇一二两三四五六七八九十百千]+)"
 _APPROX = r"(?:约|近|共|达|超过|逾|将近|大约|仅|只有|多达|高达)?"
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNIT_SET, key=len, reverse=True))
+# A reign year: "崇宁五年", "万历十一年".
+_ERA_YEAR = r"[\u4e00-\u9fff]{2}[元一二三四五六七八九十]{1,3}年"
 # What a whole answer of each asked kind looks like, as normalised text.
 SHAPES = {
     # Any measure word: "18趟", "22代", "14.2光年" are counts whose units no list holds.
@@ -247,19 +260,25 @@ SHAPES = {
                         rf"(?:(?:{_UNIT_ALT})+|[\u4e00-\u9fff]{{1,2}})?(?:余|多)?"),
     "date": re.compile(r"(?:\d{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})?[日号]?"
                        r"(?:凌晨|上午|中午|下午|晚上)?(?:\d{1,2}[点时:](?:\d{1,2}分?)?)?|\d{1,2}[日号]|"
-                       r"(?:凌晨|早上|上午|中午|下午|傍晚|晚上)?\d{1,2}[点时:](?:\d{1,2}分?|半)?|[上中下]旬|\d{4}年(?:\d{1,2}月)?"),
-    "year": re.compile(r"(?:公元前?)?\d{1,4}年(?:代)?|[一二三四五六七八九〇零]{4}年|\d{4}"),
+                       r"(?:凌晨|早上|上午|中午|下午|傍晚|晚上)?\d{1,2}[点时:](?:\d{1,2}分?|半)?|[上中下]旬|\d{4}年\d{1,2}月"),
+    "year": re.compile(rf"(?:公元前?)?\d{{1,4}}年(?:代)?|[一二三四五六七八九〇零]{{4}}年|\d{{4}}|{_ERA_YEAR}"),
     "percent": re.compile(rf"{_APPROX}(?:[\d.]+%|[\d.]+‰|百分之[\d.一二三四五六七八九十百]+|[\d.]+个?百分点|[\d一二三四五六七八九十]成)"),
     "ordinal": re.compile(rf"(?:排名|排|列|位列|居)?第{_NUM}(?:{_UNIT_ALT}|名|位)?"),
 }
 _SHAPE_HINT = re.compile(r"[\d零〇一二两三四五六七八九十百千月日号年%点时旬第]")
 
 
-def _shape(kind: str, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+# 什么时候 may be answered with a year ("1955年", "崇宁五年"); 哪天 and 几号 with a day.
+_WHEN = re.compile(rf"(?:{SHAPES['year'].pattern})(?:{SHAPES['date'].pattern})?|{SHAPES['date'].pattern}")
+_ASKS_DAY = re.compile(r"哪一?天|几号|几月几|几点|哪一日")
+
+
+def _shape(q: QuestionProfile, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Whether each candidate is, whole, the kind of thing asked for, or holds one."""
     whole = np.zeros(len(texts), dtype=bool)
     part = np.zeros(len(texts), dtype=bool)
-    pattern = SHAPES.get(kind)
+    kind = q.kind
+    pattern = _WHEN if kind == "date" and not q.asks_day else SHAPES.get(kind)
     if pattern is None:
         return whole, part
     for k, text in enumerate(texts):
@@ -351,7 +370,7 @@ def candidates(q: QuestionProfile, sentence: str) -> Candidates | None:
 
     norm_words = ws.words
     texts = ["".join(norm_words[a:b]) for a, b in zip(first.tolist(), stop.tolist())]
-    shape, shape_part = _shape(q.kind, texts)
+    shape, shape_part = _shape(q, texts)
     # A person, place or organisation is a name, or names only, in jieba's tags.
     name_tag = {"person": "nr", "place": "ns", "org": "nt"}.get(q.kind)
     if name_tag:

@@ -41,6 +41,8 @@ def _weights(kind: str) -> np.ndarray:
 # for 哪天) beats one that only holds it; an enumeration answers 哪些.
 SHAPE_BONUS = 2.0
 UNIT_BONUS = 1.0
+GAP_BONUS = 1.5
+QUOTE_BONUS = 1.0
 LIST_BONUS = 1.0
 # A phrase does not end in 的, 了 or a preposition, nor start with one: CMRC's loose
 # gold answers teach the ranker to allow "于1998年"; the reader wants "1998年".
@@ -52,8 +54,17 @@ def _rules(profile: span_features.QuestionProfile, cands: span_features.Candidat
     x = cands.features
     bonus = SHAPE_BONUS * x[:, _COL["shape"]]
     if profile.unit:
-        bonus += UNIT_BONUS * x[:, _COL["shape"]] * x[:, _COL["any_unit_ok"]]
+        # 几个 is answered in 个 (or 家, 所...), not in 平方公里.
+        agrees = 2 * x[:, _COL["any_unit_ok"]] - 1
+        bonus += UNIT_BONUS * x[:, _COL["shape"]] * agrees
+    # The gap the question word leaves: "X的主任叫什么" is answered right after 主任.
+    # A candidate that says a word of the question is no gap.
+    gap = np.maximum(x[:, _COL["gap_before"]], x[:, _COL["gap_after"]]) * (1 - x[:, _COL["any_qword"]])
+    bonus += GAP_BONUS * gap
     bonus -= LOOSE_END * np.maximum(x[:, _COL["last_func"]], x[:, _COL["first_func"]])
+    if profile.kind not in span_features.SHAPES:
+        # A name given in quotes or 《》 is a name of a thing, whole.
+        bonus += QUOTE_BONUS * np.maximum(x[:, _COL["quote_whole"]], x[:, _COL["quoted_exact"]])
     if profile.kind == "list":
         bonus += LIST_BONUS * x[:, _COL["any_enum"]]
     return bonus

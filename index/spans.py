@@ -92,8 +92,13 @@ def _refine(kind: str, cands: span_features.Candidates, scores: np.ndarray, best
     loses a particle or preposition at its edges."""
     x = cands.features
     inside = (cands.first >= cands.first[best]) & (cands.stop <= cands.stop[best])
-    # Names are not refined: jieba tags "史蒂芬·金" or "豫亲王多铎" as names only in part.
-    shaped = np.flatnonzero(inside & (x[:, _COL["shape"]] > 0)) if kind in span_features.SHAPES else []
+    if kind in span_features.SHAPES:
+        shaped = np.flatnonzero(inside & (x[:, _COL["shape"]] > 0))
+    else:
+        # jieba tags "史蒂芬·金" or "豫亲王多铎" as names only in part: a name is cut out
+        # of the choice only where 的 or a verb ends it ("张三的手上").
+        shaped = np.flatnonzero(inside & (x[:, _COL["shape"]] > 0) & (cands.first == cands.first[best])
+                                & (cands.stop < cands.stop[best]) & (x[:, _COL["right_de"]] + x[:, _COL["right_verb"]] > 0))
     if len(shaped):
         # The longest: "68颗", not "68"; a range "2至23公尺", not its "2".
         lengths = x[shaped, _COL["chars_log"]]

@@ -27,7 +27,7 @@ def format_answer_text(answer: Answer, examples: list[str] = ()) -> str:
         if answer.suggestions:
             lines.append("语料涉及的相关主题：" + "；".join(answer.suggestions))
         return "\n".join(lines)
-    best = answer.passages[0]
+    best = answer.quoted
     return "\n".join(head + ["", f"「{best.text}」", f"—— {source_line(best)}"])
 
 

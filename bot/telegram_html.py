@@ -92,10 +92,10 @@ def answer_html(answer: Answer, limit: int = MAX_MESSAGE) -> str:
     claim that it answers; or an honest "not found" with the closest topics."""
     if answer.outcome == "answer" and answer.found and answer.passages:
         spans = [answer.span] if answer.span else []
-        return _with_source("<b>答：</b>" + fit(answer.sentence or "", 800, spans, tag="b"), answer.passages[0], limit)
+        return _with_source("<b>答：</b>" + fit(answer.sentence or "", 800, spans, tag="b"), answer.quoted, limit)
     if answer.outcome == "unsure" and answer.closest and answer.passages:
         head = f"<b>{wording.UNSURE_HEAD}</b>\n{wording.UNSURE_NOTE}\n" + fit(answer.closest, 800)
-        return _with_source(head, answer.passages[0], limit)
+        return _with_source(head, answer.quoted, limit)
     if answer.outcome == "chat":
         return small_talk_html(smalltalk.kind(answer.question) or "ack", [])
     return not_found_html(answer, limit)

@@ -28,7 +28,7 @@ SENTENCE_FEATURES = (
     "pairs_found", "pairs_run", "pairs_minus_best", "words_found", "focus_found",
     "typed_any", "typed_near", "asks_typed_missing", "position", "is_first", "log_chars",
     "passage_rank", "passage_is_top", "passage_score_gap", "passage_bm25_share", "passage_cover",
-    "heuristic",
+    "heuristic", "run", "run_minus_best",
 )
 QUESTION_FEATURES = (
     "best_score", "score_margin", "cover", "window_cover", "passage_cover", "words_missing",
@@ -122,6 +122,11 @@ def sentence_candidates(query: Query, cands: list[Candidate], idf, known, passag
                 heuristic,
             ))
             where.append((rank, i))
+    # The longest stretch of the question said word for word, against the best of all the
+    # sentences read: "党总支书记丁玲" says "党总支书记" whole, "党总支副书记王泽" does not.
+    runs = [_longest_run(query, cands[r].normalized_sentences[i]) for r, i in where]
+    best_run = max(runs, default=0.0)
+    rows = [row + (run, run - best_run) for row, run in zip(rows, runs)]
     features = np.array(rows, dtype=np.float64).reshape(len(rows), len(SENTENCE_FEATURES))
     return Sentences(where, features, weights, total)
 

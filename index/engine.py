@@ -105,6 +105,7 @@ class Answer:
     outcome: str = ""  # one of OUTCOMES; empty: "answer" when there is a sentence, else "none"
     confidence: float | None = None  # probability that the best sentence answers the question
     closest: str | None = None  # outcome "unsure": the best sentence, shown without a claim
+    source: Hit | None = None  # the passage that sentence comes from (not always the top one)
 
     def __post_init__(self):
         if not self.outcome:
@@ -113,6 +114,11 @@ class Answer:
     @property
     def found(self) -> bool:
         return self.sentence is not None
+
+    @property
+    def quoted(self) -> Hit | None:
+        """The passage a reply quotes: the one its sentence comes from."""
+        return self.source or (self.passages[0] if self.passages else None)
 
     @property
     def span_text(self) -> str | None:
@@ -288,8 +294,9 @@ class Engine:
             return Answer(question, None, None, [], self.suggestions([]), asked, "no passage shares a word with it")
         query, cands, rows, index = found
         reading = self.read(query, cands, index)
-        cands.insert(0, cands.pop(reading.passage))  # the answer sentence's passage is quoted first
         out = [self._hit(rows[c.pid], c.score, query.tokens) for c in cands[offset: offset + top_k]]
+        held = cands[reading.passage]
+        source = self._hit(rows[held.pid], held.score, query.tokens)
         sentence = span = closest = None
         reason = reading.reason
         sure, near = self.thresholds()
@@ -303,7 +310,8 @@ class Engine:
             outcome = "none"
             reason = reason or f"confidence {reading.confidence:.2f} < {near}"
         suggestions = [] if sentence else self.suggestions([rows[c.pid].title for c in cands[:10]])
-        return Answer(question, sentence, span, out, suggestions, asked, reason, outcome, reading.confidence, closest)
+        return Answer(question, sentence, span, out, suggestions, asked, reason, outcome, reading.confidence, closest,
+                      source if outcome != "none" else None)
 
     def thresholds(self) -> tuple[float, float]:
         """The confidence an answer needs, and the confidence the closest content needs."""

@@ -36,7 +36,7 @@ def test_answer(seed_engine):
 def test_unsure_shows_the_closest_sentence_without_a_claim(unsure_engine):
     a = unsure_engine.ask(ANSWERABLE)
     assert a.outcome == "unsure" and a.sentence is None and a.span is None
-    assert "28家" in a.closest and a.closest in a.passages[0].text
+    assert "28家" in a.closest and a.closest in a.quoted.text
     text = format_answer_text(a)
     assert text.startswith("最接近的内容") and "资料里没有直接的答案" in text
     assert "答：" not in text and a.closest in text and "「" in text and "——" in text

@@ -163,7 +163,7 @@ def test_ranking_returns_at_most_k_best_first(seed_engine, question, k):
     assert scores == sorted(scores, reverse=True)
     assert len({h.id for h in answer.passages}) == len(answer.passages)
     if answer.found:
-        assert answer.sentence in answer.passages[0].text
+        assert answer.sentence in answer.quoted.text  # the passage the reply quotes
 
     index = seed_engine._current_index()
     top = index.top(tokenize(question), k)

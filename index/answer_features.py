@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
+import jieba
 import numpy as np
 
 from index.answering import (WH_RE, Candidate, Query, _counts_focus, _near_focus, _RUNS as RUNS, answer_spans,
@@ -34,9 +36,10 @@ QUESTION_FEATURES = (
     "best_score", "score_margin", "cover", "window_cover", "passage_cover", "words_missing",
     "words_missing_passage", "rarest_missing", "entities_missing", "pairs_found", "pairs_run",
     "typed_any", "typed_near", "asks_typed", "typed_missing_window", "typed_missing_passage",
-    "specific_sentence", "specific_window", "specific_passage", "unknown_share", "missing_words",
+    "specific_sentence", "specific_window", "specific_passage", "missing_words",
     "missing_rare_words", "chars_window", "chars_passage", "longest_run_passage", "typed_missing_read",
-    "bm25_self", "known_share", "log_tokens",
+    "unknown_rare", "unknown_common",
+    "bm25_self", "log_tokens",
 ) + tuple(f"kind_{k}" for k in KINDS)
 
 
@@ -162,13 +165,13 @@ def question_features(query: Query, cands: list[Candidate], chosen: Sentences, s
     def said(terms: set[str]) -> float:
         return sum(w for t, w in specific.items() if t in terms) / specific_total if specific_total else 1.0
 
-    # The question's words the corpus never uses, at their full weight: paraphrase, or a
-    # fact the corpus does not hold.
-    full = {t: idf(t) for t in words}
-    full_total = sum(full.values()) or 1.0
-    unknown_share = sum(w for t, w in full.items() if not known(t)) / full_total
+    # A word the corpus never uses may be a paraphrase ("拿到" for "获评") or the fact the
+    # corpus lacks (a name, a term): how rare it is in Chinese at large tells them apart.
+    unknown = [t for t in words if not known(t)]
+    unknown_rare = sum(general_rarity(t) >= RARE_IN_GENERAL for t in unknown)
     content = [t for t in words if len(t) >= 2]
-    rare_bar = float(np.median([full[t] for t in content])) if content else 0.0
+    full = {t: idf(t) for t in content}
+    rare_bar = float(np.median(list(full.values()))) if content else 0.0
     missing = [t for t in content if t not in passage_terms]
     window_text = normalize("".join(c.sentences[max(i - 1, 0): i + 2]))
     passage_text = normalize(c.text)
@@ -176,22 +179,38 @@ def question_features(query: Query, cands: list[Candidate], chosen: Sentences, s
     around = c.sentences[max(i - 1, 0): i + 2]
     typed_window = any(_typed(query, t)[0] for t in around)
     typed_passage = typed_window or any(_typed(query, t)[0] for t in c.sentences)
-    known_share = sum(known(t) for t in words) / max(len(words), 1)
     # What the passage would score holding every term of the question once.
     bm25_self = sum(idf(t) for t in dict.fromkeys(query.terms) if known(t))
-    row = [
-        float(scores[best]), margin, f[col["cover"]], _cover(window, weights, total), c.coverage,
-        words_missing, words_missing_passage, rarest_missing,
-        float(len(missing_entities(query, c, known))), f[col["pairs_found"]], f[col["pairs_run"]],
-        f[col["typed_any"]], f[col["typed_near"]], float(asks_typed),
-        float(asks_typed and not typed_window), float(asks_typed and not typed_passage),
-        said(sterms), said(window), said(passage_terms), unknown_share, float(len(missing)),
-        float(sum(full[t] >= rare_bar for t in missing)),
-        _chars_found(query, window_text), _chars_found(query, passage_text), _longest_run(query, passage_text),
-        float(asks_typed and not chosen.features[:, col["typed_any"]].any()),
-        c.bm25 / bm25_self if bm25_self > 0 else 0.0, known_share, math.log1p(len(words)),
-    ] + [float(query.kind == k) for k in KINDS]
-    return np.array(row, dtype=np.float64)
+    values = {
+        "best_score": float(scores[best]), "score_margin": margin, "cover": f[col["cover"]],
+        "window_cover": _cover(window, weights, total), "passage_cover": c.coverage,
+        "words_missing": words_missing, "words_missing_passage": words_missing_passage,
+        "rarest_missing": rarest_missing, "entities_missing": len(missing_entities(query, c, known)),
+        "pairs_found": f[col["pairs_found"]], "pairs_run": f[col["pairs_run"]],
+        "typed_any": f[col["typed_any"]], "typed_near": f[col["typed_near"]], "asks_typed": asks_typed,
+        "typed_missing_window": asks_typed and not typed_window,
+        "typed_missing_passage": asks_typed and not typed_passage,
+        "specific_sentence": said(sterms), "specific_window": said(window), "specific_passage": said(passage_terms),
+        "missing_words": len(missing), "missing_rare_words": sum(full[t] >= rare_bar for t in missing),
+        "chars_window": _chars_found(query, window_text), "chars_passage": _chars_found(query, passage_text),
+        "longest_run_passage": _longest_run(query, passage_text),
+        "typed_missing_read": asks_typed and not chosen.features[:, col["typed_any"]].any(),
+        "unknown_rare": unknown_rare, "unknown_common": len(unknown) - unknown_rare,
+        "bm25_self": c.bm25 / bm25_self if bm25_self > 0 else 0.0, "log_tokens": math.log1p(len(words)),
+    } | {f"kind_{k}": query.kind == k for k in KINDS}
+    return np.array([float(values[name]) for name in QUESTION_FEATURES], dtype=np.float64)
+
+
+RARE_IN_GENERAL = 12.0  # log(jieba's total count / a word's count): ~6 in a million words
+
+
+@lru_cache(maxsize=65536)
+def general_rarity(word: str) -> float:
+    """How rare a word is in Chinese at large, by jieba's dictionary counts (a word it does
+    not list, a name or a term, is rarest)."""
+    dictionary = jieba.dt
+    dictionary.check_initialized()
+    return math.log(dictionary.total / (dictionary.FREQ.get(word, 0) + 1))
 
 
 def _question_chars(query: Query) -> str:

@@ -2,9 +2,10 @@
 
 Trained by `training/train_answer_model.py` on CMRC 2018's trial set and stored as plain
 numbers in `index/models/answer_model.json`: boosted trees (LightGBM's LambdaRank) score
-each candidate sentence, the best being the answer sentence; a logistic regression turns
-the question against that sentence into the probability that it answers. Scoring is
-numpy alone (the trees walked for all rows at once); no training library runs here.
+each candidate sentence, the best being the answer sentence; a logistic regression and
+boosted trees turn the question against that sentence into the probability that it
+answers. Scoring is numpy alone (the trees walked for all rows at once); no training
+library runs here.
 """
 
 from __future__ import annotations
@@ -83,9 +84,31 @@ class Trees:
 
 
 @dataclass(frozen=True)
+class Answerability:
+    """The probability that a sentence answers: a logistic regression and boosted trees
+    on the same features, averaged (the regression carries over better to text unlike
+    the training set's, the trees see what it cannot; together both do better)."""
+
+    linear: Linear
+    trees: Trees
+
+    @classmethod
+    def from_json(cls, part: dict) -> Answerability:
+        return cls(Linear.from_json(part["linear"], QUESTION_FEATURES), Trees.from_json(part["trees"], QUESTION_FEATURES))
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        x = np.atleast_2d(x)
+        return (_sigmoid(self.linear.logits(x)) + _sigmoid(self.trees.scores(x))) / 2
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True)
 class AnswerModel:
     sentence: Trees
-    answerable: Linear
+    answerable: Answerability
     thresholds: dict  # {"answer": confidence for an answer, "closest": for the closest content}
 
     def sentence_scores(self, features: np.ndarray) -> np.ndarray:
@@ -94,12 +117,12 @@ class AnswerModel:
 
     def confidence(self, features: np.ndarray) -> float:
         """The probability that the chosen sentence answers the question."""
-        return float(1.0 / (1.0 + np.exp(-self.answerable.logits(features))))
+        return float(self.answerable.probabilities(features)[0])
 
 
 def from_json(data: dict) -> AnswerModel:
-    return AnswerModel(Trees.from_json(data["sentence"], SENTENCE_FEATURES),
-                       Linear.from_json(data["answerable"], QUESTION_FEATURES), dict(data["thresholds"]))
+    return AnswerModel(Trees.from_json(data["sentence"], SENTENCE_FEATURES), Answerability.from_json(data["answerable"]),
+                       dict(data["thresholds"]))
 
 
 @lru_cache(maxsize=4)

@@ -55,7 +55,7 @@ ORDINAL_RE = re.compile(r"第\s*[\d一二三四五六七八九十]+")
 PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,8}(?:省|市|区|县|镇|乡|村|街道|社区|路|站|中心|广场|公园|大学|医院)")
 PLACE_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:省|市|区|县|镇|乡|村|街道|社区)$")
 # A clock time (几点), an amount of money (多少钱), an area (多大面积), a telephone number.
-TIME_RE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}\s*[点时](?:\d{1,2}分|半|整)?|[一二三四五六七八九十]{1,3}点(?:半|整)?|凌晨|早上|上午|中午|下午|傍晚|晚上")
+TIME_RE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}\s*[点时](?:\d{1,2}分|半|整)?|[一二三四五六七八九十]{1,3}点(?:半|整)?")
 MONEY_RE = re.compile(r"\d[\d.,]*\s*[万亿千百]?\s*(?:元|块钱|美元|欧元|英镑|日元|港元|卢布|人民币)|[一二两三四五六七八九十百千万亿]+(?:元|块钱)")
 AREA_RE = re.compile(r"\d[\d.,]*\s*[万亿千百]?\s*(?:平方米|平方公里|平方千米|平方英里|平方英尺|亩|公顷|㎡|[km]m²|[km]m2)")
 PHONE_RE = re.compile(r"\d{3,4}[-－—]?\d{7,8}|1\d{10}|\d{5,}")
@@ -230,6 +230,12 @@ def _count_spans(text: str, unit: str | None) -> list[tuple[int, int]]:
     return spans
 
 
+# Measure words that say nothing of what is counted: the noun after the count does
+# ("多少个社区" is not answered by "1000个红色网格"). A count of people may name them
+# otherwise ("多少人" / "500名选手"), a weight or an age needs no noun.
+CLASSIFIERS = "个家所项条座支只件台辆栋套间张本篇份种类批届场轮起次户" + COUNT_WORDS
+TIME_UNITS = ("年", "个月", "月", "周", "天", "日", "小时", "分钟", "秒")
+DURATION_ASKED = re.compile(r"多久|多长|时间|期限|周期|时长|寿命|年龄")
 # Units a number may take beyond those the index keeps with it: not things counted.
 MEASURES = tuple(UNITS) + ("公尺", "公分", "厘米", "毫米", "英寸", "英尺", "英里", "海里", "港元", "日元", "欧元",
                            "英镑", "小时", "分钟", "秒钟", "周岁", "平方")
@@ -251,8 +257,12 @@ def answer_spans(query: Query, sentence: str) -> list[tuple[int, int]]:
     kind = query.kind
     if kind == "count":
         spans = _count_spans(sentence, query.unit)
-        if query.unit is None:
-            spans = [sp for sp in spans if not _counts_another(sentence, sp[1], normalize(query.text))]
+        asked = normalize(query.text)
+        if query.unit is None or query.unit in CLASSIFIERS:
+            spans = [sp for sp in spans if not _counts_another(sentence, sp[1], asked)]
+        if query.unit is None and not DURATION_ASKED.search(asked):
+            # "为期三天" is how long, not how many of what the question counts.
+            spans = [sp for sp in spans if not re.search(rf"(?:{'|'.join(TIME_UNITS)})$", sentence[sp[0]: sp[1]])]
     elif kind in ("person", "place"):
         # A name jieba tags as a person's (nr) or a place's (ns), or one the patterns find.
         spans = [m.span() for m in PATTERNS[kind].finditer(sentence)] + _tagged(sentence, NAME_TAGS[kind])

@@ -12,10 +12,11 @@ Data, all read from the workplace's ../shared folder (never by the bot or its te
   4.0; evaluate.py's --holdout 0.1 --holdout-sentence 0.15) and the public seed questions
   ../shared/eval/qa_public.jsonl, which are never trained on, and prints the scores.
 
-Two logistic regressions: sentences ranked pairwise (the right sentence of a question
-against its others), and the probability that the best sentence answers (its features
-made with the ranker of the other half of the questions, so they look as they will on
-questions it never saw). The result is a few hundred numbers; the same command remakes it.
+Sentences are ranked by LambdaRank trees (the right sentences of a question against its
+others); the probability that the best one answers is the average of a logistic
+regression and boosted trees, on features made with the ranker of the other half of the
+questions, so that they look as they will on questions it never saw. The same command
+remakes the same file.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from squad_sets import Question, seed_questions, strip, write_corpus  # noqa: E4
 
 from index.answer_features import (QUESTION_FEATURES, SENTENCE_FEATURES, best_sentence, exact_form_missing,  # noqa: E402
                                    question_features, sentence_candidates)
-from index.answer_model import MODEL_FILE, Linear, Trees  # noqa: E402
+from index.answer_model import MODEL_FILE, Answerability, Trees  # noqa: E402
 from index.engine import Engine, Settings  # noqa: E402
 
 ROUNDS = (("", 0.1, 0.15), ("a", 0.2, 0.3), ("b", 0.2, 0.3))  # (salt, paragraphs, sentences) left out
@@ -149,10 +150,6 @@ def rank_scores(part: dict, features: np.ndarray) -> np.ndarray:
     return Trees.from_json(part, SENTENCE_FEATURES).scores(features)
 
 
-def linear_scores(part: dict, features: np.ndarray) -> np.ndarray:
-    return Linear.from_json(part, QUESTION_FEATURES).logits(features)
-
-
 def read(items: list[Item], ranker: dict | list[dict], fold=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each question's best sentence by the ranker (or by the ranker of the other fold):
     its question features, whether it holds the answer, and whether the model is asked at
@@ -175,15 +172,19 @@ def read(items: list[Item], ranker: dict | list[dict], fold=None) -> tuple[np.nd
 
 
 def fit_answerable(x: np.ndarray, y: np.ndarray) -> dict:
+    """A logistic regression and boosted trees, whose probabilities are averaged."""
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
-    model = LogisticRegression(C=0.5, max_iter=5000).fit((x - mean) / scale, y)
-    return {"features": list(QUESTION_FEATURES), "mean": mean.tolist(), "scale": scale.tolist(),
-            "coef": model.coef_[0].tolist(), "intercept": float(model.intercept_[0])}
+    linear = LogisticRegression(C=0.5, max_iter=5000).fit((x - mean) / scale, y)
+    trees = lgb.LGBMClassifier(n_estimators=500, learning_rate=0.02, num_leaves=16, min_child_samples=30,
+                               subsample=0.8, subsample_freq=1, colsample_bytree=0.7, random_state=7,
+                               deterministic=True, num_threads=1, verbose=-1).fit(x, y)
+    return {"linear": {"features": list(QUESTION_FEATURES), "mean": mean.tolist(), "scale": scale.tolist(),
+                       "coef": linear.coef_[0].tolist(), "intercept": float(linear.intercept_[0])},
+            "trees": export_trees(trees.booster_.dump_model(), list(QUESTION_FEATURES))}
 
 
 def confidences(part: dict, x: np.ndarray, searchable: np.ndarray) -> np.ndarray:
-    p = 1 / (1 + np.exp(-linear_scores(part, x)))
-    return np.where(searchable, p, 0.0)
+    return np.where(searchable, Answerability.from_json(part).probabilities(x), 0.0)
 
 
 def outcome_table(items: list[Item], conf: np.ndarray, right: np.ndarray, threshold: float) -> dict:

@@ -81,6 +81,13 @@ class QuestionProfile:
     after: str | None  # the content word just after it ("出来" of 哪天出来)
     norm: str  # the question, normalised, its question words and the word after them blanked
     asks_day: bool = False  # 哪天, 几号: a year alone does not answer it
+    # The words after 什么/哪个 that name the answer's type ("模式" of 按什么模式, "便民",
+    # "设施" of 哪些便民设施): in the sentence the answer often stands right before them.
+    types: tuple[str, ...] = ()
+    # Whether the question has content words before its question word, and after it: the
+    # answer stands next to the words it matches, on the side the question word stands.
+    words_before: bool = False
+    words_after: bool = False
 
 
 @lru_cache(maxsize=2048)
@@ -100,6 +107,7 @@ def profile(question: str) -> QuestionProfile:
     plain = list(norm)
     at = 0
     asker = None  # the question word the words being read may complete
+    types: list[str] = []
     for word, tag in tagged:
         span = (at, at + len(word))
         at += len(word)
@@ -110,6 +118,8 @@ def profile(question: str) -> QuestionProfile:
             continue
         if asker is not None and _names_type(asker, word, tag):
             plain[span[0]: span[1]] = " " * len(word)
+            if asker not in _BARE_COUNT and len(word) >= 2:
+                types.append(word)
             # Only 什么/哪个 take a phrase of several words; a count takes one unit.
             asker = asker if asker not in _BARE_COUNT else None
             continue
@@ -126,7 +136,7 @@ def profile(question: str) -> QuestionProfile:
         after = words[wh_at] if wh_at < len(words) else None
     chars = frozenset(c for w in words for c in w if "\u4e00" <= c <= "\u9fff" or c.isdigit())
     return QuestionProfile(kind, unit, frozenset(words), chars, before, after, "".join(plain),
-                           bool(_ASKS_DAY.search(norm)))
+                           bool(_ASKS_DAY.search(norm)), tuple(types), wh_at > 0, 0 <= wh_at < len(words))
 
 
 def _normalised_with_offsets(sentence: str) -> tuple[str, list[int]]:
@@ -294,6 +304,7 @@ class Candidates:
     first: np.ndarray  # index of each candidate's first word
     stop: np.ndarray  # one past its last word
     features: np.ndarray  # (candidates, len(FEATURES))
+    flags: dict[str, np.ndarray] | None = None  # the per-word flags (_word_flags), for the rules
 
     def span(self, k: int) -> tuple[int, int]:
         return int(self.words.starts[self.first[k]]), int(self.words.ends[self.stop[k] - 1])
@@ -411,4 +422,4 @@ def candidates(q: QuestionProfile, sentence: str) -> Candidates | None:
     for x in _RIGHT:
         cols[f"right_{x}"] = at(x, right, has_right)
     features = np.column_stack([np.asarray(cols[name], dtype=np.float64) for name in FEATURES])
-    return Candidates(ws, first, stop, features)
+    return Candidates(ws, first, stop, features, f)

@@ -40,6 +40,7 @@ _OPEN = set("“‘《「『\"'")
 _CLOSE = set("”’》」』\"'")
 _PUNCT = re.compile(r"^[\W_]+$")
 _CN_NUM = set("零〇一二两三四五六七八九十百千万亿")
+_CN_LEAD = re.compile(r"^[零〇一二两三四五六七八九十百千万亿]+")
 _DIGIT = re.compile(r"\d")
 _LATIN = re.compile(r"[a-z]")
 _DATE_WORD = re.compile(r"^(?:\d{1,2}[月日号]|[一二三四五六七八九十]{1,3}[月日号]|[月日号]|[上中下]旬|"
@@ -108,10 +109,14 @@ def profile(question: str) -> QuestionProfile:
     at = 0
     asker = None  # the question word the words being read may complete
     types: list[str] = []
+    prev_word = None
     for word, tag in tagged:
+        tagged_prev, prev_word = prev_word, word
         span = (at, at + len(word))
         at += len(word)
         if _WH_WORD.match(word):
+            if words and words[-1] == "第" and tagged_prev == "第":
+                words.pop()  # 第几: the 第 is the answer's, not the context's
             wh_at = wh_at if wh_at >= 0 else len(words)
             plain[span[0]: span[1]] = " " * len(word)
             asker = word
@@ -200,12 +205,15 @@ def _word_flags(ws: Words, q: QuestionProfile) -> dict[str, np.ndarray]:
         f["enum"][i] = w == "、"
         has_digit = bool(_DIGIT.search(w))
         cn_num = all(c in _CN_NUM for c in w) and t == "m"
+        lead = _CN_LEAD.match(w) if t == "m" and not has_digit and not cn_num else None
+        if lead and w[lead.end():] in _UNIT_SET:
+            cn_num = True  # "三天", "两名": jieba keeps a Chinese numeral and its unit one word
         f["num"][i] = has_digit or cn_num
         f["year"][i] = bool(_YEAR_WORD.match(w))
         f["date"][i] = bool(_DATE_WORD.match(w)) or t == "t"
         f["percent"][i] = bool(_PERCENT_WORD.search(w))
         f["ordinal"][i] = w.startswith("第") or w.endswith("第")
-        tail = re.sub(r"^[\d.,\-~～至到万亿千百余多第%]+", "", w) if has_digit or cn_num else w
+        tail = re.sub(r"^[\d.,\-~～至到万亿千百余多第%零〇一二两三四五六七八九十]+", "", w) if has_digit or cn_num else w
         tail = tail.lstrip("万亿千百余多") or tail
         f["unit"][i] = t == "q" or tail in _UNIT_SET or (t == "m" and not has_digit and not cn_num)
         f["unit_ok"][i] = bool(allowed_units) and any(tail.startswith(u) for u in allowed_units)
@@ -329,6 +337,22 @@ def candidates(q: QuestionProfile, sentence: str) -> Candidates | None:
     stop = first + np.tile(np.arange(1, MAX_WORDS + 1), n)
     keep = stop <= n
     first, stop = first[keep], stop[keep]
+    # A quote longer than MAX_WORDS words is still one candidate, whole: "“A、B、C、D”的模式".
+    opened = None
+    long_first, long_stop = [], []
+    for i in range(n):
+        if f["open"][i] and not f["close"][i]:
+            opened = i
+        elif f["close"][i] and opened is not None:
+            if i + 1 - opened > MAX_WORDS:
+                long_first.append(opened)
+                long_stop.append(i + 1)
+            opened = None
+        elif f["brk"][i]:
+            opened = None
+    if long_first:
+        first = np.concatenate([first, np.array(long_first, dtype=first.dtype)])
+        stop = np.concatenate([stop, np.array(long_stop, dtype=stop.dtype)])
 
     def count(name: str) -> np.ndarray:
         return cs[name][stop] - cs[name][first]

@@ -82,11 +82,13 @@ ADJACENT_RUN = 0.25  # per further matched word in the run it is next to ("楼�
 BETWEEN = 1.5  # between two matched words: "Y主席X" for "X是Y的什么职务"
 # Right before the type the question names ("按“…”的模式" for 按什么模式, "A、B、C等设施"
 # for 哪些设施).
-TYPE_BONUS = 2.0
-ROLE_NAME = 1.5  # a name right after a role ("工作人员张三") is surely a name
+TYPE_BONUS = 3.0
+COPULA = 1.0
+ROLE_NAME = 6.0  # a name right after a role ("工作人员张三") is surely a name
 # Between a word and its neighbour that stands for it: "的", "是", a closing quote,
 # ", 就是"...
 _SKIP = frozenset("的 之 是 就是 即 为 乃 叫 叫做 称 称为 名为 系".split())
+_COPULA = frozenset("是 就是 即 为 乃 系".split())
 _SKIP_RIGHT = frozenset("的 之 等 等等 之类 这样 这些 是".split())
 _ENUM_SEP = frozenset("、 和 及 与 以及 或".split())
 _PERSON_ROLE = re.compile(rf"(?:{answering.PERSON_TITLE}|人员|员|者|长|师|生|工|手|家)$")
@@ -94,17 +96,19 @@ _UNKNOWN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 _DAY_OF_MONTH = re.compile(r"^\d{1,2}[日号]$")
 
 
-def _anchors(f: dict[str, np.ndarray], words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _anchors(f: dict[str, np.ndarray], words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each word, the word its left (right) side leans on: the nearest word to the
     left (right) past at most two words that stand between ("的", "是", a closing quote, a
-    comma before 就是), or -1."""
+    comma before 就是), or -1; and whether a copula stood between on the left."""
     n = len(words)
     left = np.full(n, -1, dtype=np.int64)
     right = np.full(n, -1, dtype=np.int64)
+    copula = np.zeros(n, dtype=bool)
     for i in range(n):
         j, skips = i - 1, 0
         while j >= 0 and skips < 2 and (words[j] in _SKIP or (f["close"][j] and f["punct"][j])
                                         or (words[j] in ("，", ",") and i - j > 1 and words[j + 1] in _SKIP)):
+            copula[i] |= words[j] in _COPULA
             j -= 1
             skips += 1
         left[i] = j
@@ -113,7 +117,7 @@ def _anchors(f: dict[str, np.ndarray], words: list[str]) -> tuple[np.ndarray, np
             j += 1
             skips += 1
         right[i] = j if j < n else -1
-    return left, right
+    return left, right, copula
 
 
 def _qrun(q: np.ndarray, at: int, step: int) -> int:
@@ -173,8 +177,14 @@ def _type_stretches(profile: span_features.QuestionProfile, cands: span_features
                 s -= 1
             out.append((s, e))
             continue
-        s = e
-        while s > 0 and not f["brk"][s - 1] and not f["verb"][s - 1] and not f["qword_long"][s - 1] \
+        # An enumeration runs back to the verb before its first "、" (its items may hold
+        # verbs: "寄存柜"); a noun phrase back to the nearest verb, particle or matched word.
+        c0 = e
+        while c0 > 0 and not f["brk"][c0 - 1]:
+            c0 -= 1
+        seps = [i for i in range(c0, e) if words[i] == "、"]
+        s = seps[0] if seps else e
+        while s > c0 and not f["verb"][s - 1] and not f["qword_long"][s - 1] \
                 and not ws.tags[s - 1].startswith(("p", "u", "d")):
             s -= 1
         if s < e:
@@ -218,17 +228,15 @@ def _extra(profile: span_features.QuestionProfile, cands: span_features.Candidat
                     # "20日" after "6月" is a date, not a number of days.
                     for k in np.flatnonzero(shaped):
                         a = int(first[k])
-                        if _DAY_OF_MONTH.match(ws.words[a]) or (a > 0 and ws.words[a - 1].endswith("月")
-                                                                 and _DAY_OF_MONTH.match(ws.words[a] + "")):
-                            shaped[k] = False
-                        elif "月" in "".join(ws.words[a: int(stop[k])]):
+                        text = "".join(ws.words[a: int(stop[k])])
+                        if "月" in text or (_DAY_OF_MONTH.match(text) and a > 0 and ws.words[a - 1].endswith("月")):
                             shaped[k] = False
         shaped &= clean > 0
         if shaped.any():
             bonus += HARD_SHAPE * shaped
     # Next to the matched words, on the question word's side.
     if n:
-        left, right = _anchors(f, ws.words)
+        left, right, copula = _anchors(f, ws.words)
         q = f["qword_long"]
         la = left[first]
         ra = right[stop - 1]
@@ -241,9 +249,12 @@ def _extra(profile: span_features.QuestionProfile, cands: span_features.Candidat
         near = (ADJACENT * (side_l * l_ok + side_r * r_ok)
                 + ADJACENT_RUN * (np.minimum(runs_l, 4) - 1).clip(0) * side_l
                 + ADJACENT_RUN * (np.minimum(runs_r, 4) - 1).clip(0) * side_r
-                + BETWEEN * (l_ok & r_ok) * (x[:, _COL["any_verb"]] == 0))
+                + BETWEEN * (l_ok & r_ok) * (x[:, _COL["any_verb"]] == 0)
+                # "X是Y。", "X，就是Y。": Y says what X is, whole to the clause's end.
+                + COPULA * (l_ok & copula[first] & (x[:, _COL["clause_end"]] > 0)))
         # A particle or a verb alone is no answer, wherever it stands.
-        content = (x[:, _COL["first_func"]] + x[:, _COL["last_func"]] == 0) & (x[:, _COL["share_verb"]] < 1)
+        pron = np.array([t.startswith("r") for t in ws.tags])
+        content = (x[:, _COL["share_func"]] < 1) & ~(pron[first] & (stop - first == 1))
         bonus += near * clean * content
     # Right before the type word.
     for s, e in _type_stretches(profile, cands):

@@ -56,6 +56,8 @@ _ORG_SUFFIX = re.compile(r"(?:公司|集团|大学|学院|学校|医院|银行|�
 
 
 _BARE_COUNT = ("多少", "几")
+# Verbs too common to point at an object: "是什么", "有哪些", "叫什么", "在哪".
+_GENERIC_VERBS = frozenset("是 有 叫 在 为 做 要 会 能 可以 到 去 来 说 让 给 把 被 对 向 从 由 按 以".split())
 # 什么, 哪个, 哪几种...: a question word that a noun phrase after it completes.
 _BARE_WHAT = re.compile(r"^(?:什么|什么样|啥|何|何种|哪[一几]?[个种类家些位项款所条只件]?)$")
 _TYPE_TAGS = ("n", "a", "b", "j", "vn", "l")
@@ -89,6 +91,9 @@ class QuestionProfile:
     # answer stands next to the words it matches, on the side the question word stands.
     words_before: bool = False
     words_after: bool = False
+    # The verb right before the question word ("用" of 用什么餐具, "注意" of 注意什么): its
+    # object in the sentence is what is asked.
+    verb: str | None = None
 
 
 @lru_cache(maxsize=2048)
@@ -110,13 +115,22 @@ def profile(question: str) -> QuestionProfile:
     asker = None  # the question word the words being read may complete
     types: list[str] = []
     prev_word = None
+    prev_tag = ""
+    last_tagged = None  # the last word before this one that is no particle
+    verb = None
     for word, tag in tagged:
         tagged_prev, prev_word = prev_word, word
+        if tagged_prev is not None and not prev_tag.startswith(("u", "y")) and not _PUNCT.match(tagged_prev):
+            last_tagged = (tagged_prev, prev_tag)
+        prev_tag = tag
         span = (at, at + len(word))
         at += len(word)
         if _WH_WORD.match(word):
             if words and words[-1] == "第" and tagged_prev == "第":
                 words.pop()  # 第几: the 第 is the answer's, not the context's
+            if last_tagged is not None and last_tagged[1][:1] in ("v", "p") \
+                    and last_tagged[0] not in _GENERIC_VERBS:
+                verb = last_tagged[0]
             wh_at = wh_at if wh_at >= 0 else len(words)
             plain[span[0]: span[1]] = " " * len(word)
             asker = word
@@ -141,7 +155,7 @@ def profile(question: str) -> QuestionProfile:
         after = words[wh_at] if wh_at < len(words) else None
     chars = frozenset(c for w in words for c in w if "\u4e00" <= c <= "\u9fff" or c.isdigit())
     return QuestionProfile(kind, unit, frozenset(words), chars, before, after, "".join(plain),
-                           bool(_ASKS_DAY.search(norm)), tuple(types), wh_at > 0, 0 <= wh_at < len(words))
+                           bool(_ASKS_DAY.search(norm)), tuple(types), wh_at > 0, 0 <= wh_at < len(words), verb)
 
 
 def _normalised_with_offsets(sentence: str) -> tuple[str, list[int]]:

@@ -83,7 +83,8 @@ BETWEEN = 1.5  # between two matched words: "Y主席X" for "X是Y的什么职务
 # Right before the type the question names ("按“…”的模式" for 按什么模式, "A、B、C等设施"
 # for 哪些设施).
 TYPE_BONUS = 3.0
-COPULA = 1.0
+COPULA = 1.5
+OBJECT = 3.0  # the object of the question's own verb
 ROLE_NAME = 6.0  # a name right after a role ("工作人员张三") is surely a name
 # Between a word and its neighbour that stands for it: "的", "是", a closing quote,
 # ", 就是"...
@@ -256,6 +257,27 @@ def _extra(profile: span_features.QuestionProfile, cands: span_features.Candidat
         pron = np.array([t.startswith("r") for t in ws.tags])
         content = (x[:, _COL["share_func"]] < 1) & ~(pron[first] & (stop - first == 1))
         bonus += near * clean * content
+    # The object of the question's verb: "用什么餐具" - "使用公筷公勺进行分餐", the nouns
+    # right after 使用. And the word the question word stands next to ("“老口子”叫什么").
+    if n and profile.verb and kind in ("what", "other", "list"):
+        vb = profile.verb
+        noun = f["noun"] | f["nz"] | np.array([w in _ENUM_SEP or w == "、" for w in ws.words])
+        cs = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(noun, out=cs[1:])
+        for v in range(n - 1):
+            w = ws.words[v]
+            if not (w == vb or (len(w) >= 2 and len(vb) == 1 and w.endswith(vb) and f["verb"][v])):
+                continue
+            run = v + 1
+            while run < n and noun[run]:
+                run += 1
+            # The whole noun phrase, up to the next verb or clause end.
+            if run > v + 1 and (run == n or f["verb"][run] or f["brk"][run]):
+                bonus += OBJECT * ((first == v + 1) & (stop == run) & (clean > 0))
+    if n:
+        before_w = f["before"][np.maximum(la, 0)] & l_ok & (x[:, _COL["gap_before"]] == 0)
+        after_w = f["after"][np.maximum(ra, 0)] & r_ok & (x[:, _COL["gap_after"]] == 0)
+        bonus += ADJACENT * (before_w | after_w) * clean * content
     # Right before the type word.
     for s, e in _type_stretches(profile, cands):
         starts = first == s

@@ -193,7 +193,11 @@ def _type_stretches(profile: span_features.QuestionProfile, cands: span_features
     return out
 
 
-def _extra(profile: span_features.QuestionProfile, cands: span_features.Candidates) -> np.ndarray:
+def _extra(profile: span_features.QuestionProfile, cands: span_features.Candidates,
+           objects: list[tuple[int, int]] | None = None) -> np.ndarray:
+    """The hand rules' bonus per candidate; `objects` gets the (first, stop) words of the
+    objects of the question's verb."""
+    objects = [] if objects is None else objects
     x, f, ws = cands.features, cands.flags, cands.words
     first, stop = cands.first, cands.stop
     n = len(ws.words)
@@ -274,6 +278,7 @@ def _extra(profile: span_features.QuestionProfile, cands: span_features.Candidat
             # The whole noun phrase, up to the next verb or clause end.
             if run > v + 1 and (run == n or f["verb"][run] or f["brk"][run]):
                 bonus += OBJECT * ((first == v + 1) & (stop == run) & (clean > 0))
+                objects.append((v + 1, run))
     if n:
         before_w = f["before"][np.maximum(la, 0)] & l_ok & (x[:, _COL["gap_before"]] == 0)
         after_w = f["after"][np.maximum(ra, 0)] & r_ok & (x[:, _COL["gap_after"]] == 0)
@@ -286,9 +291,10 @@ def _extra(profile: span_features.QuestionProfile, cands: span_features.Candidat
     return bonus
 
 
-def score(profile: span_features.QuestionProfile, cands: span_features.Candidates) -> np.ndarray:
+def score(profile: span_features.QuestionProfile, cands: span_features.Candidates,
+          objects: list[tuple[int, int]] | None = None) -> np.ndarray:
     """Each candidate's score: the ranker's, plus the hand rules."""
-    return cands.features @ _weights(profile.kind) + _rules(profile, cands) + _extra(profile, cands)
+    return cands.features @ _weights(profile.kind) + _rules(profile, cands) + _extra(profile, cands, objects)
 
 
 def answer_span(query: answering.Query, sentence: str) -> tuple[int, int] | None:
@@ -299,9 +305,18 @@ def answer_span(query: answering.Query, sentence: str) -> tuple[int, int] | None
     cands = span_features.candidates(profile, sentence)
     if cands is None:
         return None
-    scores = score(profile, cands)
+    objects: list[tuple[int, int]] = []
+    scores = score(profile, cands, objects)
     best = int(np.argmax(scores))  # the first of equal scores: the same span every time
     best = _respectively(cands, scores, best)
+    a, b = int(cands.first[best]), int(cands.stop[best])
+    for c, d in objects:
+        # The choice holds the object of the question's verb and more ("时尽量使用公筷公勺
+        # 进行分餐" for 用什么): the object, without the verbs and adverbs around it.
+        if a <= c and d <= b and (c, d) != (a, b):
+            k = np.flatnonzero((cands.first == c) & (cands.stop == d))
+            if len(k):
+                return cands.span(int(k[0]))
     return cands.span(_refine(profile.kind, cands, scores, best))
 
 

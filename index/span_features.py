@@ -40,6 +40,7 @@ _OPEN = set("“‘《「『\"'")
 _CLOSE = set("”’》」』\"'")
 _PUNCT = re.compile(r"^[\W_]+$")
 _CN_NUM = set("零〇一二两三四五六七八九十百千万亿")
+_CN_LEAD = re.compile(r"^[零〇一二两三四五六七八九十百千万亿]+")
 _DIGIT = re.compile(r"\d")
 _LATIN = re.compile(r"[a-z]")
 _DATE_WORD = re.compile(r"^(?:\d{1,2}[月日号]|[一二三四五六七八九十]{1,3}[月日号]|[月日号]|[上中下]旬|"
@@ -55,6 +56,8 @@ _ORG_SUFFIX = re.compile(r"(?:公司|集团|大学|学院|学校|医院|银行|�
 
 
 _BARE_COUNT = ("多少", "几")
+# Verbs too common to point at an object: "是什么", "有哪些", "叫什么", "在哪".
+_GENERIC_VERBS = frozenset("是 有 叫 在 为 做 要 会 能 可以 到 去 来 说 让 给 把 被 对 向 从 由 按 以".split())
 # 什么, 哪个, 哪几种...: a question word that a noun phrase after it completes.
 _BARE_WHAT = re.compile(r"^(?:什么|什么样|啥|何|何种|哪[一几]?[个种类家些位项款所条只件]?)$")
 _TYPE_TAGS = ("n", "a", "b", "j", "vn", "l")
@@ -81,6 +84,16 @@ class QuestionProfile:
     after: str | None  # the content word just after it ("出来" of 哪天出来)
     norm: str  # the question, normalised, its question words and the word after them blanked
     asks_day: bool = False  # 哪天, 几号: a year alone does not answer it
+    # The words after 什么/哪个 that name the answer's type ("模式" of 按什么模式, "便民",
+    # "设施" of 哪些便民设施): in the sentence the answer often stands right before them.
+    types: tuple[str, ...] = ()
+    # Whether the question has content words before its question word, and after it: the
+    # answer stands next to the words it matches, on the side the question word stands.
+    words_before: bool = False
+    words_after: bool = False
+    # The verb right before the question word ("用" of 用什么餐具, "注意" of 注意什么): its
+    # object in the sentence is what is asked.
+    verb: str | None = None
 
 
 @lru_cache(maxsize=2048)
@@ -100,16 +113,32 @@ def profile(question: str) -> QuestionProfile:
     plain = list(norm)
     at = 0
     asker = None  # the question word the words being read may complete
+    types: list[str] = []
+    prev_word = None
+    prev_tag = ""
+    last_tagged = None  # the last word before this one that is no particle
+    verb = None
     for word, tag in tagged:
+        tagged_prev, prev_word = prev_word, word
+        if tagged_prev is not None and not prev_tag.startswith(("u", "y")) and not _PUNCT.match(tagged_prev):
+            last_tagged = (tagged_prev, prev_tag)
+        prev_tag = tag
         span = (at, at + len(word))
         at += len(word)
         if _WH_WORD.match(word):
+            if words and words[-1] == "第" and tagged_prev == "第":
+                words.pop()  # 第几: the 第 is the answer's, not the context's
+            if last_tagged is not None and last_tagged[1][:1] in ("v", "p") \
+                    and last_tagged[0] not in _GENERIC_VERBS:
+                verb = last_tagged[0]
             wh_at = wh_at if wh_at >= 0 else len(words)
             plain[span[0]: span[1]] = " " * len(word)
             asker = word
             continue
         if asker is not None and _names_type(asker, word, tag):
             plain[span[0]: span[1]] = " " * len(word)
+            if asker not in _BARE_COUNT and len(word) >= 2:
+                types.append(word)
             # Only 什么/哪个 take a phrase of several words; a count takes one unit.
             asker = asker if asker not in _BARE_COUNT else None
             continue
@@ -126,7 +155,7 @@ def profile(question: str) -> QuestionProfile:
         after = words[wh_at] if wh_at < len(words) else None
     chars = frozenset(c for w in words for c in w if "\u4e00" <= c <= "\u9fff" or c.isdigit())
     return QuestionProfile(kind, unit, frozenset(words), chars, before, after, "".join(plain),
-                           bool(_ASKS_DAY.search(norm)))
+                           bool(_ASKS_DAY.search(norm)), tuple(types), wh_at > 0, 0 <= wh_at < len(words), verb)
 
 
 def _normalised_with_offsets(sentence: str) -> tuple[str, list[int]]:
@@ -190,12 +219,15 @@ def _word_flags(ws: Words, q: QuestionProfile) -> dict[str, np.ndarray]:
         f["enum"][i] = w == "、"
         has_digit = bool(_DIGIT.search(w))
         cn_num = all(c in _CN_NUM for c in w) and t == "m"
+        lead = _CN_LEAD.match(w) if t == "m" and not has_digit and not cn_num else None
+        if lead and w[lead.end():] in _UNIT_SET:
+            cn_num = True  # "三天", "两名": jieba keeps a Chinese numeral and its unit one word
         f["num"][i] = has_digit or cn_num
         f["year"][i] = bool(_YEAR_WORD.match(w))
         f["date"][i] = bool(_DATE_WORD.match(w)) or t == "t"
         f["percent"][i] = bool(_PERCENT_WORD.search(w))
         f["ordinal"][i] = w.startswith("第") or w.endswith("第")
-        tail = re.sub(r"^[\d.,\-~～至到万亿千百余多第%]+", "", w) if has_digit or cn_num else w
+        tail = re.sub(r"^[\d.,\-~～至到万亿千百余多第%零〇一二两三四五六七八九十]+", "", w) if has_digit or cn_num else w
         tail = tail.lstrip("万亿千百余多") or tail
         f["unit"][i] = t == "q" or tail in _UNIT_SET or (t == "m" and not has_digit and not cn_num)
         f["unit_ok"][i] = bool(allowed_units) and any(tail.startswith(u) for u in allowed_units)
@@ -294,6 +326,7 @@ class Candidates:
     first: np.ndarray  # index of each candidate's first word
     stop: np.ndarray  # one past its last word
     features: np.ndarray  # (candidates, len(FEATURES))
+    flags: dict[str, np.ndarray] | None = None  # the per-word flags (_word_flags), for the rules
 
     def span(self, k: int) -> tuple[int, int]:
         return int(self.words.starts[self.first[k]]), int(self.words.ends[self.stop[k] - 1])
@@ -318,6 +351,22 @@ def candidates(q: QuestionProfile, sentence: str) -> Candidates | None:
     stop = first + np.tile(np.arange(1, MAX_WORDS + 1), n)
     keep = stop <= n
     first, stop = first[keep], stop[keep]
+    # A quote longer than MAX_WORDS words is still one candidate, whole: "“A、B、C、D”的模式".
+    opened = None
+    long_first, long_stop = [], []
+    for i in range(n):
+        if f["open"][i] and not f["close"][i]:
+            opened = i
+        elif f["close"][i] and opened is not None:
+            if i + 1 - opened > MAX_WORDS:
+                long_first.append(opened)
+                long_stop.append(i + 1)
+            opened = None
+        elif f["brk"][i]:
+            opened = None
+    if long_first:
+        first = np.concatenate([first, np.array(long_first, dtype=first.dtype)])
+        stop = np.concatenate([stop, np.array(long_stop, dtype=stop.dtype)])
 
     def count(name: str) -> np.ndarray:
         return cs[name][stop] - cs[name][first]
@@ -411,4 +460,4 @@ def candidates(q: QuestionProfile, sentence: str) -> Candidates | None:
     for x in _RIGHT:
         cols[f"right_{x}"] = at(x, right, has_right)
     features = np.column_stack([np.asarray(cols[name], dtype=np.float64) for name in FEATURES])
-    return Candidates(ws, first, stop, features)
+    return Candidates(ws, first, stop, features, f)

@@ -38,6 +38,35 @@ LOOSE_CASES = [
     ("展会上展出了哪些水果？", "展会上展出了苹果、香蕉、葡萄等水果。", "苹果、香蕉、葡萄"),
 ]
 
+# One case per hand rule of index/spans.py (each fails without its rule).
+RULE_CASES = [
+    # a count in the asked unit, never an area; next to the question's words
+    ("社区有几个菜市场？", "该社区辖区面积2.6平方公里，有大型超市5个，菜市场2个。", "2个"),
+    ("园区有几家商户？", "园区占地6.8公顷，入驻餐饮店铺32家，商户9家。", "9家"),
+    # a number of days, not a day of the month
+    ("运动会一共举办了几天？", "9月12日，为期四天的全市运动会在体育中心闭幕。", "四天"),
+    # a name right after a role
+    ("最后离开实验室的是谁？", "当晚，实验室技术人员郑思远最后一个离开实验室，随后锁上了大门。", "郑思远"),
+    # 分别: the item of the second list paired with the question's
+    ("该校在市级评比中获得第几名？", "在省级、市级和区级三项评比中，该校分别获得第2名、第7名、第4名。", "第7名"),
+    # between the matched words: "X是Y的什么职务" - "Y馆长X"
+    ("赵敏是区妇联的什么职务？", "区人大常委会副主任、区妇联主席赵敏宣布活动启动并为志愿者服务队授旗。", "主席"),
+    # the quote right before the question's type word
+    ("学校是按什么理念办学的？", "校长表示，学校始终坚持“以人为本、因材施教、全面发展、特色立校、开放办学”的理念，培养了一批人才。",
+     "“以人为本、因材施教、全面发展、特色立校、开放办学”"),
+    # X，就是Y
+    ("这次改造的重点区域在哪？", "全市共有12个改造项目，而这次改造的重点区域，就是老城区北门片区。", "老城区北门片区"),
+    # the object of the question's verb, without the verbs around it
+    ("粉刷墙面建议用什么材料？", "粉刷墙面时最好使用环保涂料进行施工。", "环保涂料"),
+    # the name after the quoted word the question names
+    ("村里那位“老支书”叫什么？", "“老支书”王德明，几十年如一日守护着村里的水库，带领村民修路架桥。", "王德明"),
+]
+# The enumeration before the type word the question names: its first items, whole.
+RULE_LOOSE_CASES = [
+    ("展厅里陈列了哪些展品？", "展厅内陈列青铜器、陶瓷、书画、玉器、古籍善本、钱币、刺绣精品等展品，吸引了众多市民参观。",
+     "青铜器、陶瓷、书画"),
+]
+
 MORE_SENTENCES = [
     "据了解，该市今年共接待游客3200万人次，同比增长12.5%。",
     "副主任张晓东表示，下一步将在全区推广这一做法。",
@@ -80,7 +109,8 @@ def _boundaries(sentence: str) -> set[int]:
     return cuts
 
 
-@pytest.mark.parametrize("sentence", [s for _, s, _ in CASES + LOOSE_CASES] + MORE_SENTENCES)
+@pytest.mark.parametrize("sentence", [s for _, s, _ in CASES + LOOSE_CASES + RULE_CASES + RULE_LOOSE_CASES]
+                         + MORE_SENTENCES)
 def test_a_span_never_cuts_a_word(sentence):
     for question in QUESTIONS + [q for q, _, _ in CASES]:
         span = spans.answer_span(answering.analyze(question), sentence)
@@ -100,7 +130,36 @@ def test_a_span_of_a_sentence_normalisation_lengthens_is_inside_it():
     assert span is not None and sentence[span[0]: span[1]] == "50人"
 
 
-@pytest.mark.parametrize("question, sentence, expected", CASES + LOOSE_CASES)
+@pytest.mark.parametrize("question, sentence, expected", RULE_CASES)
+def test_each_hand_rule_picks_the_thing_asked_for(question, sentence, expected):
+    assert bold(question, sentence) == expected
+
+
+@pytest.mark.parametrize("question, sentence, expected", RULE_LOOSE_CASES)
+def test_an_enumeration_before_the_asked_type_is_bold_from_its_first_item(question, sentence, expected):
+    text = bold(question, sentence)
+    assert text and text.startswith(expected) and len(text) <= 2 * len(expected) + 4
+    # The stretch before "等展品" starts at the first item, past the verb 陈列.
+    profile = span_features.profile(question)
+    cands = span_features.candidates(profile, sentence)
+    stretches = spans._type_stretches(profile, cands)
+    assert [cands.words.words[a] for a, _ in stretches] == ["青铜器"]
+
+
+def test_a_date_is_no_number_of_days_and_an_area_no_count():
+    sentence = "5月8日，为期两天的读书节开幕，主会场面积1.2万平方米，设展位30个。"
+    assert bold("读书节一共办几天？", sentence) == "两天"
+    assert bold("读书节设了几个展位？", sentence) == "30个"
+
+
+def test_respectively_needs_lists_of_the_same_length():
+    # Two items before 分别, three after: no pairing, the ranker's choice stands.
+    sentence = "在省级和市级评比中，该校分别获得第2名、第7名、第4名。"
+    assert bold("该校在市级评比中获得第几名？", sentence) in ("第2名", "第7名", "第4名")
+    assert bold("该校在省级评比中获得第几名？", "在省级、市级和区级三项评比中，该校分别获得第2名、第7名、第4名。") == "第2名"
+
+
+@pytest.mark.parametrize("question, sentence, expected", CASES + LOOSE_CASES + RULE_CASES)
 def test_the_question_s_own_words_are_never_bold(question, sentence, expected):
     text = bold(question, sentence)
     assert text is not None

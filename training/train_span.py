@@ -112,7 +112,7 @@ def build(items):
         labels = np.where(ok, np.where(lengths == lengths[ok].min(), 1.0, SHORTER_WEIGHT), 0.0)
         xs.append(cands.features)
         ys.append(labels)
-        kinds.append(np.full(len(labels), span_features.KINDS.index(q.kind)))
+        kinds.append(np.full(len(labels), span_features.KINDS.index(q.kind if q.kind in span_features.KINDS else "other")))
         starts.append(rows)
         rows += len(labels)
         used.append(question)

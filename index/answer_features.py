@@ -28,7 +28,7 @@ KINDS = TYPED_KINDS + ("what", "other")
 SENTENCE_FEATURES = (
     "cover", "cover_minus_best", "cover_is_best", "context", "window_gain",
     "pairs_found", "pairs_run", "pairs_minus_best", "words_found", "focus_found",
-    "typed_any", "typed_near", "asks_typed_missing", "position", "is_first", "log_chars",
+    "typed_any", "typed_near", "asks_typed_missing", "position", "is_first",
     "passage_rank", "passage_is_top", "passage_score_gap", "passage_bm25_share", "passage_cover",
     "heuristic", "run", "run_minus_best",
 )
@@ -120,7 +120,7 @@ def sentence_candidates(query: Query, cands: list[Candidate], idf, known, passag
                 sum(w in sterms for w in words) / max(len(words), 1),
                 sum(f in sterms for f in query.focus) / max(len(query.focus), 1),
                 typed_any, typed_near, float(query.kind in TYPED_KINDS and not typed_any),
-                i / max(n - 1, 1), float(i == 0), math.log1p(len(text)),
+                i / max(n - 1, 1), float(i == 0),
                 float(rank), float(rank == 0), c.score - top.score, c.bm25 / top_bm25, c.coverage,
                 heuristic,
             ))

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from bot import cli
+from bot import cli, wording
 from index.engine import Answer
 
 # (question, what it is); the ones marked "empty" have nothing to search for.
@@ -133,7 +133,8 @@ def test_cli_text_answers_every_bad_question(seed_engine, capsys):
     assert code == 0 and "Traceback" not in err
     replies = [r for r in out.split("\n\n") if r.strip()]
     assert len(replies) >= len(questions)
-    said = out.count("答：") + out.count("没有找到答案。") + out.count("请发一个问题给我")  # the last: emoji
+    said = (out.count("答：") + out.count(wording.UNSURE_HEAD) + out.count("没有找到答案。")
+            + out.count("请发一个问题给我"))  # the last: emoji
     assert said == len(questions)
 
 

@@ -12,6 +12,7 @@ same thing, not of that fact). The names of the features are the model file's co
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,9 +37,9 @@ QUESTION_FEATURES = (
     "best_score", "score_margin", "cover", "window_cover", "passage_cover", "words_missing",
     "words_missing_passage", "rarest_missing", "entities_missing", "pairs_found", "pairs_run",
     "typed_any", "typed_near", "asks_typed", "typed_missing_window", "typed_missing_passage",
-    "specific_sentence", "specific_window", "specific_passage", "missing_words",
-    "missing_rare_words", "chars_window", "chars_passage", "longest_run_passage", "typed_missing_read",
-    "unknown_rare", "unknown_common",
+    "specific_sentence", "specific_window", "specific_passage", "missing_words", "chars_window", "chars_passage", "longest_run_passage", "typed_missing_read",
+    "unknown_rare", "triples_window", "triples_passage", "segments_missing",
+    "longest_segment_missing",
     "bm25_self", "log_tokens",
 ) + tuple(f"kind_{k}" for k in KINDS)
 
@@ -167,14 +168,19 @@ def question_features(query: Query, cands: list[Candidate], chosen: Sentences, s
 
     # A word the corpus never uses may be a paraphrase ("拿到" for "获评") or the fact the
     # corpus lacks (a name, a term): how rare it is in Chinese at large tells them apart.
-    unknown = [t for t in words if not known(t)]
-    unknown_rare = sum(general_rarity(t) >= RARE_IN_GENERAL for t in unknown)
+    # (How many common words a corpus lacks depends on its size: they are not counted.)
+    unknown_rare = sum(general_rarity(t) >= RARE_IN_GENERAL for t in words if not known(t))
     content = [t for t in words if len(t) >= 2]
-    full = {t: idf(t) for t in content}
-    rare_bar = float(np.median(list(full.values()))) if content else 0.0
     missing = [t for t in content if t not in passage_terms]
     window_text = normalize("".join(c.sentences[max(i - 1, 0): i + 2]))
     passage_text = normalize(c.text)
+    # The question's phrases between its function words ("银纹笛鲷", "俗名"), each said
+    # whole or not: a near miss names a neighbour ("川纹笛鲷") of what was asked about.
+    segments = _segments(query)
+    missing_segments = [g for g in segments if g not in passage_text]
+    seg_chars = sum(map(len, segments))
+    segments_missing = sum(map(len, missing_segments)) / seg_chars if seg_chars else 0.0
+    longest_segment_missing = max(map(len, missing_segments), default=0)
     asks_typed = query.kind in TYPED_KINDS
     around = c.sentences[max(i - 1, 0): i + 2]
     typed_window = any(_typed(query, t)[0] for t in around)
@@ -191,11 +197,13 @@ def question_features(query: Query, cands: list[Candidate], chosen: Sentences, s
         "typed_missing_window": asks_typed and not typed_window,
         "typed_missing_passage": asks_typed and not typed_passage,
         "specific_sentence": said(sterms), "specific_window": said(window), "specific_passage": said(passage_terms),
-        "missing_words": len(missing), "missing_rare_words": sum(full[t] >= rare_bar for t in missing),
+        "missing_words": len(missing),
         "chars_window": _chars_found(query, window_text), "chars_passage": _chars_found(query, passage_text),
         "longest_run_passage": _longest_run(query, passage_text),
         "typed_missing_read": asks_typed and not chosen.features[:, col["typed_any"]].any(),
-        "unknown_rare": unknown_rare, "unknown_common": len(unknown) - unknown_rare,
+        "unknown_rare": unknown_rare,
+        "triples_window": _triples_found(query, window_text), "triples_passage": _triples_found(query, passage_text),
+        "segments_missing": segments_missing, "longest_segment_missing": longest_segment_missing,
         "bm25_self": c.bm25 / bm25_self if bm25_self > 0 else 0.0, "log_tokens": math.log1p(len(words)),
     } | {f"kind_{k}": query.kind == k for k in KINDS}
     return np.array([float(values[name]) for name in QUESTION_FEATURES], dtype=np.float64)
@@ -216,6 +224,24 @@ def general_rarity(word: str) -> float:
 def _question_chars(query: Query) -> str:
     """The question's Chinese characters and alphanumerics, less its question words."""
     return "".join(RUNS.findall(WH_RE.sub(" ", normalize(query.text))))
+
+
+SEGMENT_BREAK = re.compile(r"[的是在了和与及或有被把对从为将于也都就还又很最更这那其之]+")
+
+
+def _segments(query: Query) -> list[str]:
+    """The question's runs of words between question words and function characters, of
+    two characters or more."""
+    out = []
+    for run in RUNS.findall(WH_RE.sub(" ", normalize(query.text))):
+        out += [g for g in SEGMENT_BREAK.split(run) if len(g) >= 2]
+    return out
+
+
+def _triples_found(query: Query, text: str) -> float:
+    """Share of the question's three-character runs (question words left out) in `text`."""
+    triples = {run[i: i + 3] for run in RUNS.findall(WH_RE.sub(" ", normalize(query.text))) for i in range(len(run) - 2)}
+    return sum(t in text for t in triples) / len(triples) if triples else 0.0
 
 
 def _chars_found(query: Query, text: str) -> float:

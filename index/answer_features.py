@@ -14,13 +14,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-
-import jieba
 import numpy as np
 
-from index.answering import (WH_RE, Candidate, Query, _counts_focus, _near_focus, _RUNS as RUNS, answer_spans,
-                             asks_exact, missing_entities, phrase_match)
+from index.answering import (RARE_IN_GENERAL, WH_RE, Candidate, Query, _counts_focus, _near_focus, _RUNS as RUNS,
+                             answer_spans, asks_exact, general_rarity, missing_entities, phrase_match)
 from index.normalize import normalize
 
 TYPED_KINDS = ("count", "date", "year", "percent", "ordinal", "person", "place", "time", "money", "area", "phone")
@@ -39,7 +36,7 @@ QUESTION_FEATURES = (
     "typed_any", "typed_near", "asks_typed", "typed_missing_window", "typed_missing_passage",
     "specific_sentence", "specific_window", "specific_passage", "missing_words", "chars_window", "chars_passage", "longest_run_passage", "typed_missing_read",
     "unknown_rare", "triples_window", "triples_passage", "segments_missing",
-    "longest_segment_missing",
+    "longest_segment_missing", "rarest_pair_missing", "rare_pairs_missing",
     "bm25_self", "log_tokens",
 ) + tuple(f"kind_{k}" for k in KINDS)
 
@@ -181,6 +178,12 @@ def question_features(query: Query, cands: list[Candidate], chosen: Sentences, s
     seg_chars = sum(map(len, segments))
     segments_missing = sum(map(len, missing_segments)) / seg_chars if seg_chars else 0.0
     longest_segment_missing = max(map(len, missing_segments), default=0)
+    # The question's rarest character pairs (a pair the corpus never uses is rarest of
+    # all): what it is about. Said in the passage, or not.
+    pair_idf = sorted(((idf(p), p) for p in set(query.bigrams)), reverse=True)
+    top_pair = pair_idf[0][0] if pair_idf else 1.0
+    rarest_pair_missing = max((w for w, p in pair_idf if p not in passage_text), default=0.0) / top_pair
+    rare_pairs_missing = sum(p not in passage_text for _, p in pair_idf[:3]) / max(min(len(pair_idf), 3), 1)
     asks_typed = query.kind in TYPED_KINDS
     around = c.sentences[max(i - 1, 0): i + 2]
     typed_window = any(_typed(query, t)[0] for t in around)
@@ -204,21 +207,10 @@ def question_features(query: Query, cands: list[Candidate], chosen: Sentences, s
         "unknown_rare": unknown_rare,
         "triples_window": _triples_found(query, window_text), "triples_passage": _triples_found(query, passage_text),
         "segments_missing": segments_missing, "longest_segment_missing": longest_segment_missing,
+        "rarest_pair_missing": rarest_pair_missing, "rare_pairs_missing": rare_pairs_missing,
         "bm25_self": c.bm25 / bm25_self if bm25_self > 0 else 0.0, "log_tokens": math.log1p(len(words)),
     } | {f"kind_{k}": query.kind == k for k in KINDS}
     return np.array([float(values[name]) for name in QUESTION_FEATURES], dtype=np.float64)
-
-
-RARE_IN_GENERAL = 12.0  # log(jieba's total count / a word's count): ~6 in a million words
-
-
-@lru_cache(maxsize=65536)
-def general_rarity(word: str) -> float:
-    """How rare a word is in Chinese at large, by jieba's dictionary counts (a word it does
-    not list, a name or a term, is rarest)."""
-    dictionary = jieba.dt
-    dictionary.check_initialized()
-    return math.log(dictionary.total / (dictionary.FREQ.get(word, 0) + 1))
 
 
 def _question_chars(query: Query) -> str:

@@ -10,6 +10,7 @@ question names, or covers too little of it, there is no answer.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -134,6 +135,19 @@ def classify(norm: str) -> tuple[str, str | None]:
     return "other", None
 
 
+RARE_IN_GENERAL = 12.0  # log(jieba's total count / a word's count): ~6 in a million words
+NAME_RARITY = RARE_IN_GENERAL
+
+
+@lru_cache(maxsize=65536)
+def general_rarity(word: str) -> float:
+    """How rare a word is in Chinese at large, by jieba's dictionary counts (a word it does
+    not list, a name or a term, is rarest)."""
+    dictionary = jieba.dt
+    dictionary.check_initialized()
+    return math.log(dictionary.total / (dictionary.FREQ.get(word, 0) + 1))
+
+
 @lru_cache(maxsize=2048)
 def analyze(question: str) -> Query:
     norm = normalize(question)
@@ -142,7 +156,9 @@ def analyze(question: str) -> Query:
     entities: list[list[str]] = []
     places: set[str] = set()
     for word, flag in jieba.posseg.cut(norm, HMM=False):
-        if (flag in ("ns", "nr", "nt") or PLACE_WORD.match(word)) and len(word) >= 2 and word not in stopwords():
+        # jieba tags common words as names too ("东西", "上台"): a name is rare in Chinese.
+        if (PLACE_WORD.match(word) or flag in ("ns", "nr", "nt") and general_rarity(word) >= NAME_RARITY) \
+                and len(word) >= 2 and word not in stopwords():
             group = list(dict.fromkeys([word] + tokenize(word)))
             if group not in entities:
                 entities.append(group)
@@ -455,15 +471,17 @@ def asks_exact(query: Query) -> bool:
     return query.kind in EXACT_KINDS or (query.kind == "count" and query.unit is not None)
 
 
+def unknown_names(query: Query, known) -> list[str]:
+    """Names and places of the question the corpus never mentions ("芙蓉区" of a corpus on
+    雨花区): no passage can say anything of them. A name is known when any of its
+    words or character pairs is (望城 from 望城区)."""
+    return [group[0] for group in query.entities
+            if not re.search(r"\d", group[0]) and not any(known(t) for t in group + char_bigrams(group[0]))]
+
+
 def missing_entities(query: Query, best: Candidate, known) -> list[str]:
-    """Names and places of the question the corpus never mentions, and years the best
-    passage does not hold: "芙蓉区" of a corpus on 雨花区, "2023年" of a 2024 report."""
-    terms = best.terms
-    missing = []
-    for group in query.entities:
-        if re.search(r"\d", group[0]):
-            if not any(t in terms for t in group):
-                missing.append(group[0])
-        elif not any(known(t) for t in group + char_bigrams(group[0])):
-            missing.append(group[0])  # 望城 is known from 望城区 by its character pair
-    return missing
+    """Names and places the corpus never mentions, and years the best passage does not
+    hold ("2023年" of a 2024 report)."""
+    years = [group[0] for group in query.entities
+             if re.search(r"\d", group[0]) and not any(t in best.terms for t in group)]
+    return unknown_names(query, known) + years

@@ -346,6 +346,8 @@ class Engine:
         passage, i = sents.where[best]
         features = answer_features.question_features(query, cands, sents, scores, best, index.idf, index.known)
         reason = self._refusal(query, index)
+        if not reason and (names := answering.unknown_names(query, index.known)):
+            reason = f"not in the corpus: {' '.join(names)}"
         if not reason and answer_features.exact_form_missing(query, sents):
             reason = f"no {query.unit or query.kind} in the passages read"
         confidence = 0.0 if reason else model.confidence(features)

@@ -90,18 +90,20 @@ def test_a_count_in_a_unit_no_passage_states_is_none(news, question, unit):
     assert unit in a.reason
 
 
-# Left out, as they do not hold (answered with the other place's fact, confidence 0.36-0.49
-# against a threshold of 0.22): 梅山镇志愿服务队共有多少名队员？, 梅山镇志愿服务队是哪一年成立的？,
-# 桃源村茶叶销售额增长了多少？
 @pytest.mark.parametrize("question", [
     "白云区图书馆每天几点开馆？",
     "白云区图书馆藏书有多少册？",
     "桃源村合作社负责人是谁？",
+    "梅山镇志愿服务队共有多少名队员？",
+    "梅山镇志愿服务队是哪一年成立的？",
+    "桃源村茶叶销售额增长了多少？",
 ])
 def test_a_place_the_corpus_never_names_is_not_answered(news, question):
-    """A question on 白云区 of a corpus on 柳河县 gets no answer claimed."""
+    """A question on a place the corpus never names gets "none", the place in the reason:
+    no passage of a corpus on 柳河县 can say anything of 白云区."""
     a = news.ask(question)
-    assert a.outcome != "answer" and a.sentence is None
+    assert a.outcome == "none" and a.sentence is None and a.closest is None
+    assert "not in the corpus" in a.reason
 
 
 def test_ask_json_prints_confidence_outcome_kind_and_span(tmp_path):

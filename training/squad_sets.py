@@ -33,6 +33,7 @@ class Question:
     text: str
     golds: list[str]  # the gold answers
     doc: str | None  # the paragraph's file, None when the corpus does not answer it
+    gone: str = ""  # why it does not: "paragraph" (left out) or "sentence" (cut out of it)
 
 
 def write_corpus(path: Path, corpus: Path, holdout: float, holdout_sentence: float, salt: str = "") -> list[Question]:
@@ -57,8 +58,8 @@ def write_corpus(path: Path, corpus: Path, holdout: float, holdout_sentence: flo
                 golds = [g for g in golds if g in strip(para["context"])]
                 if not golds or (out and any(g in kept_text for g in golds)):
                     continue
-                gone = out or not any(g in strip(context) for g in golds)
-                questions.append(Question(qa["question"], golds, None if gone else name))
+                gone = "paragraph" if out else "" if any(g in strip(context) for g in golds) else "sentence"
+                questions.append(Question(qa["question"], golds, None if gone else name, gone))
     return questions
 
 

@@ -42,6 +42,7 @@ from squad_sets import Question, seed_questions, strip, write_corpus  # noqa: E4
 from index.answer_features import (QUESTION_FEATURES, SENTENCE_FEATURES, best_sentence, exact_form_missing,  # noqa: E402
                                    question_features, sentence_candidates)
 from index.answer_model import MODEL_FILE, Answerability, Trees  # noqa: E402
+from index.answering import unknown_names  # noqa: E402
 from index.engine import Engine, Settings  # noqa: E402
 
 ROUNDS = (("", 0.1, 0.15), ("a", 0.2, 0.3), ("b", 0.2, 0.3))  # (salt, paragraphs, sentences) left out
@@ -167,7 +168,8 @@ def read(items: list[Item], ranker: dict | list[dict], fold=None) -> tuple[np.nd
         best = best_sentence(query, it.sentences, scores)
         rows.append(question_features(query, cands, it.sentences, scores, best, index.idf, index.known))
         right.append(bool(it.labels[best]))
-        searchable.append(not it.refusal and not exact_form_missing(query, it.sentences))
+        searchable.append(not it.refusal and not unknown_names(query, index.known)
+                          and not exact_form_missing(query, it.sentences))
     return np.array(rows), np.array(right), np.array(searchable)
 
 

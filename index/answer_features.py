@@ -36,7 +36,7 @@ QUESTION_FEATURES = (
     "typed_any", "typed_near", "asks_typed", "typed_missing_window", "typed_missing_passage",
     "specific_sentence", "specific_window", "specific_passage", "missing_words", "chars_window", "chars_passage", "longest_run_passage", "typed_missing_read",
     "unknown_rare", "triples_window", "triples_passage", "segments_missing",
-    "longest_segment_missing", "rarest_pair_missing", "rare_pairs_missing",
+    "longest_segment_missing", "rarest_pair_missing", "rare_pairs_missing", "focus_window", "focus_passage",
     "bm25_self", "log_tokens",
 ) + tuple(f"kind_{k}" for k in KINDS)
 
@@ -208,9 +208,16 @@ def question_features(query: Query, cands: list[Candidate], chosen: Sentences, s
         "triples_window": _triples_found(query, window_text), "triples_passage": _triples_found(query, passage_text),
         "segments_missing": segments_missing, "longest_segment_missing": longest_segment_missing,
         "rarest_pair_missing": rarest_pair_missing, "rare_pairs_missing": rare_pairs_missing,
+        # The words by the question word name what is asked of the topic (俗名, 成立):
+        # a near miss has the topic without them.
+        "focus_window": _share_in(query.focus, window_text), "focus_passage": _share_in(query.focus, passage_text),
         "bm25_self": c.bm25 / bm25_self if bm25_self > 0 else 0.0, "log_tokens": math.log1p(len(words)),
     } | {f"kind_{k}": query.kind == k for k in KINDS}
     return np.array([float(values[name]) for name in QUESTION_FEATURES], dtype=np.float64)
+
+
+def _share_in(words: set[str], text: str) -> float:
+    return sum(w in text for w in words) / len(words) if words else 1.0
 
 
 def _question_chars(query: Query) -> str:

@@ -1,6 +1,6 @@
 """Train the answer-span ranker of index/spans.py and write index/models/span_ranker.json.
 
-    /work/main/.venv/bin/python training/train_span.py \
+    .venv/bin/python training/train_span.py \
         --train ../shared/data/cmrc2018_trial.json --dev ../shared/data/cmrc2018_dev.json \
         [--qa ../shared/eval/qa_public.jsonl]
 

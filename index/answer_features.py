@@ -28,7 +28,7 @@ SENTENCE_FEATURES = (
     "pairs_found", "pairs_run", "pairs_minus_best", "words_found", "focus_found",
     "typed_any", "typed_near", "asks_typed_missing", "position", "is_first",
     "passage_rank", "passage_is_top", "passage_score_gap", "passage_bm25_share", "passage_cover",
-    "heuristic", "run", "run_minus_best",
+    "heuristic", "run", "run_minus_best", "phrases", "phrases_minus_best", "asked_phrase",
 )
 QUESTION_FEATURES = (
     "best_score", "score_margin", "cover", "window_cover", "passage_cover", "words_missing",
@@ -127,7 +127,14 @@ def sentence_candidates(query: Query, cands: list[Candidate], idf, known, passag
     # sentences read: "党总支书记丁玲" says "党总支书记" whole, "党总支副书记王泽" does not.
     runs = [_longest_run(query, cands[r].normalized_sentences[i]) for r, i in where]
     best_run = max(runs, default=0.0)
-    rows = [row + (run, run - best_run) for row, run in zip(rows, runs)]
+    # The question's phrases said whole, and the one by the question word above all:
+    # "党总支书记" of "…的党总支书记是谁" stands in "党总支书记丁玲", not in "党总支副书记".
+    segments, asked = _segments(query), _asked_phrase(query)
+    phrases = [_phrases_found(segments, cands[r].normalized_sentences[i]) for r, i in where]
+    best_phrases = max(phrases, default=0.0)
+    rows = [row + (run, run - best_run, ph, ph - best_phrases,
+                   _suffix_found(asked, cands[r].normalized_sentences[i]))
+            for row, run, ph, (r, i) in zip(rows, runs, phrases, where)]
     features = np.array(rows, dtype=np.float64).reshape(len(rows), len(SENTENCE_FEATURES))
     return Sentences(where, features, weights, total)
 
@@ -225,7 +232,7 @@ def _question_chars(query: Query) -> str:
     return "".join(RUNS.findall(WH_RE.sub(" ", normalize(query.text))))
 
 
-SEGMENT_BREAK = re.compile(r"[的是在了和与及或有被把对从为将于也都就还又很最更这那其之]+")
+SEGMENT_BREAK = re.compile(r"[的是在了和与及或有被把对从为将于也都就还又很最更这那其叫]+")
 
 
 def _segments(query: Query) -> list[str]:
@@ -235,6 +242,33 @@ def _segments(query: Query) -> list[str]:
     for run in RUNS.findall(WH_RE.sub(" ", normalize(query.text))):
         out += [g for g in SEGMENT_BREAK.split(run) if len(g) >= 2]
     return out
+
+
+def _phrases_found(segments: list[str], text: str) -> float:
+    """Share of the question's phrases' characters in phrases said whole in `text`."""
+    total = sum(map(len, segments))
+    return sum(len(g) for g in segments if g in text) / total if total else 0.0
+
+
+def _asked_phrase(query: Query) -> str:
+    """The question's phrase right before its question word: what is asked of the topic
+    ("党总支书记" of "高塘岭社区的党总支书记是谁")."""
+    norm = normalize(query.text)
+    m = WH_RE.search(norm)
+    if not m:
+        return ""
+    before = [g for g in SEGMENT_BREAK.split(RUNS.findall(norm[: m.start()])[-1]) if len(g) >= 2] \
+        if RUNS.findall(norm[: m.start()]) else []
+    return before[-1] if before else ""
+
+
+def _suffix_found(phrase: str, text: str) -> float:
+    """The longest end of `phrase` said in `text`, as a share of it: "社区党总支书记" of
+    "高塘岭社区党总支书记" in "社区党总支书记丁玲", only "书记" in "党总支副书记"."""
+    for start in range(len(phrase) - 1):
+        if phrase[start:] in text:
+            return (len(phrase) - start) / len(phrase)
+    return 0.0
 
 
 def _triples_found(query: Query, text: str) -> float:

@@ -274,6 +274,9 @@ def answer_spans(query: Query, sentence: str) -> list[tuple[int, int]]:
     if kind == "count":
         spans = _count_spans(sentence, query.unit)
         asked = normalize(query.text)
+        # A number inside quotation marks is a name or a slogan ("“13580，有事我帮您”").
+        quoted = [m.span() for m in QUOTED_RE.finditer(sentence)]
+        spans = [sp for sp in spans if not any(a <= sp[0] and sp[1] <= b for a, b in quoted)]
         if query.unit is None or query.unit in CLASSIFIERS:
             spans = [sp for sp in spans if not _counts_another(sentence, sp[1], asked)]
         if query.unit is None and not DURATION_ASKED.search(asked):

@@ -14,10 +14,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+
 import numpy as np
 
-from index.answering import (RARE_IN_GENERAL, WH_RE, Candidate, Query, _counts_focus, _near_focus, _RUNS as RUNS,
-                             answer_spans, asks_exact, general_rarity, missing_entities, phrase_match)
+from index.answering import (RARE_IN_GENERAL, RUNS, WH_RE, Candidate, Query, answer_spans, asks_exact, counts_focus,
+                             general_rarity, missing_entities, near_focus, phrase_match, term_weight)
 from index.normalize import normalize
 
 TYPED_KINDS = ("count", "date", "year", "percent", "ordinal", "person", "place", "time", "money", "area", "phone")
@@ -53,8 +54,8 @@ class Sentences:
 
 
 def term_weights(query: Query, idf, known) -> tuple[dict[str, float], float]:
-    """IDF a term; a word the corpus never uses is likely a paraphrase, so it weighs less."""
-    weights = {t: (idf(t) if known(t) else 0.35 * idf(t)) for t in dict.fromkeys(query.terms)}
+    """The question's terms, their weights, and the weights' sum."""
+    weights = {t: term_weight(t, idf, known) for t in dict.fromkeys(query.terms)}
     return weights, sum(weights.values()) or 1.0
 
 
@@ -85,7 +86,7 @@ def _typed(query: Query, text: str) -> tuple[float, float]:
     spans = answer_spans(query, norm)
     if not spans:
         return 0.0, 0.0
-    close = _counts_focus if query.kind == "count" else _near_focus
+    close = counts_focus if query.kind == "count" else near_focus
     return 1.0, 1.0 if close(spans, norm, query.focus) else 0.0
 
 
@@ -96,6 +97,7 @@ def sentence_candidates(query: Query, cands: list[Candidate], idf, known, passag
     pairs = query.pairs
     top = cands[0] if cands else None
     top_bm25 = max((c.bm25 for c in cands), default=1.0) or 1.0
+    segments, asked = _segments(query), _asked_phrase(query)
     rows, where = [], []
     for rank, c in enumerate(cands[:passages]):
         terms = c.sentence_terms(pairs)
@@ -104,38 +106,40 @@ def sentence_candidates(query: Query, cands: list[Candidate], idf, known, passag
         pair_stats = [_pair_stats(query.bigrams, t) for t in terms]
         best_cover = max(covers, default=0.0)
         best_pairs = max((p[0] for p in pair_stats), default=0.0)
-        for i, (sterms, text) in enumerate(zip(terms, c.sentences)):
+        for i, (sterms, text, norm) in enumerate(zip(terms, c.sentences, c.normalized_sentences)):
             near = (terms[i - 1] if i else set()) | (terms[i + 1] if i + 1 < n else set()) | c.head_terms
             context = _cover(near - sterms, weights, total)
             nxt = terms[i + 1] if i + 1 < n else set()
-            window_gain = _cover(sterms | nxt, weights, total) - covers[i]
             typed_any, typed_near = _typed(query, text) if covers[i] > 0 else (0.0, 0.0)
             found, run = pair_stats[i]
-            heuristic = covers[i] + 0.3 * context + 0.5 * phrase_match(query.bigrams, sterms) + typed_near
-            rows.append((
-                covers[i], covers[i] - best_cover, float(covers[i] >= best_cover), context, window_gain,
-                found, run, found - best_pairs,
-                sum(w in sterms for w in words) / max(len(words), 1),
-                sum(f in sterms for f in query.focus) / max(len(query.focus), 1),
-                typed_any, typed_near, float(query.kind in TYPED_KINDS and not typed_any),
-                i / max(n - 1, 1), float(i == 0),
-                float(rank), float(rank == 0), c.score - top.score, c.bm25 / top_bm25, c.coverage,
-                heuristic,
-            ))
+            rows.append({
+                "cover": covers[i], "cover_minus_best": covers[i] - best_cover,
+                "cover_is_best": covers[i] >= best_cover, "context": context,
+                "window_gain": _cover(sterms | nxt, weights, total) - covers[i],
+                "pairs_found": found, "pairs_run": run, "pairs_minus_best": found - best_pairs,
+                "words_found": sum(w in sterms for w in words) / max(len(words), 1),
+                "focus_found": sum(f in sterms for f in query.focus) / max(len(query.focus), 1),
+                "typed_any": typed_any, "typed_near": typed_near,
+                "asks_typed_missing": query.kind in TYPED_KINDS and not typed_any,
+                "position": i / max(n - 1, 1), "is_first": i == 0,
+                "passage_rank": rank, "passage_is_top": rank == 0, "passage_score_gap": c.score - top.score,
+                "passage_bm25_share": c.bm25 / top_bm25, "passage_cover": c.coverage,
+                # The hand-tuned score this model replaced, as one of its inputs.
+                "heuristic": covers[i] + 0.3 * context + 0.5 * phrase_match(query.bigrams, sterms) + typed_near,
+                # The longest stretch of the question said word for word, its phrases said
+                # whole, and the end of the phrase by the question word ("社区党总支书记"
+                # of "…的党总支书记是谁" in "社区党总支书记丁玲", only "书记" in "党总支副书记").
+                "run": _longest_run(query, norm), "phrases": _phrases_found(segments, norm),
+                "asked_phrase": _suffix_found(asked, norm),
+            })
             where.append((rank, i))
-    # The longest stretch of the question said word for word, against the best of all the
-    # sentences read: "党总支书记丁玲" says "党总支书记" whole, "党总支副书记王泽" does not.
-    runs = [_longest_run(query, cands[r].normalized_sentences[i]) for r, i in where]
-    best_run = max(runs, default=0.0)
-    # The question's phrases said whole, and the one by the question word above all:
-    # "党总支书记" of "…的党总支书记是谁" stands in "党总支书记丁玲", not in "党总支副书记".
-    segments, asked = _segments(query), _asked_phrase(query)
-    phrases = [_phrases_found(segments, cands[r].normalized_sentences[i]) for r, i in where]
-    best_phrases = max(phrases, default=0.0)
-    rows = [row + (run, run - best_run, ph, ph - best_phrases,
-                   _suffix_found(asked, cands[r].normalized_sentences[i]))
-            for row, run, ph, (r, i) in zip(rows, runs, phrases, where)]
-    features = np.array(rows, dtype=np.float64).reshape(len(rows), len(SENTENCE_FEATURES))
+    # Against the best of all the sentences read.
+    best_run = max((r["run"] for r in rows), default=0.0)
+    best_phrases = max((r["phrases"] for r in rows), default=0.0)
+    for r in rows:
+        r["run_minus_best"], r["phrases_minus_best"] = r["run"] - best_run, r["phrases"] - best_phrases
+    features = np.array([[float(r[name]) for name in SENTENCE_FEATURES] for r in rows],
+                        dtype=np.float64).reshape(len(rows), len(SENTENCE_FEATURES))
     return Sentences(where, features, weights, total)
 
 
@@ -229,7 +233,7 @@ def _share_in(words: set[str], text: str) -> float:
 
 def _question_chars(query: Query) -> str:
     """The question's Chinese characters and alphanumerics, less its question words."""
-    return "".join(RUNS.findall(WH_RE.sub(" ", normalize(query.text))))
+    return "".join(query.runs)
 
 
 SEGMENT_BREAK = re.compile(r"[的是在了和与及或有被把对从为将于也都就还又很最更这那其叫]+")
@@ -238,10 +242,7 @@ SEGMENT_BREAK = re.compile(r"[的是在了和与及或有被把对从为将于�
 def _segments(query: Query) -> list[str]:
     """The question's runs of words between question words and function characters, of
     two characters or more."""
-    out = []
-    for run in RUNS.findall(WH_RE.sub(" ", normalize(query.text))):
-        out += [g for g in SEGMENT_BREAK.split(run) if len(g) >= 2]
-    return out
+    return [g for run in query.runs for g in SEGMENT_BREAK.split(run) if len(g) >= 2]
 
 
 def _phrases_found(segments: list[str], text: str) -> float:
@@ -255,11 +256,9 @@ def _asked_phrase(query: Query) -> str:
     ("党总支书记" of "高塘岭社区的党总支书记是谁")."""
     norm = normalize(query.text)
     m = WH_RE.search(norm)
-    if not m:
-        return ""
-    before = [g for g in SEGMENT_BREAK.split(RUNS.findall(norm[: m.start()])[-1]) if len(g) >= 2] \
-        if RUNS.findall(norm[: m.start()]) else []
-    return before[-1] if before else ""
+    runs = RUNS.findall(norm[: m.start()]) if m else []
+    phrases = [g for g in SEGMENT_BREAK.split(runs[-1]) if len(g) >= 2] if runs else []
+    return phrases[-1] if phrases else ""
 
 
 def _suffix_found(phrase: str, text: str) -> float:
@@ -273,7 +272,7 @@ def _suffix_found(phrase: str, text: str) -> float:
 
 def _triples_found(query: Query, text: str) -> float:
     """Share of the question's three-character runs (question words left out) in `text`."""
-    triples = {run[i: i + 3] for run in RUNS.findall(WH_RE.sub(" ", normalize(query.text))) for i in range(len(run) - 2)}
+    triples = {run[i: i + 3] for run in query.runs for i in range(len(run) - 2)}
     return sum(t in text for t in triples) / len(triples) if triples else 0.0
 
 
@@ -286,7 +285,7 @@ def _chars_found(query: Query, text: str) -> float:
 def _longest_run(query: Query, text: str) -> float:
     """The longest stretch of the question said word for word in `text`, as a share of it."""
     best = 0
-    for run in RUNS.findall(WH_RE.sub(" ", normalize(query.text))):
+    for run in query.runs:
         for a in range(len(run)):
             b = a + best + 1
             while b <= len(run) and run[a:b] in text:

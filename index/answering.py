@@ -82,6 +82,7 @@ class Query:
     places: set[str] = field(default_factory=set)  # the entities that are places
     focus: set[str] = field(default_factory=set)  # the words next to the question word
     bigrams: tuple[str, ...] = ()  # its character pairs in order, question words left out
+    runs: tuple[str, ...] = ()  # its runs of characters and digits, question words left out
     terms: list[str] = field(default_factory=list)  # what BM25 looks up: words and pairs
 
     @property
@@ -171,14 +172,15 @@ def analyze(question: str) -> Query:
     # Character pairs: phrase evidence that survives jieba cutting the question and the
     # passage differently. Question words are left out of them.
     plain = WH_RE.sub(" ", norm)
-    pairs = tuple(dict.fromkeys(p for run in _RUNS.findall(plain) for p in _pairs(run)))
+    runs = tuple(RUNS.findall(plain))
+    pairs = tuple(dict.fromkeys(p for run in runs for p in _pairs(run)))
     terms = tokens + char_bigrams(plain)
-    return Query(question, tokens, kind, unit, entities, places, _focus(norm), pairs, terms)
+    return Query(question, tokens, kind, unit, entities, places, _focus(norm), pairs, runs, terms)
 
 
 WH_RE = re.compile(r"多少|几[\u4e00-\u9fff]?|什么|啥|哪[\u4e00-\u9fff]?|谁|何时|如何|怎么")
 WH_TOKEN = re.compile(r"^(?:哪|几|多少|什么|啥|谁|何时|如何|怎么)")
-_RUNS = re.compile(r"[\u3400-\u9fffa-z0-9]+")
+RUNS = re.compile(r"[\u3400-\u9fffa-z0-9]+")
 
 
 def _pairs(run: str) -> list[str]:
@@ -360,14 +362,18 @@ class Candidate:
         return sentence_texts(self.text, self.cuts)
 
 
+UNKNOWN_WEIGHT = 0.35  # a word the corpus never uses is likely a paraphrase, not the point
+
+
+def term_weight(term: str, idf, known) -> float:
+    """A term's weight in the question (words and character pairs): its IDF, less for a
+    word the corpus never uses."""
+    return idf(term) if known(term) else UNKNOWN_WEIGHT * idf(term)
+
+
 def _weights(query: Query, idf, known) -> dict[str, float]:
-    """IDF a term (words and character pairs); a word the corpus never uses is likely a
-    paraphrase, not the point, so it weighs less; the words by the question word more."""
-    out = {}
-    for t in dict.fromkeys(query.terms):
-        w = idf(t) if known(t) else 0.35 * idf(t)
-        out[t] = w * (1.5 if t in query.focus else 1.0)
-    return out
+    """The question's terms and their weights, the words by the question word weighing more."""
+    return {t: term_weight(t, idf, known) * (1.5 if t in query.focus else 1.0) for t in dict.fromkeys(query.terms)}
 
 
 def score_candidates(query: Query, cands: list[Candidate], idf, known, presence, *, w_bm25: float,
@@ -418,7 +424,7 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, presence,
                 norm = normalize(text)
                 spans = answer_spans(query, norm)
                 if spans:
-                    close = _counts_focus if query.kind == "count" else _near_focus
+                    close = counts_focus if query.kind == "count" else near_focus
                     typed = 1.0 if close(spans, norm, query.focus) else 0.5
                 phrase = phrase_match(query.bigrams, sterms)
             lexical = cov + 0.3 * ctx + w_phrase * phrase
@@ -432,7 +438,7 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, presence,
     cands.sort(key=lambda c: -c.score)
 
 
-def _near_focus(spans: list[tuple[int, int]], text: str, focus: set[str], reach: int = 12) -> bool:
+def near_focus(spans: list[tuple[int, int]], text: str, focus: set[str], reach: int = 12) -> bool:
     """The thing asked for stands close to the word the question turns on: "中考成绩将于
     7月3日公布" answers 中考成绩哪天出来; a date far from 成绩 is another day's."""
     if not focus:
@@ -441,7 +447,7 @@ def _near_focus(spans: list[tuple[int, int]], text: str, focus: set[str], reach:
     return any(a - reach <= e and s <= b + reach for s, e in spans for a, b in at)
 
 
-def _counts_focus(spans: list[tuple[int, int]], text: str, focus: set[str]) -> bool:
+def counts_focus(spans: list[tuple[int, int]], text: str, focus: set[str]) -> bool:
     """A count counts the noun after it ("100余家爱心商家"), or, ending its clause, the
     clause's subject ("“红色之家”已建成28家。"): is that the thing the question counts?"""
     if not focus:

@@ -281,7 +281,7 @@ def main() -> None:
     model = {"about": "made by training/train_answer_model.py from CMRC 2018 trial (CC BY-SA 4.0)",
              "sentence": ranker, "answerable": answerable,
              "thresholds": {"answer": threshold, "closest": closest}}
-    Path(args.out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    Path(args.out).write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: answer at confidence >= {threshold}, closest content >= {closest}")
 
 

@@ -196,15 +196,25 @@ def outcome_table(items: list[Item], conf: np.ndarray, right: np.ndarray, thresh
     n, un = answerable.sum(), (~answerable).sum()
     sentence = (said & right & answerable).sum()
     refused_ok = (~said & ~answerable).sum()
+    gone = np.array([it.question.gone for it in items])
+    by_gone = {why: float((~said & (gone == why)).sum() / max((gone == why).sum(), 1)) for why in ("paragraph", "sentence")}
     return {"threshold": round(float(threshold), 3), "sentence": sentence / n,
             "refused_answerable": (~said & answerable).sum() / n,
-            "refused_unanswerable": refused_ok / max(un, 1), "correct": (sentence + refused_ok) / len(items)}
+            "refused_unanswerable": refused_ok / max(un, 1), "correct": (sentence + refused_ok) / len(items),
+            "refused_by_gone": by_gone}
 
 
 def show(name: str, row: dict) -> None:
     print(f"  {name:<34} threshold {row['threshold']:.3f}  sentence {row['sentence']:.3f}  "
           f"answerable refused {row['refused_answerable']:.3f}  unanswerable refused "
-          f"{row['refused_unanswerable']:.3f}  correct {row['correct']:.3f}")
+          f"{row['refused_unanswerable']:.3f}{_by_gone(row)}  correct {row['correct']:.3f}")
+
+
+def _by_gone(row: dict) -> str:
+    gone = row["refused_by_gone"]
+    if not any(gone.values()):
+        return ""  # the set has no questions made unanswerable by leaving text out
+    return f" (paragraph left out {gone['paragraph']:.2f}, sentence cut {gone['sentence']:.2f})"
 
 
 def choose_threshold(dev: tuple, seeds: tuple) -> float:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.answering import (RARE_IN_GENERAL, RUNS, WH_RE, Candidate, Query, answer_spans, asks_exact, counts_focus,
-                             general_rarity, missing_entities, near_focus, phrase_match, term_weight)
+                             general_rarity, missing_entities, near_focus, pair_stats, phrase_match, term_weight)
 from index.normalize import normalize
 
 TYPED_KINDS = ("count", "date", "year", "percent", "ordinal", "person", "place", "time", "money", "area", "phone")
@@ -63,21 +63,6 @@ def _cover(terms: set[str], weights: dict[str, float], total: float) -> float:
     return sum(w for t, w in weights.items() if t in terms) / total
 
 
-def _pair_stats(pairs: tuple[str, ...], terms: set[str]) -> tuple[float, float]:
-    """Share of the question's character pairs found, and its longest run in order."""
-    if not pairs:
-        return 0.0, 0.0
-    found = longest = run = 0
-    for p in pairs:
-        if p in terms:
-            found += 1
-            run += 1
-            longest = max(longest, run)
-        else:
-            run = 0
-    return found / len(pairs), longest / len(pairs)
-
-
 def _typed(query: Query, text: str) -> tuple[float, float]:
     """Does the sentence hold the kind of thing asked for, and next to what is asked about?"""
     if query.kind not in TYPED_KINDS:
@@ -103,15 +88,15 @@ def sentence_candidates(query: Query, cands: list[Candidate], idf, known, passag
         terms = c.sentence_terms(pairs)
         n = len(terms)
         covers = [_cover(t, weights, total) for t in terms]
-        pair_stats = [_pair_stats(query.bigrams, t) for t in terms]
+        pairs_held = [pair_stats(query.bigrams, t) for t in terms]
         best_cover = max(covers, default=0.0)
-        best_pairs = max((p[0] for p in pair_stats), default=0.0)
+        best_pairs = max((p[0] for p in pairs_held), default=0.0)
         for i, (sterms, text, norm) in enumerate(zip(terms, c.sentences, c.normalized_sentences)):
             near = (terms[i - 1] if i else set()) | (terms[i + 1] if i + 1 < n else set()) | c.head_terms
             context = _cover(near - sterms, weights, total)
             nxt = terms[i + 1] if i + 1 < n else set()
             typed_any, typed_near = _typed(query, text) if covers[i] > 0 else (0.0, 0.0)
-            found, run = pair_stats[i]
+            found, run = pairs_held[i]
             rows.append({
                 "cover": covers[i], "cover_minus_best": covers[i] - best_cover,
                 "cover_is_best": covers[i] >= best_cover, "context": context,

@@ -26,6 +26,11 @@ class ModelMismatch(Exception):
     """The model file was made for other features than this code computes."""
 
 
+def _check_features(part: dict, names: tuple[str, ...]) -> None:
+    if tuple(part["features"]) != names:
+        raise ModelMismatch(f"model features {part['features']} are not {list(names)}")
+
+
 @dataclass(frozen=True)
 class Linear:
     """Standardised inputs times weights, plus a bias."""
@@ -37,8 +42,7 @@ class Linear:
 
     @classmethod
     def from_json(cls, part: dict, names: tuple[str, ...]) -> Linear:
-        if tuple(part["features"]) != names:
-            raise ModelMismatch(f"model features {part['features']} are not {list(names)}")
+        _check_features(part, names)
         return cls(np.array(part["mean"]), np.array(part["scale"]), np.array(part["coef"]), float(part["intercept"]))
 
     def logits(self, x: np.ndarray) -> np.ndarray:
@@ -60,8 +64,7 @@ class Trees:
 
     @classmethod
     def from_json(cls, part: dict, names: tuple[str, ...]) -> Trees:
-        if tuple(part["features"]) != names:
-            raise ModelMismatch(f"model features {part['features']} are not {list(names)}")
+        _check_features(part, names)
         width = max(len(t["feature"]) for t in part["trees"])
 
         def padded(key: str, dtype) -> np.ndarray:

@@ -106,33 +106,31 @@ def _count_unit(norm: str) -> str | None:
     return unit
 
 
+_COUNTED = object()  # the unit of a count question: the measure word it asks in
+# What a question asks for, by the words it asks with; the first that matches wins.
+ASKED = (
+    (re.compile(r"第几|排名第|排第|排到第几"), "ordinal", None),
+    (re.compile(r"多大年纪|多少岁|几岁|年龄多大|多大岁数|年龄是多少"), "count", "岁"),
+    (re.compile(r"几点|几时(?!候)"), "time", None),
+    (re.compile(r"多少钱|多少元|多少块|价格是多少|票价|多少资金|多少经费|多少补贴|补贴多少|多少工资|多少费用|花了多少|售价"),
+     "money", None),
+    (re.compile(r"多大面积|面积(?:有|是)?多[大少]|占地多|多少平方|多少亩|多少公顷"), "area", None),
+    (re.compile(r"(?:电话|号码|热线|手机号)(?:是|为)?(?:多少|什么)"), "phone", None),
+    (re.compile(r"哪一?天|几号|几月几日|什么时候|何时|哪个时候|什么日子|哪一日"), "date", None),
+    (re.compile(r"哪一?年|几几年|什么年份|哪个年份"), "year", None),
+    (re.compile(r"比例|比率|百分之|百分比|增速|增长率|率(?:是|为|有)?多[少高大]|占比"), "percent", None),
+    (re.compile(COUNT_WORD_RE.pattern + "|多长|多久|多远|多重|多深"), "count", _COUNTED),
+    (re.compile(rf"谁|叫什么名字|什么人|哪位|名字是|(?:{PERSON_TITLE})(?:是|叫)(?:什么|啥)"), "person", None),
+    (re.compile(r"哪里|哪儿|什么地方|在哪|何处|哪个地方"), "place", None),
+    (re.compile(r"什么|啥|哪些|哪种|哪个|哪几|哪家|何种"), "what", None),
+)
+
+
 def classify(norm: str) -> tuple[str, str | None]:
-    if re.search(r"第几|排名第|排第|排到第几", norm):
-        return "ordinal", None
-    if re.search(r"多大年纪|多少岁|几岁|年龄多大|多大岁数|年龄是多少", norm):
-        return "count", "岁"
-    if re.search(r"几点|几时(?!候)", norm):
-        return "time", None
-    if re.search(r"多少钱|多少元|多少块|价格是多少|票价|多少资金|多少经费|多少补贴|补贴多少|多少工资|多少费用|花了多少|售价", norm):
-        return "money", None
-    if re.search(r"多大面积|面积(?:有|是)?多[大少]|占地多|多少平方|多少亩|多少公顷", norm):
-        return "area", None
-    if re.search(r"(?:电话|号码|热线|手机号)(?:是|为)?(?:多少|什么)", norm):
-        return "phone", None
-    if re.search(r"哪一?天|几号|几月几日|什么时候|何时|哪个时候|什么日子|哪一日", norm):
-        return "date", None
-    if re.search(r"哪一?年|几几年|什么年份|哪个年份", norm):
-        return "year", None
-    if re.search(r"比例|比率|百分之|百分比|增速|增长率|率(?:是|为|有)?多[少高大]|占比", norm):
-        return "percent", None
-    if COUNT_WORD_RE.search(norm) or re.search(r"多长|多久|多远|多重|多深", norm):
-        return "count", _count_unit(norm)
-    if re.search(rf"谁|叫什么名字|什么人|哪位|名字是|(?:{PERSON_TITLE})(?:是|叫)(?:什么|啥)", norm):
-        return "person", None
-    if re.search(r"哪里|哪儿|什么地方|在哪|何处|哪个地方", norm):
-        return "place", None
-    if re.search(r"什么|啥|哪些|哪种|哪个|哪几|哪家|何种", norm):
-        return "what", None
+    """The kind of thing the (normalised) question asks for, and for a count its unit."""
+    for pattern, kind, unit in ASKED:
+        if pattern.search(norm):
+            return kind, _count_unit(norm) if unit is _COUNTED else unit
     return "other", None
 
 
@@ -187,12 +185,12 @@ def _pairs(run: str) -> list[str]:
     return [run[i: i + 2] for i in range(len(run) - 1)]
 
 
-def phrase_match(pairs: tuple[str, ...], text_pairs: set[str]) -> float:
-    """How much of the question the sentence says, and how much of it word for word:
-    half the share of its character pairs found, half the longest run of them in order
-    ("社区党总支书记丁玲" holds "党总支书记" whole; "党总支副书记王泽" does not)."""
+def pair_stats(pairs: tuple[str, ...], text_pairs: set[str]) -> tuple[float, float]:
+    """The share of the question's character pairs found, and the longest run of them in
+    order, as a share ("社区党总支书记丁玲" holds "党总支书记" whole; "党总支副书记王泽"
+    does not)."""
     if not pairs:
-        return 0.0
+        return 0.0, 0.0
     found = longest = run = 0
     for p in pairs:
         if p in text_pairs:
@@ -201,7 +199,13 @@ def phrase_match(pairs: tuple[str, ...], text_pairs: set[str]) -> float:
             longest = max(longest, run)
         else:
             run = 0
-    return 0.5 * found / len(pairs) + 0.5 * longest / len(pairs)
+    return found / len(pairs), longest / len(pairs)
+
+
+def phrase_match(pairs: tuple[str, ...], text_pairs: set[str]) -> float:
+    """How much of the question the sentence says, and how much of it word for word."""
+    found, longest = pair_stats(pairs, text_pairs)
+    return 0.5 * found + 0.5 * longest
 
 
 def _focus(norm: str) -> set[str]:

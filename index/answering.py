@@ -331,7 +331,6 @@ class Candidate:
     cuts: str  # where its sentences end, in characters
     score: float = 0.0
     coverage: float = 0.0
-    best_sentence: int = 0
     sentence_score: float = 0.0
     _terms_for: tuple[frozenset[str], list[set[str]]] | None = field(default=None, repr=False)
 
@@ -414,7 +413,7 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, presence,
     cands.sort(key=lambda c: -c.score)
     pairs = query.pairs
     for c in cands[:deep]:
-        best, best_i, best_pick = -1.0, 0, -1.0
+        best = -1.0
         sentence_terms = c.sentence_terms(pairs)
         n = len(sentence_terms)
         for i, (sterms, text) in enumerate(zip(sentence_terms, c.sentences)):
@@ -432,12 +431,8 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, presence,
                     typed = 1.0 if close(spans, norm, query.focus) else 0.5
                 phrase = phrase_match(query.bigrams, sterms)
             lexical = cov + 0.3 * ctx + w_phrase * phrase
-            if lexical + w_type * typed > best:
-                best = lexical + w_type * typed
-            # Within the passage, holding the thing asked for matters most.
-            if lexical + typed > best_pick:
-                best_pick, best_i = lexical + typed, i
-        c.best_sentence, c.sentence_score = best_i, max(best, 0.0)
+            best = max(best, lexical + w_type * typed)
+        c.sentence_score = max(best, 0.0)
         c.score += w_sentence * c.sentence_score
     cands.sort(key=lambda c: -c.score)
 

@@ -344,22 +344,23 @@ class Engine:
         scores = model.sentence_scores(sents.features)
         best = answer_features.best_sentence(query, sents, scores)
         passage, i = sents.where[best]
-        features = answer_features.question_features(query, cands, sents, scores, best, index.idf, index.known)
-        reason = self._refusal(query, index)
-        if not reason and (names := answering.unknown_names(query, index.known)):
-            reason = f"not in the corpus: {' '.join(names)}"
-        if not reason and answer_features.exact_form_missing(query, sents):
-            reason = f"no {query.unit or query.kind} in the passages read"
-        confidence = 0.0 if reason else model.confidence(features)
+        reason = self.refusal(query, sents, index)
+        confidence = 0.0 if reason else model.confidence(
+            answer_features.question_features(query, cands, sents, scores, best, index.idf, index.known))
         return Reading(cands[passage].sentences[i].strip(), passage, confidence, reason)
 
-    def _refusal(self, query: answering.Query, index: Bm25Index) -> str:
-        """Why the question cannot be searched at all; empty when it can."""
+    @staticmethod
+    def refusal(query: answering.Query, sents: answer_features.Sentences, index: Bm25Index) -> str:
+        """Why no sentence read can answer, whatever the model says; empty when one may."""
         if _content_chars(query.tokens) < 2:
             return "the question says too little to answer"  # "红", "OR 1=1 --"
         known = [t for t in query.tokens if index.known(t) or any(index.known(p) for p in char_bigrams(t))]
         if _content_chars(known) < 2:
             return "the corpus knows too few of the question's words"  # "火星上有几个县"
+        if names := answering.unknown_names(query, index.known):
+            return f"not in the corpus: {' '.join(names)}"  # 芙蓉区, of a corpus on 雨花区
+        if answer_features.exact_form_missing(query, sents):
+            return f"no {query.unit or query.kind} in the passages read"  # 多少户, of counts in 人
         return ""
 
     def _hit(self, row: store.PassageRow, score: float, terms: list[str]) -> Hit:

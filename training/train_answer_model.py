@@ -39,10 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from squad_sets import Question, seed_questions, strip, write_corpus  # noqa: E402
 
-from index.answer_features import (QUESTION_FEATURES, SENTENCE_FEATURES, best_sentence, exact_form_missing,  # noqa: E402
+from index.answer_features import (QUESTION_FEATURES, SENTENCE_FEATURES, best_sentence,  # noqa: E402
                                    question_features, sentence_candidates)
 from index.answer_model import MODEL_FILE, Answerability, Trees  # noqa: E402
-from index.answering import unknown_names  # noqa: E402
 from index.engine import Engine, Settings  # noqa: E402
 
 ROUNDS = (("", 0.1, 0.15), ("a", 0.2, 0.3), ("b", 0.2, 0.3))  # (salt, paragraphs, sentences) left out
@@ -75,7 +74,7 @@ def collect(engine: Engine, questions: list[Question]) -> list[Item]:
         query, cands, _rows, index = found
         sents = sentence_candidates(query, cands, index.idf, index.known, passages)
         labels = np.array([any(g in strip(cands[r].sentences[i]) for g in q.golds) for r, i in sents.where])
-        items.append(Item(q, found, sents, labels, engine._refusal(query, index)))
+        items.append(Item(q, found, sents, labels, Engine.refusal(query, sents, index)))
     return items
 
 
@@ -169,8 +168,7 @@ def read(items: list[Item], ranker: dict | list[dict], fold=None) -> tuple[np.nd
         best = best_sentence(query, it.sentences, scores)
         rows.append(question_features(query, cands, it.sentences, scores, best, index.idf, index.known))
         right.append(bool(it.labels[best]))
-        searchable.append(not it.refusal and not unknown_names(query, index.known)
-                          and not exact_form_missing(query, it.sentences))
+        searchable.append(not it.refusal)
     return np.array(rows), np.array(right), np.array(searchable)
 
 

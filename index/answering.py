@@ -134,8 +134,9 @@ def classify(norm: str) -> tuple[str, str | None]:
     return "other", None
 
 
-RARE_IN_GENERAL = 12.0  # log(jieba's total count / a word's count): ~6 in a million words
-NAME_RARITY = RARE_IN_GENERAL
+# log(jieba's total count / a word's count): ~6 in a million words. A name is rarer than
+# that; a word the corpus lacks that is rarer than that is a fact, not a paraphrase.
+RARE_IN_GENERAL = 12.0
 
 
 @lru_cache(maxsize=65536)
@@ -156,7 +157,7 @@ def analyze(question: str) -> Query:
     places: set[str] = set()
     for word, flag in jieba.posseg.cut(norm, HMM=False):
         # jieba tags common words as names too ("东西", "上台"): a name is rare in Chinese.
-        if (PLACE_WORD.match(word) or flag in ("ns", "nr", "nt") and general_rarity(word) >= NAME_RARITY) \
+        if (PLACE_WORD.match(word) or flag in ("ns", "nr", "nt") and general_rarity(word) >= RARE_IN_GENERAL) \
                 and len(word) >= 2 and word not in stopwords():
             group = list(dict.fromkeys([word] + tokenize(word)))
             if group not in entities:
@@ -260,7 +261,7 @@ TIME_UNITS = ("年", "个月", "月", "周", "天", "日", "小时", "分钟", "
 DURATION_ASKED = re.compile(r"多久|多长|时间|期限|周期|时长|寿命|年龄")
 # Units a number may take beyond those the index keeps with it: not things counted.
 MEASURES = tuple(UNITS) + ("公尺", "公分", "厘米", "毫米", "英寸", "英尺", "英里", "海里", "港元", "日元", "欧元",
-                           "英镑", "小时", "分钟", "秒钟", "周岁", "平方")
+                           "英镑", "秒钟", "周岁", "平方")
 
 
 def _counts_another(text: str, end: int, asked: str) -> bool:

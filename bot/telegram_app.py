@@ -138,13 +138,17 @@ async def _initialize(app: Application, attempts: int = 5) -> None:
             pause = min(pause * 2, 30)
 
 
+async def _prune(st: BotState) -> None:
+    try:
+        await asyncio.to_thread(prune_log, st)
+    except Exception:
+        log.exception("question log pruning failed")
+
+
 async def _housekeeping(st: BotState) -> None:
     while True:
-        try:
-            await asyncio.to_thread(prune_log, st)
-        except Exception:
-            log.exception("question log pruning failed")
         await asyncio.sleep(HOUSEKEEPING_SECONDS)
+        await _prune(st)
 
 
 async def _set_commands(app: Application, admins: list[int]) -> None:
@@ -188,6 +192,7 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
                                             bootstrap_retries=5, error_callback=_polling_error)
             mode = "long polling"
         await app.start()
+        await _prune(st)  # before the bot says it is ready, so that nothing races the first one
         housekeeping = asyncio.create_task(_housekeeping(st))
         counts = st.engine.stats()
         log.info("bot @%s answering from %d documents (%d passages), %s",

@@ -152,7 +152,7 @@ class Article:
 
 def display_width(s: str) -> float:
     """Width in Chinese characters: a Latin letter, digit or space is half of one."""
-    wide = (len(s.encode("utf-8")) - len(s)) // 2  # CJK and full-width: 3 bytes each
+    wide = (len(s.encode("utf-8", "surrogatepass")) - len(s)) // 2  # CJK and full-width: 3 bytes each
     return wide + 0.5 * (len(s) - wide)
 
 

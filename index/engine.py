@@ -340,7 +340,8 @@ class Engine:
         """The answer model's best sentence of the best passages, and its confidence that
         the sentence answers the question (0 when the question cannot be searched)."""
         model = answer_model.load()
-        sents = answer_features.sentence_candidates(query, cands, index.idf, index.known, self.settings.answer_passages)
+        sents = answer_features.sentence_candidates(query, cands, index.idf, index.known,
+                                                    max(1, self.settings.answer_passages))
         scores = model.sentence_scores(sents.features)
         best = answer_features.best_sentence(query, sents, scores)
         passage, i = sents.where[best]

@@ -339,7 +339,7 @@ def _respectively(cands: span_features.Candidates, scores: np.ndarray, best: int
     items = {(int(cands.first[k]), int(cands.stop[k])): k for k in same}
 
     def neighbour(a: int, b: int, step: int) -> tuple[int, int] | None:
-        for (c, d), k in items.items():
+        for c, d in items:
             if step > 0 and c == b + 1 and words[b] in _ENUM_SEP and d - c == b - a:
                 return c, d
             if step < 0 and d == a - 1 and words[d] in _ENUM_SEP and d - c == b - a:

@@ -120,31 +120,31 @@ def fit_ranker(items: list[Item]) -> dict:
 
 
 def export_trees(dump: dict, features: list[str]) -> dict:
-    """LightGBM's model dump as flat arrays a tree: node 0 is the root."""
+    """LightGBM's model dump as flat arrays a tree, node 0 its root; "depth" is the most
+    steps from a root to a leaf, what index.answer_model.Trees walks."""
     trees, depth = [], 1
     for info in dump["tree_info"]:
         tree = {"feature": [], "threshold": [], "left": [], "right": [], "value": []}
-
-        def add(node: dict, level: int) -> int:
-            nonlocal depth
-            depth = max(depth, level)
-            at = len(tree["feature"])
-            for key in tree:
-                tree[key].append(0)
-            if "leaf_value" in node or "split_feature" not in node:
-                tree["feature"][at] = -1
-                tree["value"][at] = round(float(node.get("leaf_value", 0.0)), 6)
-                return at
-            assert node["decision_type"] == "<=", node["decision_type"]
-            tree["feature"][at] = int(node["split_feature"])
-            tree["threshold"][at] = float(node["threshold"])
-            tree["left"][at] = add(node["left_child"], level + 1)
-            tree["right"][at] = add(node["right_child"], level + 1)
-            return at
-
-        add(info["tree_structure"], 0)
+        depth = max(depth, _flatten(info["tree_structure"], tree, 0)[1])
         trees.append(tree)
     return {"features": features, "depth": depth, "trees": trees}
+
+
+def _flatten(node: dict, tree: dict, level: int) -> tuple[int, int]:
+    """Append `node` and its subtree to `tree`: its index, and its deepest leaf's level."""
+    at = len(tree["feature"])
+    for key in tree:
+        tree[key].append(0)
+    if "split_feature" not in node:
+        tree["feature"][at] = -1
+        tree["value"][at] = round(float(node.get("leaf_value", 0.0)), 6)
+        return at, level
+    assert node["decision_type"] == "<=", node["decision_type"]
+    tree["feature"][at] = int(node["split_feature"])
+    tree["threshold"][at] = float(node["threshold"])
+    tree["left"][at], left_depth = _flatten(node["left_child"], tree, level + 1)
+    tree["right"][at], right_depth = _flatten(node["right_child"], tree, level + 1)
+    return at, max(left_depth, right_depth)
 
 
 def rank_scores(part: dict, features: np.ndarray) -> np.ndarray:

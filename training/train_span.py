@@ -67,7 +67,7 @@ def squad_items(path: str) -> list[tuple[str, str, list[str]]]:
     for article in json.load(open(path, encoding="utf-8"))["data"]:
         for para in article["paragraphs"]:
             context = para["context"]
-            bounds, at = [], 0
+            bounds = []
             for m in SENTENCE.finditer(context):
                 if m.group():
                     bounds.append((m.start(), m.end()))

@@ -14,12 +14,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from index.answering import (RARE_IN_GENERAL, RUNS, WH_RE, Candidate, Query, answer_spans, asks_exact, counts_focus,
                              general_rarity, missing_entities, near_focus, pair_stats, phrase_match, term_weight)
 from index.normalize import normalize
+from index.tokenizer import tokenize
 
 TYPED_KINDS = ("count", "date", "year", "percent", "ordinal", "person", "place", "time", "money", "area", "phone")
 KINDS = TYPED_KINDS + ("what", "other")
@@ -29,7 +31,7 @@ SENTENCE_FEATURES = (
     "pairs_found", "pairs_run", "pairs_minus_best", "words_found", "focus_found",
     "typed_any", "typed_near", "asks_typed_missing", "position", "is_first",
     "passage_rank", "passage_is_top", "passage_score_gap", "passage_bm25_share", "passage_cover",
-    "heuristic", "run", "run_minus_best", "phrases", "phrases_minus_best", "asked_phrase",
+    "heuristic", "run", "run_minus_best", "phrases", "phrases_minus_best", "asked_phrase", "frame",
 )
 QUESTION_FEATURES = (
     "best_score", "score_margin", "cover", "window_cover", "passage_cover", "words_missing",
@@ -38,6 +40,7 @@ QUESTION_FEATURES = (
     "specific_sentence", "specific_window", "specific_passage", "missing_words", "chars_window", "chars_passage", "longest_run_passage", "typed_missing_read",
     "unknown_rare", "triples_window", "triples_passage", "segments_missing",
     "longest_segment_missing", "rarest_pair_missing", "rare_pairs_missing", "focus_window", "focus_passage",
+    "frame",
     "bm25_self", "log_tokens",
 ) + tuple(f"kind_{k}" for k in KINDS)
 
@@ -82,7 +85,7 @@ def sentence_candidates(query: Query, cands: list[Candidate], idf, known, passag
     pairs = query.pairs
     top = cands[0] if cands else None
     top_bm25 = max((c.bm25 for c in cands), default=1.0) or 1.0
-    segments, asked = _segments(query), _asked_phrase(query)
+    segments, asked, gap = _segments(query), _asked_phrase(query), _gap_words(query.text)
     rows, where = [], []
     for rank, c in enumerate(cands[:passages]):
         terms = c.sentence_terms(pairs)
@@ -115,7 +118,7 @@ def sentence_candidates(query: Query, cands: list[Candidate], idf, known, passag
                 # whole, and the end of the phrase by the question word ("社区党总支书记"
                 # of "…的党总支书记是谁" in "社区党总支书记丁玲", only "书记" in "党总支副书记").
                 "run": _longest_run(query, norm), "phrases": _phrases_found(segments, norm),
-                "asked_phrase": _suffix_found(asked, norm),
+                "asked_phrase": _suffix_found(asked, norm), "frame": _frame(gap, norm),
             })
             where.append((rank, i))
     # Against the best of all the sentences read.
@@ -207,9 +210,38 @@ def question_features(query: Query, cands: list[Candidate], chosen: Sentences, s
         # The words by the question word name what is asked of the topic (俗名, 成立):
         # a near miss has the topic without them.
         "focus_window": _share_in(query.focus, window_text), "focus_passage": _share_in(query.focus, passage_text),
+        "frame": f[col["frame"]],
         "bm25_self": c.bm25 / bm25_self if bm25_self > 0 else 0.0, "log_tokens": math.log1p(len(words)),
     } | {f"kind_{k}": query.kind == k for k in KINDS}
     return np.array([float(values[name]) for name in QUESTION_FEATURES], dtype=np.float64)
+
+
+@lru_cache(maxsize=4096)
+def _gap_words(question: str) -> tuple[str, str]:
+    """The words either side of the question word: what frames the answer's place."""
+    norm = normalize(question)
+    m = WH_RE.search(norm)
+    if not m:
+        return "", ""
+    before, after = tokenize(norm[: m.start()]), tokenize(norm[m.end():])
+    return (before[-1] if before else ""), (after[0] if after else "")
+
+
+FRAME_REACH = 20  # characters between the two framing words, at most
+
+
+def _frame(gap: tuple[str, str], text: str) -> float:
+    """The question's words around its question word stand in `text` around a gap where an
+    answer fits ("X的首都是哪里" / "X的首都是Y，"): 1 in the question's order, 0.5 the other
+    way round, 0.25 for one of them alone, 0 for neither."""
+    left, right = gap
+    at_left = text.find(left) if left else -1
+    at_right = text.find(right, at_left + len(left) if at_left >= 0 else 0) if right else -1
+    if at_left >= 0 and at_right >= 0 and at_right - (at_left + len(left)) <= FRAME_REACH:
+        return 1.0
+    if left and right and 0 <= text.find(right) < text.find(left) <= text.find(right) + len(right) + FRAME_REACH:
+        return 0.5
+    return 0.25 if (left and left in text) or (right and right in text) else 0.0
 
 
 def _share_in(words: set[str], text: str) -> float:
@@ -290,11 +322,16 @@ def exact_form_missing(query: Query, chosen: Sentences) -> bool:
 FORMED_KINDS = ("count", "year", "percent", "ordinal", "time", "money", "area", "phone")
 
 
-def best_sentence(query: Query, chosen: Sentences, scores: np.ndarray) -> int:
+def best_sentence(query: Query, chosen: Sentences, scores: np.ndarray, tie_margin: float = 0.0) -> int:
     """The row of the answer sentence: the best scored, among the sentences holding the
-    form asked for when the question asks for a number, a year, a time... and some do."""
+    form asked for when the question asks for a number, a year, a time... and some do.
+    Of the sentences scored within `tie_margin` of the best (the ranker cannot tell them
+    apart), the one saying more of the question's phrase by its question word wins:
+    "社区党总支书记丁玲" over "社区党总支副书记王泽" for 党总支书记是谁."""
     if query.kind in FORMED_KINDS:
         typed = chosen.features[:, SENTENCE_FEATURES.index("typed_any")] > 0
         if typed.any():
-            return int(np.argmax(np.where(typed, scores, -np.inf)))
-    return int(np.argmax(scores))
+            scores = np.where(typed, scores, -np.inf)
+    close = scores >= scores.max() - tie_margin
+    asked = chosen.features[:, SENTENCE_FEATURES.index("asked_phrase")]
+    return int(np.lexsort((-scores, -np.where(close, asked, -1.0)))[0])

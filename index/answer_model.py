@@ -113,6 +113,7 @@ class AnswerModel:
     sentence: Trees
     answerable: Answerability
     thresholds: dict  # {"answer": confidence for an answer, "closest": for the closest content}
+    tie_margin: float  # sentences scored this close to the best are told apart by the question's phrase
 
     def sentence_scores(self, features: np.ndarray) -> np.ndarray:
         """A score a candidate sentence: the highest is the answer sentence."""
@@ -125,7 +126,7 @@ class AnswerModel:
 
 def from_json(data: dict) -> AnswerModel:
     return AnswerModel(Trees.from_json(data["sentence"], SENTENCE_FEATURES), Answerability.from_json(data["answerable"]),
-                       dict(data["thresholds"]))
+                       dict(data["thresholds"]), float(data["tie_margin"]))
 
 
 @lru_cache(maxsize=4)

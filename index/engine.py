@@ -343,7 +343,7 @@ class Engine:
         sents = answer_features.sentence_candidates(query, cands, index.idf, index.known,
                                                     max(1, self.settings.answer_passages))
         scores = model.sentence_scores(sents.features)
-        best = answer_features.best_sentence(query, sents, scores)
+        best = answer_features.best_sentence(query, sents, scores, model.tie_margin)
         passage, i = sents.where[best]
         reason = self.refusal(query, sents, index)
         confidence = 0.0 if reason else model.confidence(

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from index import answer_features, answer_model
+from index import answer_features, answer_model, answering
 from index.answer_features import QUESTION_FEATURES, SENTENCE_FEATURES
 from index.answer_model import MODEL_FILE, ModelMismatch, Trees
 from index.engine import Engine
@@ -176,3 +176,26 @@ def test_above_one_a_good_sentence_is_shown_as_the_closest(never_sure):
     a = never_sure.ask("雨花区有多少红色之家？")
     assert a.outcome == "unsure" and a.sentence is None
     assert a.closest and "28家" in a.closest and a.closest in a.quoted.text
+
+
+def _rows(asked: list[float], typed: list[float]) -> answer_features.Sentences:
+    """Candidate sentences whose features are zero but the asked phrase and the form held."""
+    x = np.zeros((len(asked), len(answer_features.SENTENCE_FEATURES)))
+    x[:, answer_features.SENTENCE_FEATURES.index("asked_phrase")] = asked
+    x[:, answer_features.SENTENCE_FEATURES.index("typed_any")] = typed
+    return answer_features.Sentences([(0, i) for i in range(len(asked))], x, {}, 1.0)
+
+
+@pytest.mark.parametrize("margin, kind, expected", [
+    (0.0, "what", 0),   # no margin: the best scored
+    (0.3, "what", 1),   # within the margin, the one saying the question's phrase
+    (0.05, "what", 0),  # 0.1 apart is not a tie at 0.05
+    (1.0, "count", 2),  # a count question: only the sentence holding a number
+])
+def test_best_sentence_breaks_ties_by_the_question_phrase(margin, kind, expected):
+    """The ranker's near-ties go to the sentence saying the question's own phrase; a
+    question asking for a number takes only sentences holding one."""
+    chosen = _rows(asked=[0.2, 1.0, 0.5], typed=[0.0, 0.0, 1.0])
+    query = answering.Query("x", [], kind)
+    scores = np.array([1.0, 0.9, 0.1])
+    assert answer_features.best_sentence(query, chosen, scores, margin) == expected

@@ -151,7 +151,7 @@ def rank_scores(part: dict, features: np.ndarray) -> np.ndarray:
     return Trees.from_json(part, SENTENCE_FEATURES).scores(features)
 
 
-def read(items: list[Item], ranker: dict | list[dict], fold=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def read(items: list[Item], ranker: dict | list[dict], tie_margin: float, fold=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each question's best sentence by the ranker (or by the ranker of the other fold):
     its question features, whether it holds the answer, and whether the model is asked at
     all (not when the question cannot be searched, or its exact form is missing)."""
@@ -165,7 +165,7 @@ def read(items: list[Item], ranker: dict | list[dict], fold=None) -> tuple[np.nd
         part = ranker[fold(it)] if fold else ranker
         scores = rank_scores(part, it.sentences.features)
         query, cands, _rows, index = it.found
-        best = best_sentence(query, it.sentences, scores)
+        best = best_sentence(query, it.sentences, scores, tie_margin)
         rows.append(question_features(query, cands, it.sentences, scores, best, index.idf, index.known))
         right.append(bool(it.labels[best]))
         searchable.append(not it.refusal)
@@ -215,6 +215,25 @@ def _by_gone(row: dict) -> str:
     return f" (paragraph left out {gone['paragraph']:.2f}, sentence cut {gone['sentence']:.2f})"
 
 
+TIE_MARGINS = (0.0, 0.1, 0.3, 0.5, 1.0)
+
+
+def choose_tie_margin(ranker: dict, dev: list[Item], seeds: list[Item]) -> float:
+    """How close to the best a sentence's score must be for the question's phrase to
+    decide between them: the margin whose answer sentences hold the answer most often on
+    dev and the seeds, the two weighing alike (the smallest of equals)."""
+    def share_right(items: list[Item], margin: float) -> float:
+        right = [bool(it.labels[best_sentence(it.found[0], it.sentences, rank_scores(ranker, it.sentences.features),
+                                              margin)])
+                 for it in items if it.answerable and it.found is not None]
+        return sum(right) / max(sum(it.answerable for it in items), 1)
+
+    scored = {m: share_right(dev, m) + share_right(seeds, m) for m in TIE_MARGINS}
+    for m in TIE_MARGINS:
+        print(f"  tie margin {m:.1f}: answer sentence right on dev and seeds, summed, {scored[m]:.3f}")
+    return max(TIE_MARGINS, key=lambda m: (scored[m] - 1e-9 * m))
+
+
 def choose_threshold(dev: tuple, seeds: tuple) -> float:
     """The threshold that does best on dev and seeds, the two weighing alike, while
     refusing at most MAX_REFUSED of dev's answerable questions (the seeds are too few to
@@ -258,7 +277,8 @@ def main() -> None:
 
     halves = [fit_ranker([it for it in train if fold(it) == k]) for k in (0, 1)]
     ranker = fit_ranker(train)
-    x, right, searchable = read(train, [halves[1], halves[0]], fold)  # each half by the other's ranker
+    tie_margin = choose_tie_margin(ranker, dev_items, seed_items)
+    x, right, searchable = read(train, [halves[1], halves[0]], tie_margin, fold)  # each half by the other's ranker
     # The label is whether the corpus answers the question at all: the refusals it learns
     # are then of unanswerable questions, not of answerable ones whose best sentence is
     # wrong (refusing those costs the same refusals and saves no wrong answers).
@@ -267,7 +287,7 @@ def main() -> None:
 
     sets = {}
     for name, items in (("CMRC dev (holdout 0.1 / 0.15)", dev_items), ("seeds qa_public", seed_items)):
-        xq, r, s = read(items, ranker)
+        xq, r, s = read(items, ranker, tie_margin)
         conf = confidences(answerable, xq, s)
         sets[name] = (items, conf, r)
         ans = [it for it in items if it.answerable]
@@ -288,7 +308,7 @@ def main() -> None:
         show("chosen threshold", outcome_table(items, conf, r, threshold))
     model = {"about": "made by training/train_answer_model.py from CMRC 2018 trial (CC BY-SA 4.0)",
              "sentence": ranker, "answerable": answerable,
-             "thresholds": {"answer": threshold, "closest": closest}}
+             "thresholds": {"answer": threshold, "closest": closest}, "tie_margin": tie_margin}
     Path(args.out).write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: answer at confidence >= {threshold}, closest content >= {closest}")
 

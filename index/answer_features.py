@@ -18,8 +18,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from index.answering import (RARE_IN_GENERAL, RUNS, WH_RE, Candidate, Query, answer_spans, asks_exact, counts_focus,
-                             general_rarity, missing_entities, near_focus, pair_stats, phrase_match, term_weight)
+from index.answering import (RARE_IN_GENERAL, RUNS, WH_RE, Candidate, Query, asks_exact, general_rarity,
+                             missing_entities, pair_stats, phrase_match, term_weight)
 from index.normalize import normalize
 from index.tokenizer import tokenize
 
@@ -66,16 +66,13 @@ def _cover(terms: set[str], weights: dict[str, float], total: float) -> float:
     return sum(w for t, w in weights.items() if t in terms) / total
 
 
-def _typed(query: Query, text: str) -> tuple[float, float]:
-    """Does the sentence hold the kind of thing asked for, and next to what is asked about?"""
+def _typed(query: Query, c: Candidate, i: int) -> tuple[float, float]:
+    """Does sentence `i` of `c` hold the kind of thing asked for, and next to what is asked
+    about? Only for the kinds a pattern or a tag finds."""
     if query.kind not in TYPED_KINDS:
         return 0.0, 0.0
-    norm = normalize(text)
-    spans = answer_spans(query, norm)
-    if not spans:
-        return 0.0, 0.0
-    close = counts_focus if query.kind == "count" else near_focus
-    return 1.0, 1.0 if close(spans, norm, query.focus) else 0.0
+    held, near = c.typed(query, i)
+    return float(held), float(near)
 
 
 def sentence_candidates(query: Query, cands: list[Candidate], idf, known, passages: int = 3) -> Sentences:
@@ -94,11 +91,11 @@ def sentence_candidates(query: Query, cands: list[Candidate], idf, known, passag
         pairs_held = [pair_stats(query.bigrams, t) for t in terms]
         best_cover = max(covers, default=0.0)
         best_pairs = max((p[0] for p in pairs_held), default=0.0)
-        for i, (sterms, text, norm) in enumerate(zip(terms, c.sentences, c.normalized_sentences)):
+        for i, (sterms, norm) in enumerate(zip(terms, c.normalized_sentences)):
             near = (terms[i - 1] if i else set()) | (terms[i + 1] if i + 1 < n else set()) | c.head_terms
             context = _cover(near - sterms, weights, total)
             nxt = terms[i + 1] if i + 1 < n else set()
-            typed_any, typed_near = _typed(query, text) if covers[i] > 0 else (0.0, 0.0)
+            typed_any, typed_near = _typed(query, c, i) if covers[i] > 0 else (0.0, 0.0)
             found, run = pairs_held[i]
             rows.append({
                 "cover": covers[i], "cover_minus_best": covers[i] - best_cover,
@@ -184,9 +181,9 @@ def question_features(query: Query, cands: list[Candidate], chosen: Sentences, s
     rarest_pair_missing = max((w for w, p in pair_idf if p not in passage_text), default=0.0) / top_pair
     rare_pairs_missing = sum(p not in passage_text for _, p in pair_idf[:3]) / max(min(len(pair_idf), 3), 1)
     asks_typed = query.kind in TYPED_KINDS
-    around = c.sentences[max(i - 1, 0): i + 2]
-    typed_window = any(_typed(query, t)[0] for t in around)
-    typed_passage = typed_window or any(_typed(query, t)[0] for t in c.sentences)
+    around = range(max(i - 1, 0), min(i + 2, len(c.sentences)))
+    typed_window = any(_typed(query, c, j)[0] for j in around)
+    typed_passage = typed_window or any(_typed(query, c, j)[0] for j in range(len(c.sentences)))
     # What the passage would score holding every term of the question once.
     bm25_self = sum(idf(t) for t in dict.fromkeys(query.terms) if known(t))
     values = {

@@ -334,6 +334,7 @@ class Candidate:
     coverage: float = 0.0
     sentence_score: float = 0.0
     _terms_for: tuple[frozenset[str], list[set[str]]] | None = field(default=None, repr=False)
+    _typed_for: tuple[Query, dict[int, tuple[bool, bool]]] | None = field(default=None, repr=False)
 
     @cached_property
     def head_terms(self) -> set[str]:
@@ -356,6 +357,19 @@ class Candidate:
             self._terms_for = (key, [words | {p for p in pairs if p in norm}
                                      for words, norm in zip(self.sentence_words, self.normalized_sentences)])
         return self._terms_for[1]
+
+    def typed(self, query: Query, i: int) -> tuple[bool, bool]:
+        """Does sentence `i` hold the kind of thing asked for, and does it stand by what is
+        asked about? Worked out once a sentence, for the re-ranking and the answer model."""
+        if self._typed_for is None or self._typed_for[0] is not query:
+            self._typed_for = (query, {})
+        memo = self._typed_for[1]
+        if i not in memo:
+            norm = self.normalized_sentences[i]
+            spans = answer_spans(query, norm)
+            close = counts_focus if query.kind == "count" else near_focus
+            memo[i] = (bool(spans), bool(spans) and close(spans, norm, query.focus))
+        return memo[i]
 
     @cached_property
     def normalized_sentences(self) -> list[str]:
@@ -417,7 +431,7 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, presence,
         best = -1.0
         sentence_terms = c.sentence_terms(pairs)
         n = len(sentence_terms)
-        for i, (sterms, text) in enumerate(zip(sentence_terms, c.sentences)):
+        for i, sterms in enumerate(sentence_terms):
             cov = sum(w for t, w in weights.items() if t in sterms) / total
             # Words of the sentences around it count a little: "中考顺利落幕。中考成绩将于
             # 7月3日公布。" answers "长沙2022年中考成绩哪天出来" in its second sentence.
@@ -425,11 +439,8 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, presence,
             ctx = sum(w for t, w in weights.items() if t in near and t not in sterms) / total
             typed, phrase = 0.0, 0.0
             if cov > 0:
-                norm = normalize(text)
-                spans = answer_spans(query, norm)
-                if spans:
-                    close = counts_focus if query.kind == "count" else near_focus
-                    typed = 1.0 if close(spans, norm, query.focus) else 0.5
+                held, beside = c.typed(query, i)
+                typed = 1.0 if beside else 0.5 if held else 0.0
                 phrase = phrase_match(query.bigrams, sterms)
             lexical = cov + 0.3 * ctx + w_phrase * phrase
             best = max(best, lexical + w_type * typed)

@@ -18,7 +18,7 @@ def format_answer_text(answer: Answer, examples: list[str] = ()) -> str:
     if answer.outcome == "chat":
         line, shown = wording.small_talk(smalltalk.kind(answer.question) or "ack", list(examples))
         return "\n".join([line] + [f"  • {q}" for q in shown])
-    if answer.outcome == "answer" and answer.found and answer.passages:
+    if answer.found and answer.passages:
         head = [f"答：{answer.sentence}"]
     elif answer.outcome == "unsure" and answer.closest and answer.passages:
         head = [f"{wording.UNSURE_HEAD}：", wording.UNSURE_NOTE, answer.closest]

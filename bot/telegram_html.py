@@ -90,7 +90,7 @@ def answer_html(answer: Answer, limit: int = MAX_MESSAGE) -> str:
     """The reply to a question, by the engine's outcome: the answer sentence (the answer in
     bold), the quote behind it and where it comes from; the closest sentence, with no
     claim that it answers; or an honest "not found" with the closest topics."""
-    if answer.outcome == "answer" and answer.found and answer.passages:
+    if answer.found and answer.passages:
         spans = [answer.span] if answer.span else []
         return _with_source("<b>答：</b>" + fit(answer.sentence or "", 800, spans, tag="b"), answer.quoted, limit)
     if answer.outcome == "unsure" and answer.closest and answer.passages:

@@ -332,7 +332,6 @@ class Candidate:
     cuts: str  # where its sentences end, in characters
     score: float = 0.0
     coverage: float = 0.0
-    sentence_score: float = 0.0
     _terms_for: tuple[frozenset[str], list[set[str]]] | None = field(default=None, repr=False)
     _typed_for: tuple[Query, dict[int, tuple[bool, bool]]] | None = field(default=None, repr=False)
 
@@ -444,8 +443,7 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, presence,
                 phrase = phrase_match(query.bigrams, sterms)
             lexical = cov + 0.3 * ctx + w_phrase * phrase
             best = max(best, lexical + w_type * typed)
-        c.sentence_score = max(best, 0.0)
-        c.score += w_sentence * c.sentence_score
+        c.score += w_sentence * max(best, 0.0)
     cands.sort(key=lambda c: -c.score)
 
 

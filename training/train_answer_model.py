@@ -6,9 +6,9 @@
 Data, all read from the workplace's ../shared folder (never by the bot or its tests):
 - trains on ../shared/data/cmrc2018_trial.json (CMRC 2018 trial set, ymcui/cmrc2018,
   CC BY-SA 4.0), indexed three times with different paragraphs and answering sentences
-  left out, as evaluate.py does, so that a third of its questions are near misses or
-  unanswerable;
-- chooses the thresholds on ../shared/data/cmrc2018_dev.json (CMRC 2018 dev, CC BY-SA
+  left out, as evaluate.py does, so that about a fifth of its questions are near misses
+  or unanswerable;
+- chooses the thresholds and the tie margin on ../shared/data/cmrc2018_dev.json (CMRC 2018 dev, CC BY-SA
   4.0; evaluate.py's --holdout 0.1 --holdout-sentence 0.15) and the public seed questions
   ../shared/eval/qa_public.jsonl, which are never trained on, and prints the scores.
 

@@ -23,6 +23,7 @@ import sqlite3
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -195,8 +196,36 @@ def _write_failure(exc: BaseException) -> str:
     return f"reindex failed: {why}; nothing was changed and the previous index is still serving"
 
 
+class CorpusMissing(FileNotFoundError):
+    """The corpus folder is not there."""
+
+
 class DocumentRejected(Exception):
     """An uploaded document cannot be added; str(exc) says why, for the user."""
+
+
+STAGED_SUFFIX = ".uploading"  # ".名字.txt.uploading": an upload not yet in place (a dot-file: no reindex reads it)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    """Write and flush to disk: a promise to move it must never find it half written."""
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _flock(lock_file, wait: float) -> None:
+    """The exclusive lock on `lock_file`, waiting up to `wait` seconds; ReindexBusy after."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise ReindexBusy("a reindex is already running") from None
+            time.sleep(0.1)
 
 
 def safe_name(name: str) -> str:
@@ -231,6 +260,8 @@ class Engine:
     @classmethod
     def open(cls, settings: Settings, build_if_empty: bool = True) -> Engine:
         engine = cls(settings)
+        if build_if_empty:  # a writer, not a read-only mirror (the answering process)
+            engine.recover()
         if build_if_empty and not store.counts(engine.db)["documents"]:
             engine.reindex()
         elif build_if_empty and store.get_meta(engine.db, "pipeline_version") != PIPELINE_VERSION:
@@ -377,28 +408,39 @@ class Engine:
         return out or store.first_titles(self.db, limit)
 
     # ---- keeping the index current ------------------------------------------------------
+    #
+    # The index and the corpus folder change together, and must agree after a crash at any
+    # point. A change to the folder (an upload put in place, a removed file deleted) is
+    # promised in the index's own transaction (store.promise_move), made after the commit,
+    # then forgotten. Whoever writes next, or opens the engine to serve, first keeps the
+    # promises a crash left (`_keep_promises`): a crash before the commit leaves only a
+    # staged file, which no promise names, and which goes; one after it leaves a promise.
 
-    def reindex(self, progress: Callable[[int, int], None] | None = None) -> ReindexSummary:
+    def reindex(self, progress: Callable[[int, int], None] | None = None, wait: float = 0.0) -> ReindexSummary:
         """Bring the index in line with the corpus folder: new, changed and removed files."""
+        with self._writing(wait) as db:
+            files, skipped = self._scan_folder()
+            return self._apply(db, files, skipped, progress=progress)
+
+    def _scan_folder(self) -> tuple[dict[str, Path], list[tuple[str, str]]]:
         corpus = self.settings.corpus_dir
+        if not corpus.is_dir():
+            raise CorpusMissing(f"corpus folder {corpus} does not exist")
         files = {}
         skipped: list[tuple[str, str]] = []
         limit = self.settings.max_file_mb * 1024 * 1024
-        if corpus.is_dir():
-            for path in sorted(corpus.iterdir()):
-                if path.is_file() and not path.name.startswith("."):
-                    if suffix(path.name) not in SUPPORTED:
-                        skipped.append((path.name, f"unsupported file type {suffix(path.name) or '(none)'}"))
-                    elif (size := path.stat().st_size) > limit:  # never read into memory
-                        skipped.append((path.name, f"too large ({size / 1048576:.1f} MB); "
-                                                   f"the limit is {self.settings.max_file_mb:g} MB"))
-                    else:
-                        files[path.name] = path
-        else:
-            raise FileNotFoundError(f"corpus folder {corpus} does not exist")
-        return self._apply(files, skipped, progress=progress)
+        for path in sorted(corpus.iterdir()):
+            if path.is_file() and not path.name.startswith("."):
+                if suffix(path.name) not in SUPPORTED:
+                    skipped.append((path.name, f"unsupported file type {suffix(path.name) or '(none)'}"))
+                elif (size := path.stat().st_size) > limit:  # never read into memory
+                    skipped.append((path.name, f"too large ({size / 1048576:.1f} MB); "
+                                               f"the limit is {self.settings.max_file_mb:g} MB"))
+                else:
+                    files[path.name] = path
+        return files, skipped
 
-    def add_document(self, filename: str, data: bytes) -> tuple[str, Processed, ReindexSummary]:
+    def add_document(self, filename: str, data: bytes, wait: float = 0.0) -> tuple[str, Processed, ReindexSummary]:
         """Save an uploaded file into the corpus folder and index it; nothing is written
         outside the folder, and a file that cannot be read is neither saved nor indexed."""
         name = safe_name(filename)
@@ -414,138 +456,174 @@ class Engine:
             raise DocumentRejected(f"无法读取 {name}：{type(exc).__name__}") from exc
         corpus = self.settings.corpus_dir.resolve()
         corpus.mkdir(parents=True, exist_ok=True)
-        target = (corpus / name).resolve()
-        if target.parent != corpus:
+        if (corpus / name).resolve().parent != corpus:
             raise DocumentRejected("文件名无效")
-        tmp = corpus / f".{name}.uploading"
-        try:
+        with self._writing(wait) as db:
+            staged = corpus / f".{name}{STAGED_SUFFIX}"
             try:
-                tmp.write_bytes(data)
-            except OSError as exc:
-                raise ReindexFailed(_write_failure(exc)) from exc
-            summary = self._apply({}, [], extra={name: processed}, keep_others=True)
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)  # a failed upload leaves nothing behind
-            raise
+                _write_synced(staged, data)
+                summary = self._apply(db, {}, [], extra={name: processed}, keep_others=True,
+                                      moves={name: staged.name})
+            except BaseException:
+                staged.unlink(missing_ok=True)  # no promise names it: the upload never was
+                raise
         return name, processed, summary
 
-    def remove_document(self, name: str) -> bool:
-        """Drop a document from the index and the corpus folder."""
-        names = {d.name for d in store.documents(self.db)}
-        if name not in names:
-            return False
-        self._apply({}, [], remove=[name], keep_others=True)
-        path = self.settings.corpus_dir / name
-        if path.is_file() and path.resolve().parent == self.settings.corpus_dir.resolve():
-            path.unlink()
+    def remove_document(self, name: str, wait: float = 0.0) -> bool:
+        """Drop a document from the index and its file from the corpus folder (also a file
+        the index skipped); False when there is neither."""
+        corpus = self.settings.corpus_dir.resolve()
+        path = corpus / name
+        in_folder = not name.startswith(".") and path.resolve().parent == corpus and path.is_file()
+        with self._writing(wait) as db:
+            indexed = name in store.document_hashes(db)
+            if not indexed and not in_folder:
+                return False
+            self._apply(db, {}, [], remove=[name] if indexed else [], keep_others=True,
+                        moves={name: None} if in_folder else {})
         return True
 
-    def _apply(self, files: dict[str, Path], skipped: list[tuple[str, str]], *,
-               extra: dict[str, Processed] | None = None, remove: list[str] | None = None,
-               keep_others: bool = False, progress=None) -> ReindexSummary:
-        if not self._reindex_lock.acquire(blocking=False):
-            raise ReindexBusy("a reindex is already running")
-        lock_path = self.settings.db_path.with_name(self.settings.db_path.name + ".lock")
-        lock_file = None
+    def recover(self) -> None:
+        """Finish what a crashed writer left half done (see above), unless another writer
+        is at work now (it does the same first)."""
         try:
+            with self._writing(0.0):
+                pass
+        except ReindexBusy:
+            pass
+
+    @contextmanager
+    def _writing(self, wait: float):
+        """The right to change the index and the folder, one writer per database (a thread
+        lock here, a file lock across processes), waiting up to `wait` seconds for it; a
+        connection of its own for the writer, and the promises a crash left kept first."""
+        taken = self._reindex_lock.acquire(timeout=wait) if wait > 0 else self._reindex_lock.acquire(blocking=False)
+        if not taken:
+            raise ReindexBusy("a reindex is already running")
+        lock_file = db = None
+        try:
+            lock_path = self.settings.db_path.with_name(self.settings.db_path.name + ".lock")
             try:
                 lock_file = open(lock_path, "a")
-                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise ReindexBusy("a reindex is already running") from None
-            return self._apply_locked(files, skipped, extra or {}, remove or [], keep_others, progress)
-        except (sqlite3.Error, OSError) as exc:
-            raise ReindexFailed(_write_failure(exc)) from exc
+                _flock(lock_file, wait)
+                db = store.connect(self.settings.db_path, cache_mb=64)
+                self._keep_promises(db)
+                yield db
+            except CorpusMissing:
+                raise
+            except (sqlite3.Error, OSError) as exc:
+                raise ReindexFailed(_write_failure(exc)) from exc
         finally:
+            if db is not None:
+                db.conn.close()
             if lock_file is not None:
                 lock_file.close()
             self._reindex_lock.release()
 
-    def _apply_locked(self, files, skipped, extra, remove, keep_others, progress) -> ReindexSummary:
+    def _keep_promises(self, db) -> None:
+        """Make the folder changes committed index changes promised, then drop staged
+        files no promise names (uploads that crashed before their index change)."""
+        corpus = self.settings.corpus_dir
+        for name, staged in store.pending_moves(db):
+            target = corpus / name
+            if staged is None:
+                target.unlink(missing_ok=True)
+            elif (corpus / staged).exists():  # not yet moved: the crash came first
+                os.replace(corpus / staged, target)
+            store.forget_move(db, name)
+        if corpus.is_dir():
+            for leftover in corpus.glob(f".*{STAGED_SUFFIX}"):
+                log.warning("removing %s, left by an upload that did not finish", leftover.name)
+                leftover.unlink(missing_ok=True)
+
+    def _apply(self, db, files: dict[str, Path], skipped: list[tuple[str, str]], *,
+               extra: dict[str, Processed] | None = None, remove: list[str] | None = None,
+               keep_others: bool = False, progress=None, moves: dict[str, str | None] | None = None) -> ReindexSummary:
+        """One index change, all or nothing, in `db` (the writer's connection): `files`
+        read, `extra` written as they are, `remove` dropped, and (unless `keep_others`)
+        every indexed document not in `files` dropped; `moves` promised with it and kept."""
         t0 = time.perf_counter()
         s = self.settings
         summary = ReindexSummary(skipped=list(skipped))
-        # A connection of its own: one transaction, all or nothing.
-        db = store.connect(s.db_path, cache_mb=64)
-        try:
-            known = store.document_hashes(db)
-            redo_all = store.get_meta(db, "pipeline_version") != PIPELINE_VERSION
-            todo: list[tuple[str, Path]] = []
-            for name, path in list(files.items()):
-                if redo_all or name not in known:  # new: read once, by the worker
-                    todo.append((name, path))
-                    continue
-                try:
-                    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-                except OSError as exc:  # gone or unreadable since the folder was listed
-                    summary.skipped.append((name, f"cannot be read ({exc.strerror or exc})"))
-                    del files[name]
-                    continue
-                if known[name] != digest:
-                    todo.append((name, path))
-                else:
-                    summary.unchanged += 1
-            gone = list(remove)
-            directory = None
-            batch = Batch()
-
-            def write(p: Processed) -> None:
-                first = store.replace_document(db, p.name, p.sha256, p.title, p.chars, p.passages)
-                batch.add(p.counts, first)
-                (summary.changed if p.name in known else summary.added).append(p.name)
-
-            # The transaction is open while the workers tokenise: each document is written
-            # as it comes back, so SQLite's work overlaps theirs. Readers (WAL) go on
-            # reading the previous state; a failure anywhere rolls it all back.
-            db.execute("BEGIN IMMEDIATE")
+        extra, remove, moves = extra or {}, remove or [], moves or {}
+        known = store.document_hashes(db)
+        redo_all = store.get_meta(db, "pipeline_version") != PIPELINE_VERSION
+        todo: list[tuple[str, Path]] = []
+        for name, path in list(files.items()):
+            if redo_all or name not in known:  # new: read once, by the worker
+                todo.append((name, path))
+                continue
             try:
-                for p in extra.values():
-                    write(p)
-                self._process_many(todo, summary, progress, write)
-                if not keep_others:
-                    # A file still in the folder but skipped now (too large, unreadable)
-                    # keeps its last good version in the index.
-                    present = set(files) | {n for n, _ in summary.skipped}
-                    gone += [n for n in known if n not in present]
-                for name in gone:
-                    if store.delete_document(db, name):
-                        summary.removed.append(name)
-                store.set_meta(db, "pipeline_version", PIPELINE_VERSION)
-                gen = int(store.get_meta(db, "generation", "0")) + 1
-                ids = np.asarray(store.passage_ids(db), dtype=np.int64)
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as exc:  # gone or unreadable since the folder was listed
+                summary.skipped.append((name, f"cannot be read ({exc.strerror or exc})"))
+                del files[name]
+                continue
+            if known[name] != digest:
+                todo.append((name, path))
+            else:
+                summary.unchanged += 1
+        gone = list(remove)
+        directory = None
+        batch = Batch()
 
-                def new_counts(after: int, vocab: dict[str, int]) -> TermCounts:
-                    # The passages written above, counted by the workers, unless more are
-                    # needed (the previous generation is gone): those are read back.
-                    if np.array_equal(batch.ids, ids[ids > after]):
-                        return batch.counts(vocab)
-                    return counts_from_rows(processing.stored_terms(store.iter_passage_tokens(db, after=after)), vocab)
+        def write(p: Processed) -> None:
+            first = store.replace_document(db, p.name, p.sha256, p.title, p.chars, p.passages)
+            batch.add(p.counts, first)
+            (summary.changed if p.name in known else summary.added).append(p.name)
 
-                # Only the new passages are counted: the rest come from the live generation.
-                index = Bm25Index.update(self._generations_dir() / f"gen-{gen - 1}", ids, new_counts, s.k1, s.b)
-                directory = self._generations_dir() / f"gen-{gen}"
-                if directory.exists():
-                    shutil.rmtree(directory)
-                index.save(directory)
-                store.set_meta(db, "generation", str(gen))
-                db.execute("COMMIT")
-            except BaseException:
-                # SQLite may have rolled back already (disk full): a second ROLLBACK
-                # would raise and hide the reason.
-                if db.conn.in_transaction:
-                    db.execute("ROLLBACK")
-                if directory is not None:
-                    shutil.rmtree(directory, ignore_errors=True)
-                raise
-            with self._swap_lock:
-                self._index, self._generation = index, gen
-            self._data_version = None
-            self._prune_generations(gen)
-            counts = store.counts(db)
-            summary.documents, summary.passages = counts["documents"], counts["passages"]
-        finally:
-            db.conn.close()
+        # The transaction is open while the workers tokenise: each document is written
+        # as it comes back, so SQLite's work overlaps theirs. Readers (WAL) go on
+        # reading the previous state; a failure anywhere rolls it all back.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for p in extra.values():
+                write(p)
+            self._process_many(todo, summary, progress, write)
+            if not keep_others:
+                # A file still in the folder but skipped now (too large, unreadable)
+                # keeps its last good version in the index.
+                present = set(files) | {n for n, _ in summary.skipped}
+                gone += [n for n in known if n not in present]
+            for name in gone:
+                if store.delete_document(db, name):
+                    summary.removed.append(name)
+            for name, staged in moves.items():
+                store.promise_move(db, name, staged)
+            store.set_meta(db, "pipeline_version", PIPELINE_VERSION)
+            gen = int(store.get_meta(db, "generation", "0")) + 1
+            ids = np.asarray(store.passage_ids(db), dtype=np.int64)
+
+            def new_counts(after: int, vocab: dict[str, int]) -> TermCounts:
+                # The passages written above, counted by the workers, unless more are
+                # needed (the previous generation is gone): those are read back.
+                if np.array_equal(batch.ids, ids[ids > after]):
+                    return batch.counts(vocab)
+                return counts_from_rows(processing.stored_terms(store.iter_passage_tokens(db, after=after)), vocab)
+
+            # Only the new passages are counted: the rest come from the live generation.
+            index = Bm25Index.update(self._generations_dir() / f"gen-{gen - 1}", ids, new_counts, s.k1, s.b)
+            directory = self._generations_dir() / f"gen-{gen}"
+            if directory.exists():
+                shutil.rmtree(directory)
+            index.save(directory)
+            store.set_meta(db, "generation", str(gen))
+            db.execute("COMMIT")
+        except BaseException:
+            # SQLite may have rolled back already (disk full): a second ROLLBACK
+            # would raise and hide the reason.
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            if directory is not None:
+                shutil.rmtree(directory, ignore_errors=True)
+            raise
+        with self._swap_lock:
+            self._index, self._generation = index, gen
+        self._data_version = None
+        self._keep_promises(db)
+        self._prune_generations(gen)
+        counts = store.counts(db)
+        summary.documents, summary.passages = counts["documents"], counts["passages"]
         summary.seconds = round(time.perf_counter() - t0, 3)
         return summary
 

@@ -5,6 +5,9 @@ Tables:
   passages   one row a passage: document, order, paragraph number, title, section, text,
              place in the source, and its tokens (so start-up never re-tokenises)
   meta       key/value: the live index generation, the tokenizer version
+  folder_moves  the corpus folder's changes an index change promised and has not yet
+             made: a staged upload to put in place, a removed document's file to delete
+             (written in the index's transaction, done after it, then forgotten)
   questions  one row a question asked: when, chat type, chat, text, answered, latency,
              feedback (kept for `retention_days`)
   answer_messages  one row an answer the bot sent: its chat and message, the question's
@@ -69,6 +72,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db["passages"].create_index(["doc_id", "ord"])
     if "meta" not in db.table_names():
         db["meta"].create({"key": str, "value": str}, pk="key")
+    if "folder_moves" not in db.table_names():
+        db["folder_moves"].create({"name": str, "staged": str}, pk="name")
     if "questions" not in db.table_names():
         db["questions"].create(
             {"id": int, "asked_at": str, "chat_type": str, "chat_id": int, "user_id": int,
@@ -162,6 +167,23 @@ def delete_document(db: sqlite_utils.Database, name: str) -> bool:
     db.execute("DELETE FROM passages WHERE doc_id = ?", [row[0]])
     db.execute("DELETE FROM documents WHERE id = ?", [row[0]])
     return True
+
+
+# ---- the folder's pending changes --------------------------------------------------------
+
+def promise_move(db: sqlite_utils.Database, name: str, staged: str | None) -> None:
+    """Record, in the open transaction, that the corpus file `name` is to become the staged
+    file `staged`, or (None) to be deleted."""
+    db.execute("INSERT OR REPLACE INTO folder_moves (name, staged) VALUES (?, ?)", [name, staged])
+
+
+def pending_moves(db: sqlite_utils.Database) -> list[tuple[str, str | None]]:
+    """(corpus file, staged file or None to delete it) for every promise not yet kept."""
+    return db.execute("SELECT name, staged FROM folder_moves ORDER BY name").fetchall()
+
+
+def forget_move(db: sqlite_utils.Database, name: str) -> None:
+    db.execute("DELETE FROM folder_moves WHERE name = ?", [name])
 
 
 def iter_passage_tokens(db: sqlite_utils.Database, batch: int = 20000,

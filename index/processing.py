@@ -13,6 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from index import lifeline
 from index.cleaning import Passage, clean
 from index.readers import UnreadableDocument, read_document
 from index.termcounts import Coded, Coder
@@ -104,9 +105,11 @@ _worker_coder: Coder | None = None
 
 
 def start_worker() -> None:
-    """A pool's initializer: the worker numbers terms afresh for this reindex."""
+    """A pool's initializer: the worker numbers terms afresh for this reindex, and ends
+    with the process that started it."""
     global _worker_coder
     _worker_coder = Coder()
+    lifeline.end_with_parent()
 
 
 def process_file_in_worker(args: tuple[str, str, int, int]) -> Processed | tuple[str, str]:

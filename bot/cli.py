@@ -3,6 +3,7 @@
     python -m bot                      the Telegram bot, or a console with no token set
     python -m bot ask "问题" [--json] [--top-k K]
     python -m bot reindex [--corpus DIR] [--db FILE]
+    python -m bot add FILE... | remove NAME...
     python -m bot stats | docs
 """
 
@@ -12,11 +13,12 @@ import argparse
 import json
 import logging
 import sys
+from pathlib import Path
 
 from bot import config as config_mod
 from bot import redact
 from bot.render import format_answer_text, format_summary_text
-from index.engine import Answer, Engine, ReindexBusy, ReindexFailed
+from index.engine import Answer, DocumentRejected, Engine, ReindexBusy, ReindexFailed
 
 log = logging.getLogger("bot")
 
@@ -37,6 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, help="how many passages to return")
     p = sub.add_parser("reindex", parents=[common], help="bring the index in line with the corpus folder")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p = sub.add_parser("add", parents=[common], help="copy files into the corpus folder and index them")
+    p.add_argument("file", nargs="+", help=".txt .md .pdf .docx files")
+    p.add_argument("--json", action="store_true", help="one JSON object per file on standard output")
+    p.add_argument("--wait", type=float, default=600.0, help="seconds to wait for a running reindex (default 600)")
+    p = sub.add_parser("remove", parents=[common], help="remove documents from the index and the corpus folder")
+    p.add_argument("name", nargs="+", help="document names, as `docs` lists them")
+    p.add_argument("--json", action="store_true", help="one JSON object per name on standard output")
+    p.add_argument("--wait", type=float, default=600.0, help="seconds to wait for a running reindex (default 600)")
     sub.add_parser("stats", parents=[common], help="documents, passages and questions asked")
     sub.add_parser("docs", parents=[common], help="list the indexed documents")
     sub.add_parser("console", parents=[common], help="ask questions interactively")
@@ -75,6 +85,41 @@ def cmd_reindex(cfg, args) -> int:
         bar.close()
     print(json.dumps(summary.to_json(), ensure_ascii=False) if args.json else format_summary_text(summary))
     return 0
+
+
+def cmd_add(cfg, args) -> int:
+    """Each file in turn, as an upload: copied into the corpus folder once it is indexed."""
+    engine = open_engine(cfg)
+    limit = cfg.index.max_file_mb * 1024 * 1024
+    failed = 0
+    for file in args.file:
+        path = Path(file)
+        try:
+            if path.stat().st_size > limit:  # never read into memory
+                raise DocumentRejected(f"文件太大（{path.stat().st_size / 1048576:.1f} MB），上限 {cfg.index.max_file_mb:g} MB")
+            name, processed, summary = engine.add_document(path.name, path.read_bytes(), wait=args.wait)
+        except (DocumentRejected, OSError) as exc:
+            failed += 1
+            why = str(exc) if isinstance(exc, DocumentRejected) else f"无法读取 {file}：{exc.strerror or exc}"
+            print(json.dumps({"file": file, "added": False, "reason": why}, ensure_ascii=False) if args.json
+                  else f"未加入 {file}：{why}")
+            continue
+        verb = "已更新" if summary.changed else "已加入"
+        print(json.dumps({"file": file, "added": True, "name": name, "title": processed.title,
+                          "passages": len(processed.passages)}, ensure_ascii=False) if args.json
+              else f"{verb} {name}：{processed.title}（{len(processed.passages)} 段）")
+    return 1 if failed else 0
+
+
+def cmd_remove(cfg, args) -> int:
+    engine = open_engine(cfg)
+    missing = 0
+    for name in args.name:
+        removed = engine.remove_document(name, wait=args.wait)
+        missing += not removed
+        print(json.dumps({"name": name, "removed": removed}, ensure_ascii=False) if args.json
+              else f"已删除 {name}" if removed else f"没有名为 {name} 的文档")
+    return 1 if missing else 0
 
 
 class _Bar:
@@ -157,7 +202,7 @@ class UsageError(Exception):
     pass
 
 
-COMMANDS = {"ask": cmd_ask, "reindex": cmd_reindex, "stats": cmd_stats, "docs": cmd_docs,
+COMMANDS = {"ask": cmd_ask, "reindex": cmd_reindex, "add": cmd_add, "remove": cmd_remove, "stats": cmd_stats, "docs": cmd_docs,
             "console": cmd_console, "run": cmd_run, None: cmd_run}
 
 

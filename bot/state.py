@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlite_utils
 from telegram.ext import ContextTypes
 
+from bot import ingest_process
 from bot.answer_process import AnswerProcess, AnswerProcessGone
 from bot.config import Config, question_log_path
 from bot.flood import FloodControl, Window
@@ -45,6 +46,9 @@ class BotState:
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="answering"))
     answers: AnswerProcess | None = None  # Engine.ask in a process of its own, once started
     _answers_engine: Engine | None = None  # the engine that process mirrors
+    ingest_jobs: int = 0  # index writes (uploads, /remove, /reindex) running or waiting their turn
+    reindex_pending: bool = False  # a /reindex running or waiting its turn
+    _ingest_turn: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
     def create(cls, cfg: Config, engine: Engine) -> "BotState":
@@ -85,6 +89,18 @@ class BotState:
             except AnswerProcessGone:
                 pass  # logged once by AnswerProcess
         return await self.run(functools.partial(self.engine.ask, question, top_k, offset, previous=previous))
+
+    async def ingest(self, job: str, *args):
+        """An index write in a process of its own (bot/ingest_process.py), after the ones
+        asked for before it: several uploads at once are queued, none refused as busy."""
+        self.ingest_jobs += 1
+        try:
+            async with self._ingest_turn:
+                result = await ingest_process.run(self.engine.settings, job, *args)
+        finally:
+            self.ingest_jobs -= 1
+        self.corpus_changed()
+        return result
 
     @property
     def log_db(self) -> sqlite_utils.Database:

@@ -12,7 +12,8 @@ from telegram.ext import ContextTypes
 
 from bot import access, state
 from bot.telegram_html import MAX_MESSAGE, esc, fit, tg_len
-from index.engine import ReindexBusy
+from bot.ingest_process import IngestFailed
+from index.engine import ReindexBusy, ReindexFailed
 
 log = logging.getLogger("bot.docs")
 
@@ -88,14 +89,16 @@ async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text("用法：/remove 文件名（/docs 查看文件名）")
         return
     try:
-        removed = await asyncio.to_thread(st.engine.remove_document, name)
+        stats = await st.ingest("remove", name)
     except ReindexBusy:
         await message.reply_text("正在重建索引，请稍后再删除。")
         return
-    if not removed:
+    except (ReindexFailed, IngestFailed) as exc:
+        log.error("removal of %s failed: %s", name, exc)
+        await message.reply_text("删除失败：索引无法写入，文档仍在。请查看日志。")
+        return
+    if stats is None:
         await message.reply_html(f"没有名为 <code>{esc(name[:200])}</code> 的文档。/docs 查看列表。")
         return
-    st.corpus_changed()
-    stats = await asyncio.to_thread(st.engine.stats)
     log.info("admin %s removed %s", update.effective_user.id, name)
     await message.reply_html(f"已删除 <code>{esc(name)}</code>。现有 {stats['documents']} 篇文档，{stats['passages']} 段。")

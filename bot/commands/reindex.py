@@ -1,11 +1,11 @@
 """Admins: /reindex brings the index in line with the corpus folder.
 
-The work runs in a thread; the engine builds the new index beside the old one and swaps
-it in when complete, so questions keep being answered meanwhile."""
+The work runs in a process of its own (bot/ingest_process.py); the engine builds the new
+index beside the old one and swaps it in when complete, so questions keep being answered
+meanwhile."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import Update
@@ -41,8 +41,12 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """Rebuild the index from the corpus folder; reply with what changed."""
     st = state.get(context)
     progress = await update.effective_message.reply_text("正在更新索引…")
+    if st.reindex_pending:  # a second one would find nothing more to do
+        await progress.edit_text("已有一次索引更新正在进行，完成后会回复结果。")
+        return
+    st.reindex_pending = True
     try:
-        summary = await asyncio.to_thread(st.engine.reindex)
+        summary = await st.ingest("reindex")
     except ReindexBusy:
         await progress.edit_text("已有一次索引更新正在进行，请稍后再试。")
         return
@@ -50,6 +54,7 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         log.exception("reindex failed")
         await progress.edit_text(f"索引更新失败：{type(exc).__name__}: {str(exc)[:300]}\n旧索引继续提供服务。")
         return
-    st.corpus_changed()
+    finally:
+        st.reindex_pending = False
     log.info("reindex by %s: %s", update.effective_user.id, summary.to_json())
     await progress.edit_text(summary_html(summary), parse_mode="HTML")

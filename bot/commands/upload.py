@@ -4,7 +4,6 @@ and refuses what it cannot read; the size and the uploads per hour are capped.""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import Update
@@ -13,7 +12,8 @@ from telegram.ext import ContextTypes
 
 from bot import access, state
 from bot.telegram_html import esc, fit
-from index.engine import DocumentRejected, ReindexBusy, safe_name
+from bot.ingest_process import IngestFailed
+from index.engine import DocumentRejected, ReindexBusy, ReindexFailed, safe_name
 
 log = logging.getLogger("bot.upload")
 
@@ -36,10 +36,9 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if st.uploads.full(user_id):
         wait = max(1, round(st.uploads.retry_in(user_id) / 60))
-        log.warning("upload cap: admin %s sent %s files this hour", user_id, st.uploads.limit)
-        await message.reply_text(f"每小时最多上传 {st.uploads.limit} 个文件，请 {wait} 分钟后再试。", do_quote=True)
+        log.warning("upload cap: admin %s added %s files this hour", user_id, st.uploads.limit)
+        await message.reply_text(f"每小时最多加入 {st.uploads.limit} 个文件，请 {wait} 分钟后再试。", do_quote=True)
         return
-    st.uploads.add(user_id)
     try:
         file = await document.get_file()
         data = bytes(await file.download_as_bytearray())
@@ -47,17 +46,34 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         log.warning("download of %s failed: %s", document.file_name, exc)
         await message.reply_text("无法下载这个文件（可能太大），请稍后再试。", do_quote=True)
         return
+    queued = None
+    if st.ingest_jobs:
+        queued = await message.reply_text(f"已收到，排队中（前面还有 {st.ingest_jobs} 个任务）…", do_quote=True)
     try:
-        name, processed, summary = await asyncio.to_thread(st.engine.add_document, document.file_name, data)
+        added = await st.ingest("add", document.file_name, data)
     except DocumentRejected as exc:
-        await message.reply_text(str(exc), do_quote=True)
+        await _say(message, queued, str(exc))
         return
     except ReindexBusy:
-        await message.reply_text("正在更新索引，请稍后再发送。", do_quote=True)
+        await _say(message, queued, "正在更新索引，请稍后再发送。")
         return
-    st.corpus_changed()
-    log.info("admin %s added %s (%d passages)", user_id, name, len(processed.passages))
+    except (ReindexFailed, IngestFailed) as exc:
+        log.error("upload of %s failed: %s", document.file_name, exc)
+        await _say(message, queued, "加入失败：索引无法写入，旧索引继续提供服务。请查看日志。")
+        return
+    st.uploads.add(user_id)  # the hourly cap counts documents added, not attempts
+    summary = added["summary"]
+    log.info("admin %s added %s (%d passages)", user_id, added["name"], added["passages"])
     verb = "已更新" if summary.changed else "已加入"
-    await message.reply_html(
-        f"{verb}：<b>{fit(processed.title, 300)}</b>\n文件 <code>{esc(name)}</code>，{len(processed.passages)} 段。\n"
-        f"现有 {summary.documents} 篇文档，{summary.passages} 段。", do_quote=True)
+    await _say(message, queued,
+               f"{verb}：<b>{fit(added['title'], 300)}</b>\n文件 <code>{esc(added['name'])}</code>，{added['passages']} 段。\n"
+               f"现有 {summary.documents} 篇文档，{summary.passages} 段。", html=True)
+
+
+async def _say(message, queued, text: str, html: bool = False) -> None:
+    """The upload's result: in place of its "queued" note when it had one, else a reply."""
+    mode = "HTML" if html else None
+    if queued is not None:
+        await queued.edit_text(text, parse_mode=mode)
+    else:
+        await message.reply_text(text, parse_mode=mode, do_quote=True)

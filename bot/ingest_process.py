@@ -1,0 +1,112 @@
+"""The index's writes (an upload, /remove, /reindex) in a process of their own, one job a
+process, so that questions keep their usual latency while a large document is indexed.
+
+    summary = await ingest_process.run(settings, "reindex")
+    added = await ingest_process.run(settings, "add", "报纸.pdf", data)
+
+Why a process, not a thread: cleaning and tokenising hold the GIL; in a thread of the
+bot's process a 512 KB upload held a question sent a second later for 13.7 s (12 ms
+normally). The child opens the same index and writes it the way the command line does
+(the engine's file lock keeps one writer at a time); the bot's engine and its answering
+process follow the new generation at their next question (Engine checks the database's
+data_version). Its memory, whatever a document costs, goes back when it ends.
+
+The job and its result (or the engine's typed exception) are pickled on the child's
+standard input and output; its log goes to standard error, the bot's own. The child ends
+with the bot however the bot dies (index.lifeline); what it leaves half done, the next
+writer finishes (Engine._keep_promises).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import pickle
+import sys
+from pathlib import Path
+
+log = logging.getLogger("bot.ingest_process")
+
+ROOT = Path(__file__).resolve().parent.parent
+# How long a job waits for another writer (a reindex from the command line) to finish.
+LOCK_WAIT_SECONDS = 600.0
+
+
+class IngestFailed(RuntimeError):
+    """The job's process ended without a result (killed, out of memory); str(exc) says how."""
+
+
+async def run(settings, job: str, *args):
+    """`job` ("add", "remove", "reindex") with `args` in a child process: its result, or
+    the exception the engine raised there."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.ingest_process", stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, env=env, cwd=str(ROOT))
+    try:
+        out, _ = await proc.communicate(pickle.dumps((settings, job, args), protocol=pickle.HIGHEST_PROTOCOL))
+    except BaseException:  # cancelled (the bot stopping): the journal makes a kill safe
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        raise
+    if proc.returncode != 0 or not out:
+        raise IngestFailed(f"the {job} process ended with status {proc.returncode}")
+    ok, value = pickle.loads(out)
+    if not ok:
+        raise value
+    return value
+
+
+# ---- the child ----------------------------------------------------------------------------
+
+def _add(engine, filename: str, data: bytes) -> dict:
+    name, processed, summary = engine.add_document(filename, data, wait=LOCK_WAIT_SECONDS)
+    return {"name": name, "title": processed.title, "passages": len(processed.passages), "summary": summary}
+
+
+def _remove(engine, name: str) -> dict | None:
+    if not engine.remove_document(name, wait=LOCK_WAIT_SECONDS):
+        return None
+    return engine.stats()
+
+
+def _reindex(engine):
+    return engine.reindex(wait=LOCK_WAIT_SECONDS)
+
+
+JOBS = {"add": _add, "remove": _remove, "reindex": _reindex}
+
+
+def _serve() -> None:
+    from index import lifeline
+    from index.engine import Engine
+
+    lifeline.end_with_parent()
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout = sys.stderr  # a stray print must not land in the result
+    settings, job, args = pickle.load(sys.stdin.buffer)
+    try:
+        result = (True, JOBS[job](Engine(settings), *args))
+    except Exception as exc:  # the engine's typed reasons travel back as they are
+        if not _round_trips(exc):
+            log.exception("%s failed", job)
+            exc = IngestFailed(f"{job} failed: {type(exc).__name__}: {str(exc)[:300]}")
+        result = (False, exc)
+    out.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    out.flush()
+
+
+def _round_trips(exc: Exception) -> bool:
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return True
+    except Exception:
+        return False
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s (ingest process): %(message)s")
+    _serve()

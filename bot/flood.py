@@ -9,7 +9,8 @@ ever asked.
 from __future__ import annotations
 
 import time
-from collections import defaultdict, deque
+from bisect import bisect_right
+from collections import defaultdict
 from typing import Callable, Hashable
 
 
@@ -26,7 +27,10 @@ class Window:
         self.limit = limit
         self.period = period
         self.clock = clock
-        self._events: dict[Hashable, deque[float]] = defaultdict(deque)
+        # A list a key, not a deque: callers add only when not full, so a key holds `limit`
+        # events at most (a handful), and a deque costs 760 bytes against a short list's
+        # ~90: with 100,000 users active, 180 MB against 45 MB (both windows, measured).
+        self._events: dict[Hashable, list[float]] = defaultdict(list)
         self._next_sweep = clock() + period
 
     def __len__(self) -> int:
@@ -41,12 +45,11 @@ class Window:
             del self._events[key]
         self._next_sweep = now + self.period
 
-    def _trim(self, key: Hashable, now: float) -> deque[float]:
+    def _trim(self, key: Hashable, now: float) -> list[float]:
         events = self._events.get(key)
         if events is None:
-            return deque()
-        while events and events[0] <= now - self.period:
-            events.popleft()
+            return []
+        del events[:bisect_right(events, now - self.period)]  # times are in order
         if not events:
             del self._events[key]  # keep the table small
         return events

@@ -25,10 +25,18 @@ import signal
 from urllib.parse import urlsplit
 
 from telegram import BotCommandScopeChat, Update
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, Defaults
 
-from bot import redact
+from bot import redact, webhook
 from bot.commands import ADMIN_COMMANDS, PUBLIC_COMMANDS, add_handlers
 from bot.config import Config
 from bot.http_request import AiohttpRequest
@@ -162,21 +170,37 @@ def _warm_up(st: BotState) -> None:
         log.exception("warm-up question failed")
 
 
-async def _initialize(app: Application, attempts: int = 5) -> None:
-    """getMe, retried while Telegram cannot be reached; a wrong token fails at once."""
+async def _retried(action, attempts: int = 5) -> None:
+    """`action()`, retried while Telegram cannot be reached; a wrong token (InvalidToken) or
+    a BadRequest fails at once (a 429 is the rate limiter's to wait out)."""
     pause = 1.0
     for attempt in range(1, attempts + 1):
         try:
-            await app.initialize()
+            await action()
             return
-        except InvalidToken:
-            raise
         except (NetworkError, TimedOut) as exc:
-            if attempt == attempts:
+            if attempt == attempts or isinstance(exc, BadRequest):  # BadRequest is a NetworkError
                 raise
             log.warning("cannot reach the Bot API (%s); retrying in %.0f s", exc, pause)
             await asyncio.sleep(pause)
             pause = min(pause * 2, 30)
+
+
+async def _initialize(app: Application, attempts: int = 5) -> None:
+    """getMe, retried while Telegram cannot be reached; a wrong token fails at once."""
+    await _retried(app.initialize, attempts)
+
+
+async def _start_webhook(app: Application, t, secret: str) -> webhook.WebhookServer:
+    """Listen first, then tell Telegram where (so that its first POST finds the server)."""
+    server = await webhook.start(app, t.listen, t.port, urlsplit(t.webhook_url).path, secret)
+    try:
+        await _retried(lambda: app.bot.set_webhook(t.webhook_url, secret_token=secret,
+                                                   allowed_updates=ALLOWED_UPDATES))
+    except BaseException:
+        await server.stop()
+        raise
+    return server
 
 
 async def _prune(st: BotState) -> None:
@@ -235,18 +259,14 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
     st: BotState = app.bot_data["state"]
     t = cfg.telegram
     answering = asyncio.create_task(st.start_answering())  # opens the index again, meanwhile
-    housekeeping = None
+    housekeeping = hook = None
     try:
         await asyncio.to_thread(_warm_up, st)
         await answering
         await _initialize(app)
         await _set_commands(app, t.admins)
-        if t.webhook_url:
-            secret = t.secret_token or secrets.token_urlsafe(32)
-            await app.updater.start_webhook(
-                listen=t.listen, port=t.port, url_path=urlsplit(t.webhook_url).path.strip("/"),
-                webhook_url=t.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=5)
+        if t.webhook_url:  # our server, not Updater.start_webhook: see bot/webhook.py
+            hook = await _start_webhook(app, t, t.secret_token or secrets.token_urlsafe(32))
             mode = f"webhook {t.webhook_url} (listening on {t.listen}:{t.port})"
         else:
             await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES,
@@ -264,6 +284,8 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
     finally:
         if housekeeping is not None:
             housekeeping.cancel()
+        if hook is not None:
+            await hook.stop()
         if app.updater.running:
             await _stop_updater(app)
         if app.running:

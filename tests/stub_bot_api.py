@@ -703,6 +703,9 @@ class BotRunner:
                                              ready=ready))
             waiter = asyncio.create_task(ready.wait())
             await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            if task.done():  # failed to start: its error is what start() must see
+                waiter.cancel()
+                await task
             self._ready.set()
             await task
 

@@ -63,3 +63,19 @@ def test_other_get_updates_errors_are_retried(stub, runner, logs):
     assert "28家" in check_html(stub.wait_reply(msg, timeout=15).params["text"])
     assert [c.status for c in stub.calls_since(0, "getUpdates", ok=False)].count(502) == 2
     assert runner._thread.is_alive()
+
+
+def test_a_webhook_refused_at_start_fails_the_start_and_frees_the_port(stub, tmp_path, tmp_path_factory):
+    from tests.test_telegram_webhook import _free_port
+
+    port = _free_port()
+    cfg = write_config(tmp_path, stub, index_from=seed_index(tmp_path_factory), answer_process=False,
+                       webhook_url=f"http://127.0.0.1:{port}/hook", listen="127.0.0.1", port=port)
+    stub.fail("setWebhook", 401)
+    with pytest.raises(RuntimeError) as info:
+        BotRunner(cfg, **FAST).start()
+    assert type(info.value.__cause__).__name__ == "InvalidToken"  # run_bot: exit status 2
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))  # the webhook server let its port go

@@ -8,6 +8,11 @@ appended), so the bot runs against api.telegram.org, a local Bot API server or a
 alike. Requests go through `RetryingRateLimiter`: Telegram's flood limits are respected, a
 429 is waited out and the request sent again, and a 5xx or a timeout is retried a few
 times, so an answer is not dropped because Telegram hiccuped.
+
+Exit codes of `run_bot`: 0 stopped by SIGINT/SIGTERM; 2 the token refused at start (getMe);
+3 the token refused while polling (401/403 from getUpdates: revoked in BotFather, say).
+Polling cannot go on then, so the process ends rather than run on deaf, and the service
+manager restarts it or tells someone. Every other polling error is retried, with backoff.
 """
 
 from __future__ import annotations
@@ -20,10 +25,18 @@ import signal
 from urllib.parse import urlsplit
 
 from telegram import BotCommandScopeChat, Update
-from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, Defaults
 
-from bot import redact
+from bot import redact, webhook
 from bot.commands import ADMIN_COMMANDS, PUBLIC_COMMANDS, add_handlers
 from bot.config import Config
 from bot.http_request import AiohttpRequest
@@ -35,6 +48,40 @@ log = logging.getLogger("bot.telegram")
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 HOUSEKEEPING_SECONDS = 6 * 3600
+EXIT_TOKEN_AT_START = 2
+EXIT_TOKEN_WHILE_POLLING = 3
+
+
+class TokenRefused(Exception):
+    """Telegram refused the token to getUpdates: polling is over (serve() raises it)."""
+
+
+class PollingRequest(AiohttpRequest):
+    """The request PTB gives getUpdates alone (`get_updates_request`), which notices
+    Telegram refusing the token. PTB's polling loop gives up on InvalidToken (401, 404)
+    without telling the application, which then runs on deaf; and it would retry a 403
+    (Forbidden) forever. Here either sets `refused`, for serve() to end the process, and a
+    403 is raised as InvalidToken so that the loop stops at once for it too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refused = asyncio.Event()
+        self.error: TelegramError | None = None
+
+    async def post(self, *args, **kwargs):
+        try:
+            return await super().post(*args, **kwargs)
+        except InvalidToken as exc:
+            self._refuse(exc)
+            raise
+        except Forbidden as exc:
+            self._refuse(exc)
+            raise InvalidToken(str(exc)) from exc
+
+    def _refuse(self, exc: TelegramError) -> None:
+        if self.error is None:
+            self.error = exc
+        self.refused.set()
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -79,6 +126,7 @@ def build_application(cfg: Config, engine: Engine, *, rate_limiter: BaseRateLimi
         raise ValueError("no Telegram token: set TELEGRAM_BOT_TOKEN or [telegram] token")
     redact.protect(t.token)
     timeouts = {"read_timeout": read_timeout, "connect_timeout": connect_timeout, "pool_timeout": connect_timeout}
+    polling = PollingRequest(1, **timeouts)
     app = (
         Application.builder()
         .token(t.token)
@@ -90,10 +138,11 @@ def build_application(cfg: Config, engine: Engine, *, rate_limiter: BaseRateLimi
         # A connection for each update handled at once; getUpdates has its own, whose
         # read timeout is added to the long poll's own timeout.
         .request(AiohttpRequest(concurrent_updates, **timeouts))
-        .get_updates_request(AiohttpRequest(1, **timeouts))
+        .get_updates_request(polling)
         .build()
     )
     app.bot_data["state"] = BotState.create(cfg, engine)
+    app.bot_data["polling"] = polling  # PTB's Bot keeps it private: serve() watches it
     add_handlers(app)
     return app
 
@@ -121,21 +170,37 @@ def _warm_up(st: BotState) -> None:
         log.exception("warm-up question failed")
 
 
-async def _initialize(app: Application, attempts: int = 5) -> None:
-    """getMe, retried while Telegram cannot be reached; a wrong token fails at once."""
+async def _retried(action, attempts: int = 5) -> None:
+    """`action()`, retried while Telegram cannot be reached; a wrong token (InvalidToken) or
+    a BadRequest fails at once (a 429 is the rate limiter's to wait out)."""
     pause = 1.0
     for attempt in range(1, attempts + 1):
         try:
-            await app.initialize()
+            await action()
             return
-        except InvalidToken:
-            raise
         except (NetworkError, TimedOut) as exc:
-            if attempt == attempts:
+            if attempt == attempts or isinstance(exc, BadRequest):  # BadRequest is a NetworkError
                 raise
             log.warning("cannot reach the Bot API (%s); retrying in %.0f s", exc, pause)
             await asyncio.sleep(pause)
             pause = min(pause * 2, 30)
+
+
+async def _initialize(app: Application, attempts: int = 5) -> None:
+    """getMe, retried while Telegram cannot be reached; a wrong token fails at once."""
+    await _retried(app.initialize, attempts)
+
+
+async def _start_webhook(app: Application, t, secret: str) -> webhook.WebhookServer:
+    """Listen first, then tell Telegram where (so that its first POST finds the server)."""
+    server = await webhook.start(app, t.listen, t.port, urlsplit(t.webhook_url).path, secret)
+    try:
+        await _retried(lambda: app.bot.set_webhook(t.webhook_url, secret_token=secret,
+                                                   allowed_updates=ALLOWED_UPDATES))
+    except BaseException:
+        await server.stop()
+        raise
+    return server
 
 
 async def _prune(st: BotState) -> None:
@@ -165,7 +230,27 @@ async def _set_commands(app: Application, admins: list[int]) -> None:
 
 
 def _polling_error(exc: TelegramError) -> None:
+    # PTB's loop waits 1 s after an error, half as long again after each one, up to 30 s
     log.warning("polling failed: %s (retrying)", exc)
+
+
+async def _until_stopped(stop: asyncio.Event, polling: PollingRequest) -> None:
+    """Until `stop` is set; TokenRefused if Telegram refuses the token to getUpdates."""
+    waits = {asyncio.create_task(stop.wait()), asyncio.create_task(polling.refused.wait())}
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in waits:
+            task.cancel()
+    if polling.refused.is_set() and not stop.is_set():
+        raise TokenRefused(str(polling.error))
+
+
+async def _stop_updater(app: Application) -> None:
+    try:
+        await app.updater.stop()
+    except InvalidToken:  # the polling task ended with it; serve() says so (TokenRefused)
+        pass
 
 
 async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_timeout: float = 10.0,
@@ -174,18 +259,14 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
     st: BotState = app.bot_data["state"]
     t = cfg.telegram
     answering = asyncio.create_task(st.start_answering())  # opens the index again, meanwhile
-    housekeeping = None
+    housekeeping = hook = None
     try:
         await asyncio.to_thread(_warm_up, st)
         await answering
         await _initialize(app)
         await _set_commands(app, t.admins)
-        if t.webhook_url:
-            secret = t.secret_token or secrets.token_urlsafe(32)
-            await app.updater.start_webhook(
-                listen=t.listen, port=t.port, url_path=urlsplit(t.webhook_url).path.strip("/"),
-                webhook_url=t.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=5)
+        if t.webhook_url:  # our server, not Updater.start_webhook: see bot/webhook.py
+            hook = await _start_webhook(app, t, t.secret_token or secrets.token_urlsafe(32))
             mode = f"webhook {t.webhook_url} (listening on {t.listen}:{t.port})"
         else:
             await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES,
@@ -199,12 +280,14 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
                  app.bot.username, counts["documents"], counts["passages"], mode)
         if ready is not None:
             ready.set()
-        await stop.wait()
+        await _until_stopped(stop, app.bot_data["polling"])
     finally:
         if housekeeping is not None:
             housekeeping.cancel()
+        if hook is not None:
+            await hook.stop()
         if app.updater.running:
-            await app.updater.stop()
+            await _stop_updater(app)
         if app.running:
             await app.stop()
         await app.shutdown()  # returns at once when never initialized
@@ -230,6 +313,11 @@ def run_bot(cfg: Config) -> int:
         asyncio.run(main())
     except InvalidToken:
         log.error("Telegram refused the token: check TELEGRAM_BOT_TOKEN or [telegram] token")
-        return 2
+        return EXIT_TOKEN_AT_START
+    except TokenRefused as exc:
+        log.error("Telegram refused the token while polling (%s): the bot can receive nothing; exiting "
+                  "with status %d. Check TELEGRAM_BOT_TOKEN or [telegram] token (revoked in BotFather?)",
+                  exc, EXIT_TOKEN_WHILE_POLLING)
+        return EXIT_TOKEN_WHILE_POLLING
     log.info("bot stopped")
     return 0

@@ -177,6 +177,7 @@ class StubBotApi:
         self.files: dict[str, tuple[str, bytes]] = {}
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
         self.webhook: dict | None = None
+        self.revoked_after: int | None = None  # getUpdates calls still answered before 401s
         self.replies: dict[tuple[int, int], Call] = {}  # (chat, message replied to) -> its sendMessage
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(100)
@@ -230,6 +231,13 @@ class StubBotApi:
         with self.cond:
             for _ in range(times):
                 self.faults[method].append(Fault(status, retry_after, 0.0, description))
+
+    def revoke_token(self, *, after_polls: int = 0) -> None:
+        """The token is revoked (as in BotFather) after `after_polls` more getUpdates calls:
+        from then on every call is answered 401 Unauthorized, as Telegram does."""
+        with self.cond:
+            self.revoked_after = after_polls
+            self.cond.notify_all()
 
     def delay(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Hold the next `times` calls of `method` this long before answering."""
@@ -377,12 +385,18 @@ class StubBotApi:
         with self.cond:
             self.calls.append(call)
             fault = self.faults[method].popleft() if self.faults.get(method) else None
+            if self.revoked_after is not None:
+                if method == "getUpdates" and self.revoked_after > 0:
+                    self.revoked_after -= 1
+                elif self.revoked_after == 0:
+                    fault = Fault(401)
             self.cond.notify_all()
         if fault and fault.delay:
             time.sleep(fault.delay)
         if fault and fault.status:
             body = {"ok": False, "error_code": fault.status,
-                    "description": fault.description or {429: "Too Many Requests: retry later",
+                    "description": fault.description or {401: "Unauthorized", 403: "Forbidden",
+                                                         429: "Too Many Requests: retry later",
                                                          500: "Internal Server Error"}.get(fault.status, "Error")}
             if fault.retry_after is not None:
                 body["description"] = f"Too Many Requests: retry after {fault.retry_after}"
@@ -689,6 +703,9 @@ class BotRunner:
                                              ready=ready))
             waiter = asyncio.create_task(ready.wait())
             await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            if task.done():  # failed to start: its error is what start() must see
+                waiter.cancel()
+                await task
             self._ready.set()
             await task
 
@@ -701,6 +718,15 @@ class BotRunner:
     @property
     def state(self):
         return self.app.bot_data["state"]
+
+    def wait_ended(self, timeout: float) -> BaseException | None:
+        """Wait for serve() to end by itself (not by stop()); what it raised, if anything.
+        AssertionError if it is still running after `timeout` seconds."""
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise AssertionError(f"the bot still runs after {timeout} s")
+        error, self._error = self._error, None
+        return error
 
     def stop(self, timeout: float = 15.0) -> None:
         if self._loop is not None and self._stop is not None and not self._loop.is_closed():

@@ -62,3 +62,32 @@ def test_a_refused_question_does_not_count_against_the_other_limit():
     assert f.first_refusal(3, 10) and not f.first_refusal(3, 10)
     now[0] = 61
     assert f.allow(3, 10)
+
+
+def test_windows_of_users_gone_quiet_expire():
+    """100,000 users ask once; a period later the tables hold only who asked since."""
+    now = [0.0]
+    f = FloodControl(per_user=2, per_chat=3, clock=lambda: now[0])
+    for user in range(100_000):
+        assert f.allow(user, user)
+    assert f.allow(5, 5) and not f.allow(5, 5)  # user 5 is over the limit, and told so once
+    assert f.first_refusal(5, 5)
+    assert len(f.users) == 100_000 and len(f.chats) == 100_000 and len(f._warned) == 1
+    now[0] = 61.0
+    for user in (-1, -2, -3):
+        assert f.allow(user, user)
+    assert len(f.users) == 3 and len(f.chats) == 3 and not f._warned
+    assert f.allow(5, 5) and f.allow(5, 5) and not f.allow(5, 5)  # user 5's limit is as before
+    assert f.first_refusal(5, 5) and not f.first_refusal(5, 5)
+
+
+def test_a_sweep_keeps_keys_with_recent_events():
+    now = [0.0]
+    w = Window(2, 60.0, clock=lambda: now[0])
+    w.add("old")
+    now[0] = 30.0
+    w.add("recent"), w.add("recent")
+    now[0] = 60.5  # "old" expired, "recent" not: it stays full
+    w.add("new")
+    assert len(w) == 2 and w.full("recent") and not w.full("old")
+    assert 0 < w.retry_in("recent") <= 29.5

@@ -6,9 +6,11 @@ the token."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -50,3 +52,29 @@ def test_python_m_bot_answers_a_group_mention_within_a_second(stub, tmp_path):
 
 
 # Without a token `python -m bot` runs the console: tests/test_cli.py covers it.
+
+
+def test_python_m_bot_exits_3_when_the_token_is_revoked_while_polling(stub, tmp_path):
+    """Polling refused (401) is the end: one clear log line and exit status 3, for the
+    service manager to restart the bot or tell someone, not a process polling nothing."""
+    cfg = write_config(tmp_path, stub, answer_process=False)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    err = open(tmp_path / "stderr.txt", "w+", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "--config", str(cfg.path)], cwd=ROOT, env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        stub.wait("getUpdates", timeout=60)
+        stub.revoke_token(after_polls=1)
+        revoked = stub.wait("getUpdates", lambda c: c.status == 401, ok=False, timeout=10)
+        assert proc.wait(timeout=10) == 3
+        assert time.monotonic() - revoked.at < 5
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    err.seek(0)
+    log = err.read()
+    assert len(re.findall("refused the token while polling", log)) == 1, log
+    assert "polling failed" not in log  # not retried
+    assert [c.status for c in stub.calls_since(0, "getUpdates", ok=False)].count(401) == 1
+    assert TOKEN.split(":", 1)[1] not in log

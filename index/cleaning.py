@@ -691,5 +691,13 @@ def clean(source: str, max_chars: int = 220, min_chars: int = 60) -> list[Passag
     source = source.replace("\ufeff", " ")  # a byte-order mark: white space, offsets kept
     lines = drop_debris(split_lines(source))
     blocks = join_paragraphs(lines)
-    articles = build_articles(blocks)
+    articles = build_articles(blocks) or _headings_as_body(blocks)
     return make_passages(articles, max_chars, min_chars)
+
+
+def _headings_as_body(blocks: list[Block]) -> list[Article]:
+    """A document with no body at all ("今天天气很好", "青松县", a list of headings) is not
+    empty: its lines are its text, under its first as the title."""
+    if not blocks:
+        return []
+    return [Article(title=blocks[0].text.chars, paragraphs=[("", Block(b.text, "body")) for b in blocks])]

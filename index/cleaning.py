@@ -230,9 +230,10 @@ def is_doubled(s: str) -> bool:
     return len(_collapse_doubling(compact)) <= 0.65 * len(compact)
 
 
-def split_lines(source: str) -> list[Line]:
+def split_lines(source: str, offset: int = 0) -> list[Line]:
+    """`source`'s lines; `offset`: where it starts in the document."""
     lines: list[Line] = []
-    gap, offset = 0, 0
+    gap = 0
     for raw in source.splitlines(keepends=True):
         body = raw.rstrip("\r\n")
         if not body.strip():
@@ -643,11 +644,12 @@ def _sentences(text: Text, max_chars: int) -> list[Sentence]:
     return out
 
 
-def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int = 60) -> list[Passage]:
+def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int = 60,
+                  para_no: int = 0) -> list[Passage]:
     """Pack sentences of one article section into passages of at most `max_chars`,
-    starting a new passage at a paragraph break once the current one is long enough."""
+    starting a new passage at a paragraph break once the current one is long enough.
+    `para_no`: paragraphs before these articles' (a document cleaned in parts)."""
     passages: list[Passage] = []
-    para_no = 0
     for art in articles:
         cur: list[Sentence] = []
         size = 0  # characters in cur
@@ -689,10 +691,39 @@ def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int 
 def clean(source: str, max_chars: int = 220, min_chars: int = 60) -> list[Passage]:
     """The whole pipeline: source text in, passages with titles and offsets out."""
     source = source.replace("\ufeff", " ")  # a byte-order mark: white space, offsets kept
-    lines = drop_debris(split_lines(source))
-    blocks = join_paragraphs(lines)
-    articles = build_articles(blocks) or _headings_as_body(blocks)
-    return make_passages(articles, max_chars, min_chars)
+    passages: list[Passage] = []
+    para_no = 0
+    for start, end in _parts(source):
+        lines = drop_debris(split_lines(source[start:end], start))
+        blocks = join_paragraphs(lines)
+        articles = build_articles(blocks) or _headings_as_body(blocks)
+        passages += make_passages(articles, max_chars, min_chars, para_no)
+        para_no += sum(len(a.paragraphs) for a in articles)
+    return passages
+
+
+PART_CHARS = 1_000_000
+
+
+def _parts(source: str) -> list[tuple[int, int]]:
+    """A document cleaned a part at a time: about PART_CHARS characters each, cut where a
+    paragraph ends (a sentence, then a blank line), else at a line end. A line's objects
+    cost some 300 bytes: 20 MB of four-character lines took 3 GB in one go. A newspaper
+    page is some 20,000 characters: only a title printed after its article can be cut off
+    from it, once every 300 pages."""
+    parts, start = [], 0
+    while len(source) - start > PART_CHARS:
+        at = start + PART_CHARS
+        m = _PARAGRAPH_END.search(source, at, at + PART_CHARS // 10)
+        end = m.start() + 2 if m else source.find("\n", at) + 1
+        if not end:
+            break
+        parts.append((start, end))
+        start = end
+    return parts + [(start, len(source))]
+
+
+_PARAGRAPH_END = re.compile(rf"[{TERMINAL}][{CLOSERS}]?\n[ \t\u3000]*\n")
 
 
 def _headings_as_body(blocks: list[Block]) -> list[Article]:

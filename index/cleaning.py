@@ -644,6 +644,12 @@ def _sentences(text: Text, max_chars: int) -> list[Sentence]:
     return out
 
 
+# A longer "title" is a run of short lines joined as one headline (a list, a column of
+# quotes read as vertical text): each passage stores and tokenises its title again, so
+# 1 MB of them took 3 GB. Real titles here are under 40 characters.
+MAX_TITLE = 200
+
+
 def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int = 60,
                   para_no: int = 0) -> list[Passage]:
     """Pack sentences of one article section into passages of at most `max_chars`,
@@ -660,7 +666,7 @@ def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int 
             if cur:
                 passages.append(
                     Passage(
-                        title=art.title,
+                        title=art.title[:MAX_TITLE],
                         section=cur_section or "",
                         text="".join(t.chars for t in cur),
                         sentences=[t.chars for t in cur],

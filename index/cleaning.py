@@ -38,7 +38,7 @@ JUMP_MARK = re.compile(r"[（(]\s*[上下]转\s*\d+\s*版\s*[）)]")
 CLOSING_BYLINE = re.compile(r"[（(]([\u4e00-\u9fff·][\u4e00-\u9fff·\s]{1,29})[）)]$")
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a document of many short lines holds one Text and Line each
 class Text:
     """A run of cleaned characters and where each came from in the source text: `spans`
     holds (first character, its source offset) for each stretch copied unbroken.
@@ -69,16 +69,17 @@ class Text:
         first, at = self.spans[bisect_right(self.spans, (i, _AFTER_ALL)) - 1]
         return at + i - first
 
-    def __add__(self, other: Text) -> Text:
-        if not other.chars:
-            return self
-        if not self.chars:
-            return other
-        n = len(self.chars)
-        spans = list(self.spans)
-        for first, at in other.spans:
-            _add_stretch(spans, n + first, at)
-        return Text(self.chars + other.chars, tuple(spans))
+    @classmethod
+    def joined(cls, parts: list[Text]) -> Text:
+        """`parts` one after another: joined once, as adding them two by two would copy
+        the growing text for each (quadratic on a paragraph of many short lines)."""
+        spans: list[tuple[int, int]] = []
+        n = 0
+        for part in parts:
+            for first, at in part.spans:
+                _add_stretch(spans, n + first, at)
+            n += len(part.chars)
+        return cls("".join(part.chars for part in parts), tuple(spans))
 
     def slice(self, start: int, end: int) -> Text:
         start, end, _ = slice(start, end).indices(len(self.chars))
@@ -92,6 +93,8 @@ class Text:
         return Text(self.chars[start:end], tuple(spans))
 
     def strip(self) -> Text:
+        if not self.chars[:1].isspace() and not self.chars[-1:].isspace():
+            return self
         left = len(self.chars) - len(self.chars.lstrip())
         right = len(self.chars.rstrip())
         return self.slice(left, max(left, right))
@@ -107,7 +110,7 @@ def _add_stretch(spans: list[tuple[int, int]], first: int, at: int) -> None:
         spans.append((first, at))
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     text: Text
     gap: int  # blank lines before it
@@ -115,7 +118,7 @@ class Line:
     title: bool = False  # a title read back from vertical text
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A paragraph, heading or byline, as joined from lines."""
 
@@ -147,7 +150,15 @@ class Article:
     section: str = ""
 
     def body_text(self, limit: int = 400) -> str:
-        return "".join(b.text.chars for _, b in self.paragraphs)[:limit]
+        """Its first `limit` characters, read no further: asked again at each heading of
+        an article that may be long."""
+        parts, size = [], 0
+        for _, b in self.paragraphs:
+            if size >= limit:
+                break
+            parts.append(b.text.chars)
+            size += len(b.text.chars)
+        return "".join(parts)[:limit]
 
 
 def display_width(s: str) -> float:
@@ -219,9 +230,10 @@ def is_doubled(s: str) -> bool:
     return len(_collapse_doubling(compact)) <= 0.65 * len(compact)
 
 
-def split_lines(source: str) -> list[Line]:
+def split_lines(source: str, offset: int = 0) -> list[Line]:
+    """`source`'s lines; `offset`: where it starts in the document."""
     lines: list[Line] = []
-    gap, offset = 0, 0
+    gap = 0
     for raw in source.splitlines(keepends=True):
         body = raw.rstrip("\r\n")
         if not body.strip():
@@ -253,12 +265,12 @@ def _spaced_names(line: str) -> bool:
 
 
 def _cut(text: Text, pattern: re.Pattern) -> Text:
-    out = Text("")
+    kept = []
     last = 0
     for m in pattern.finditer(text.chars):
-        out = out + text.slice(last, m.start())
+        kept.append(text.slice(last, m.start()))
         last = m.end()
-    return (out + text.slice(last, len(text.chars))).strip() if last else text
+    return Text.joined([*kept, text.slice(last, len(text.chars))]).strip() if last else text
 
 
 def _vertical_runs(lines: list[Line]) -> list[tuple[int, int]]:
@@ -278,9 +290,9 @@ def _vertical_runs(lines: list[Line]) -> list[tuple[int, int]]:
 
 def _read_vertical(run: list[Line]) -> Text | None:
     """Read a vertical title back, undoing the doubled print of its characters."""
-    text = Text("")
-    for line in run:
-        text = text + line.text
+    text = Text.joined([line.text for line in run])
+    if len(CJK.findall(text.chars)) < 4:  # too few even before doubles are undone
+        return None
     keep = [i for i, c in enumerate(text.chars)
             if not (i > 0 and c == text.chars[i - 1] and CJK.match(c)) and not c.isspace()]
     out = Text.picked("".join(text.chars[i] for i in keep), [text.offset(i) for i in keep])
@@ -324,7 +336,12 @@ def _local_widths(lines: list[Line], radius: int = 6) -> list[float]:
     return out
 
 
+# Enough of a text's end to tell how it ends: a closing byline is at most 32 characters.
+_EDGE = 64
+
+
 def _ends_sentence(s: str) -> bool:
+    s = s[-_EDGE:]  # constant time on however long a paragraph (64 closing quotes in a row end none)
     m = CLOSING_BYLINE.search(s)
     if m and m.start() > 0:
         s = s[: m.start()].rstrip()
@@ -338,10 +355,11 @@ def _outside_quotes(s: str) -> str:
 
 def _heading_like(s: str) -> bool:
     """Short, no sentence or clause inside it (outside quotes), not ending as a clause does."""
+    if not 0 < len(s) <= 60:  # first: the quote pattern is quadratic on a long run of unmatched “
+        return False
     bare = _outside_quotes(NUMBERED_HEADING.sub("", s, count=1))
     return (
-        0 < len(s) <= 60
-        and not re.search(r"[。；;！!？?，,、]", bare)
+        not re.search(r"[。；;！!？?，,、]", bare)
         and not s.endswith(("：", ":"))
         and not _ends_sentence(s)
     )
@@ -349,19 +367,53 @@ def _heading_like(s: str) -> bool:
 
 def _separator_headline(s: str) -> bool:
     """"党建引领促提升 凝心聚力强队伍": two phrases, a space between, no punctuation."""
-    return " " in s and len(s) <= 30 and not re.search(r"[^\w\s]", s) and bool(CJK.search(s))
+    return len(s) <= 30 and " " in s and not re.search(r"[^\w\s]", s) and bool(CJK.search(s))
 
 
 def _byline_like(s: str) -> bool:
-    if BYLINE_WORDS.search(s) and len(s) <= 40 and not _ends_sentence(s):
+    if len(s) <= 40 and BYLINE_WORDS.search(s) and not _ends_sentence(s):
         return True
+    if len(s) > 20:
+        return False
     groups = s.split()
     return (
-        len(s) <= 20
-        and all(CJK.fullmatch(c) or c == "·" for c in s.replace(" ", ""))
+        all(CJK.fullmatch(c) or c == "·" for c in s.replace(" ", ""))
         and (len(groups) >= 2 or 2 <= len(s) <= 3)
         and all(len(g) <= 3 for g in groups)
     )
+
+
+class _Paragraph:
+    """A paragraph being joined line by line. What decides the next line's fate is how it
+    begins and ends, and whether it is still short enough to be a heading: those are kept
+    as it grows, so each line costs its own length, not the paragraph's."""
+
+    def __init__(self, first: Text) -> None:
+        self.lines = [first]
+        self.size = len(first.chars)
+        self.head = first.chars[:_EDGE]  # the whole paragraph while it is that short
+        self.tail = first.chars[-_EDGE:]
+
+    def add(self, line: Text) -> None:
+        self.lines.append(line)
+        self.size += len(line.chars)
+        if len(self.head) < _EDGE:
+            self.head = (self.head + line.chars)[:_EDGE]
+        self.tail = (self.tail + line.chars[-_EDGE:])[-_EDGE:]
+
+    def short_text(self) -> str | None:
+        """Its text, if short enough to be a heading (no more than 60 characters)."""
+        return self.head if self.size <= 60 else None
+
+    def ends_sentence(self) -> bool:
+        return _ends_sentence(self.tail)
+
+    def heading_like(self) -> bool:
+        s = self.short_text()
+        return s is not None and _heading_like(s)
+
+    def text(self) -> Text:
+        return Text.joined(self.lines)
 
 
 def join_paragraphs(lines: list[Line]) -> list[Block]:
@@ -373,16 +425,15 @@ def join_paragraphs(lines: list[Line]) -> list[Block]:
     gaps = sorted(line.gap for line in lines[1:]) or [1]
     usual_gap = gaps[len(gaps) // 2]
     blocks: list[Block] = []
-    cur: Text | None = None
+    cur: _Paragraph | None = None
     last_short = False
     closed = False  # the paragraph before ended an article with its byline
 
     def flush() -> None:
         nonlocal cur
-        if cur is not None and cur.chars:
-            s = cur.chars
-            kind = "heading" if _heading_like(s) and not _ends_sentence(s) else "body"
-            blocks.append(Block(cur, kind))
+        if cur is not None and cur.size:
+            kind = "heading" if cur.heading_like() and not cur.ends_sentence() else "body"
+            blocks.append(Block(cur.text(), kind))
         cur = None
 
     for k, line in enumerate(lines):
@@ -393,23 +444,24 @@ def join_paragraphs(lines: list[Line]) -> list[Block]:
             blocks.append(Block(line.text, "title"))
             continue
         if cur is not None:
-            prev = cur.chars
+            ends_sentence, heading_like = cur.ends_sentence(), cur.heading_like()
+            ends_colon = cur.tail.endswith(("：", ":"))
             # A short complete sentence dropped into an unfinished one after a wider
             # gap than the page's usual: a photo caption. Skip it, keep joining.
             if (
                 line.gap > usual_gap
                 and len(s) <= 25
                 and (_ends_sentence(s) or _heading_like(s))
-                and not _ends_sentence(prev)
-                and not _heading_like(prev)
-                and not prev.endswith(("：", ":"))
+                and not ends_sentence
+                and not heading_like
+                and not ends_colon
                 and k + 1 < len(lines)
                 and not LIST_MARK.match(lines[k + 1].text.chars)
             ):
                 continue
-            if LIST_MARK.match(s) and (_ends_sentence(prev) or prev.endswith(("：", ":")) or _heading_like(prev)):
+            if LIST_MARK.match(s) and (ends_sentence or ends_colon or heading_like):
                 new_par = True
-            elif _ends_sentence(prev):
+            elif ends_sentence:
                 new_par = (
                     last_short
                     or line.gap > (usual_gap if columns else 0)
@@ -418,7 +470,8 @@ def join_paragraphs(lines: list[Line]) -> list[Block]:
                     or (short and s.endswith(("：", ":")))
                     or _separator_headline(s)
                 )
-            elif _heading_like(prev):
+            elif heading_like:
+                prev = cur.head  # the whole of it: a heading is short
                 # A headline runs on over full lines and ends on a short one.
                 new_par = (
                     last_short
@@ -433,12 +486,12 @@ def join_paragraphs(lines: list[Line]) -> list[Block]:
             else:
                 new_par = False  # an unfinished clause goes on
             if not new_par:
-                cur = cur + line.text
+                cur.add(line.text)
                 last_short = short
                 continue
-            closed = bool(CLOSING_BYLINE.search(prev)) and _ends_sentence(prev)
+            closed = bool(CLOSING_BYLINE.search(cur.tail)) and ends_sentence
             flush()
-        cur, last_short = line.text, short
+        cur, last_short = _Paragraph(line.text), short
     flush()
     return _mark_bylines(blocks)
 
@@ -488,13 +541,15 @@ def build_articles(blocks: list[Block]) -> list[Article]:
     n = len(blocks)
 
     def next_body(j: int) -> str:
-        parts = []
-        for b in blocks[j:]:
+        parts, size = [], 0
+        for k in range(j, n):  # not blocks[j:]: a copy of the rest at every such heading
+            b = blocks[k]
             if b.kind == "heading" and parts:
                 break
             if b.kind == "body":
                 parts.append(b.text.chars)
-            if sum(map(len, parts)) > 400:
+                size += len(b.text.chars)
+            if size > 400:
                 break
         return "".join(parts)
 
@@ -502,13 +557,14 @@ def build_articles(blocks: list[Block]) -> list[Article]:
         b = blocks[i]
         art = articles[-1]
         if b.kind in ("heading", "title"):
-            text = b.text.chars
+            parts = [b.text.chars]
             # A title and its "——" subtitle, or a headline printed over several lines.
             while i + 1 < n and blocks[i + 1].kind == "heading" and (
                 blocks[i + 1].text.chars.startswith(("——", "—")) or not NUMBERED_HEADING.match(blocks[i + 1].text.chars)
-            ) and not NUMBERED_HEADING.match(text):
+            ) and not NUMBERED_HEADING.match(parts[0]):
                 i += 1
-                text = text + ("" if blocks[i].text.chars.startswith("—") else " ") + blocks[i].text.chars
+                parts += ["" if blocks[i].text.chars.startswith("—") else " ", blocks[i].text.chars]
+            text = "".join(parts)
             following = blocks[i + 1] if i + 1 < n else None
             numbered = NUMBERED_HEADING.match(text) is not None
             starts_article = b.kind == "title" or not numbered and (
@@ -588,11 +644,18 @@ def _sentences(text: Text, max_chars: int) -> list[Sentence]:
     return out
 
 
-def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int = 60) -> list[Passage]:
+# A longer "title" is a run of short lines joined as one headline (a list, a column of
+# quotes read as vertical text): each passage stores and tokenises its title again, so
+# 1 MB of them took 3 GB. Real titles here are under 40 characters.
+MAX_TITLE = 200
+
+
+def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int = 60,
+                  para_no: int = 0) -> list[Passage]:
     """Pack sentences of one article section into passages of at most `max_chars`,
-    starting a new passage at a paragraph break once the current one is long enough."""
+    starting a new passage at a paragraph break once the current one is long enough.
+    `para_no`: paragraphs before these articles' (a document cleaned in parts)."""
     passages: list[Passage] = []
-    para_no = 0
     for art in articles:
         cur: list[Sentence] = []
         size = 0  # characters in cur
@@ -603,7 +666,7 @@ def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int 
             if cur:
                 passages.append(
                     Passage(
-                        title=art.title,
+                        title=art.title[:MAX_TITLE],
                         section=cur_section or "",
                         text="".join(t.chars for t in cur),
                         sentences=[t.chars for t in cur],
@@ -634,7 +697,44 @@ def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int 
 def clean(source: str, max_chars: int = 220, min_chars: int = 60) -> list[Passage]:
     """The whole pipeline: source text in, passages with titles and offsets out."""
     source = source.replace("\ufeff", " ")  # a byte-order mark: white space, offsets kept
-    lines = drop_debris(split_lines(source))
-    blocks = join_paragraphs(lines)
-    articles = build_articles(blocks)
-    return make_passages(articles, max_chars, min_chars)
+    passages: list[Passage] = []
+    para_no = 0
+    for start, end in _parts(source):
+        lines = drop_debris(split_lines(source[start:end], start))
+        blocks = join_paragraphs(lines)
+        articles = build_articles(blocks) or _headings_as_body(blocks)
+        passages += make_passages(articles, max_chars, min_chars, para_no)
+        para_no += sum(len(a.paragraphs) for a in articles)
+    return passages
+
+
+PART_CHARS = 1_000_000
+
+
+def _parts(source: str) -> list[tuple[int, int]]:
+    """A document cleaned a part at a time: about PART_CHARS characters each, cut where a
+    paragraph ends (a sentence, then a blank line), else at a line end. A line's objects
+    cost some 300 bytes: 20 MB of four-character lines took 3 GB in one go. A newspaper
+    page is some 20,000 characters: only a title printed after its article can be cut off
+    from it, once every 300 pages."""
+    parts, start = [], 0
+    while len(source) - start > PART_CHARS:
+        at = start + PART_CHARS
+        m = _PARAGRAPH_END.search(source, at, at + PART_CHARS // 10)
+        end = m.start() + 2 if m else source.find("\n", at) + 1
+        if not end:
+            break
+        parts.append((start, end))
+        start = end
+    return parts + [(start, len(source))]
+
+
+_PARAGRAPH_END = re.compile(rf"[{TERMINAL}][{CLOSERS}]?\n[ \t\u3000]*\n")
+
+
+def _headings_as_body(blocks: list[Block]) -> list[Article]:
+    """A document with no body at all ("今天天气很好", "青松县", a list of headings) is not
+    empty: its lines are its text, under its first as the title."""
+    if not blocks:
+        return []
+    return [Article(title=blocks[0].text.chars, paragraphs=[("", Block(b.text, "body")) for b in blocks])]

@@ -13,6 +13,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import numpy as np
+
 from index import lifeline
 from index.cleaning import Passage, clean
 from index.readers import UnreadableDocument, read_document
@@ -37,7 +39,36 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int,
     passages = clean(text, max_chars, min_chars)
     if not passages:
         raise UnreadableDocument("no readable text in the file")
-    texts, made_of = passage_texts(passages)
+    coder = coder or Coder()
+    rows: list[tuple] = []
+    counted = []
+    # A long document is tokenised and counted a part at a time: their temporaries (word
+    # lists, numpy arrays of every term) took 1.1 GB for 10 MB of text in one go.
+    for lo, hi in _parts(passages):
+        part_rows, part_counts = _rows_and_counts(passages[lo:hi], passages[lo - 1] if lo else None, coder)
+        rows += [(lo + i, *row[1:]) for i, row in enumerate(part_rows)]
+        counted.append(part_counts)
+    title = next((r[2] for r in rows if r[2]), Path(name).stem)
+    return Processed(name, hashlib.sha256(data).hexdigest(), title, len(text), rows, _joined(counted))
+
+
+PART_CHARS = 1_000_000  # characters of passages tokenised together
+
+
+def _parts(passages: list[Passage]) -> Iterator[tuple[int, int]]:
+    """(first, after last) of runs of passages of about PART_CHARS characters."""
+    lo, size = 0, 0
+    for i, p in enumerate(passages):
+        size += len(p.text)
+        if size >= PART_CHARS:
+            yield lo, i + 1
+            lo, size = i + 1, 0
+    if lo < len(passages):
+        yield lo, len(passages)
+
+
+def _rows_and_counts(passages: list[Passage], previous: Passage | None, coder: Coder) -> tuple[list[tuple], Coded]:
+    texts, made_of = passage_texts(passages, previous)
     words, pairs = tokenize_many(texts)
     words_of = [w.strip() for w in " ".join(words).split(SEP)]
     # Stored: each sentence's words, and the heading's and the context's words and pairs;
@@ -52,18 +83,25 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int,
         head = " ".join(t for k in parts[:2] for t in (words_of[k], head_pairs[k]) if t)
         rows.append((i, p.paragraph, p.title, p.section, p.text, p.start, p.end, ",".join(cuts),
                      SENTENCE_SEP.join([words_of[k] for k in parts[2:]]), head))  # store.PASSAGE_FIELDS
-    title = next((r[2] for r in rows if r[2]), Path(name).stem)
-    counts = (coder or Coder()).count(words, pairs, made_of)
-    return Processed(name, hashlib.sha256(data).hexdigest(), title, len(text), rows, counts)
+    return rows, coder.count(words, pairs, made_of)
 
 
-def passage_texts(passages: list[Passage]) -> tuple[list[str], list[list[int]]]:
+def _joined(parts: list[Coded]) -> Coded:
+    """One document's counts from its parts', counted one after another by one coder."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    return Coded(first.coder, first.told, [t for c in parts for t in c.new_terms],
+                 *(np.concatenate(col) for col in zip(*((c.terms, c.tf, c.sizes, c.lengths) for c in parts))))
+
+
+def passage_texts(passages: list[Passage], previous: Passage | None = None) -> tuple[list[str], list[list[int]]]:
     """A document's distinct texts, and each passage's as their numbers: its heading, the
     sentence before it, then its own sentences. Each text is tokenised once: a heading
-    recurs on each passage of its article, and a context sentence closed the passage before."""
+    recurs on each passage of its article, and a context sentence closed the passage before.
+    `previous`: the passage before the first, when these are part of a document."""
     texts: dict[str, int] = {}
     made_of = []
-    previous = None
     for p in passages:
         # The sentence before a passage often names what it speaks of ("在浦沅社区，…"
         # then "“老口子”丁秋林…"): its words are indexed with the passage, unseen.

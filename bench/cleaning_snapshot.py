@@ -1,0 +1,56 @@
+"""Snapshot of clean()'s passages on ordinary documents, to check a change to cleaning
+leaves them as they were.
+
+    python -m bench.cleaning_snapshot save before.json
+    python -m bench.cleaning_snapshot compare before.json
+
+Reads the seeds and, outside the repository, the CMRC 2018 contexts in
+../shared/data (each context alone, and runs of 20 joined by blank lines).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from index.cleaning import clean
+from index.readers import read_document
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def documents() -> dict[str, str]:
+    docs = {f"seeds/{f.name}": read_document(f.name, f.read_bytes()) for f in sorted((ROOT / "seeds").iterdir())}
+    for name in ("cmrc2018_dev.json", "cmrc2018_trial.json"):
+        path = SHARED / name
+        if not path.exists():
+            continue
+        contexts = [p["context"] for d in json.loads(path.read_text(encoding="utf-8"))["data"] for p in d["paragraphs"]]
+        docs.update({f"{name}#{i}": c for i, c in enumerate(contexts)})
+        docs.update({f"{name}#join{i}": "\n\n".join(contexts[i:i + 20]) for i in range(0, len(contexts), 20)})
+    return docs
+
+
+def snapshot() -> dict[str, list]:
+    return {name: [[p.title, p.section, p.text, p.paragraph, p.start, p.end] for p in clean(text, 400, 60)]
+            for name, text in documents().items()}
+
+
+def main() -> None:
+    command, path = sys.argv[1], Path(sys.argv[2])
+    now = snapshot()
+    if command == "save":
+        path.write_text(json.dumps(now, ensure_ascii=False), encoding="utf-8")
+        print(f"{len(now)} documents, {sum(map(len, now.values()))} passages saved")
+        return
+    before = json.loads(path.read_text(encoding="utf-8"))
+    changed = [name for name in before if before[name] != now.get(name)]
+    print(f"{len(before)} documents, {len(changed)} changed")
+    for name in changed[:20]:
+        print(f"--- {name}\n  before: {before[name][:3]}\n  now:    {now.get(name, [])[:3]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -43,7 +43,7 @@ from index.tokenizer import char_bigrams
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "11"  # bump when cleaning or tokenising changes: every document is redone
+PIPELINE_VERSION = "12"  # bump when cleaning or tokenising changes: every document is redone
 
 
 @dataclass

@@ -4,13 +4,18 @@ UnreadableDocument with a reason, never another exception."""
 from __future__ import annotations
 
 import io
+import pathlib
+import pickle
 import random
+import re
+import string
 import zipfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import reasons
 from index import readers
 from index.readers import UnreadableDocument, read_document
 from tests.fixtures.docmaker import make_docx, make_pdf
@@ -290,3 +295,71 @@ def test_damaged_pdf_and_docx(kind, data):
         if not blob:
             break
     _check(f"a.{kind}", bytes(blob))
+
+
+# ---- reasons: codes, their sentences in English and in Chinese -------------------------
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+# A value for each detail any sentence takes: numbers where it is formatted as one.
+SAMPLE = {"limit": 25_000_000, "limit_mb": 256, "size_mb": 21.37, "kind": "PNG",
+          "supported": ".txt, .md", "encoding": "UTF-16-LE", "detail": "BadZipFile: Bad CRC-32"}
+
+
+def test_every_code_raised_is_in_the_table():
+    source = pathlib.Path(readers.__file__).read_text(encoding="utf-8")
+    raised = set(re.findall(r'UnreadableDocument\("(\w+)"', source))
+    raised |= set(re.findall(r'\(b"[^"]*", \("(\w+)"', source))  # the magic-bytes table
+    assert raised and raised <= set(readers.REASONS), raised - set(readers.REASONS)
+
+
+@pytest.mark.parametrize("code", sorted(readers.REASONS))
+def test_every_code_has_chinese_words_with_the_same_details(code):
+    assert code in reasons.CHINESE
+    fields = _fields(readers.REASONS[code])
+    assert _fields(reasons.CHINESE[code]) == fields and fields <= set(SAMPLE)
+    exc = UnreadableDocument(code, **{k: SAMPLE[k] for k in fields})
+    english, chinese = str(exc), reasons.unreadable(exc)
+    assert "{" not in english and "{" not in chinese
+    assert re.search(r"[\u4e00-\u9fff]", chinese) and chinese.endswith("。")
+    for value in (SAMPLE[k] for k in fields if isinstance(SAMPLE[k], str)):
+        assert value in english and value in chinese
+
+
+def test_no_chinese_words_for_codes_that_do_not_exist():
+    assert set(reasons.CHINESE) == set(readers.REASONS)
+
+
+def test_chinese_examples():
+    assert reasons.unreadable(UnreadableDocument("pdf_encrypted")) == "PDF 文件已加密，请上传未加密的版本。"
+    assert "256 MB" in reasons.unreadable(UnreadableDocument("too_large_unzipped", limit_mb=256))
+    assert "25,000,000" in reasons.unreadable(UnreadableDocument("too_many_chars", limit=25_000_000))
+
+
+def test_a_sentence_from_before_the_codes_still_reads():
+    """processing.py raised UnreadableDocument("no readable text in the file")."""
+    exc = UnreadableDocument("no readable text in the file")
+    assert str(exc) == "no readable text in the file"
+    assert "no readable text in the file" in reasons.unreadable(exc)
+
+
+def test_missing_details_do_not_break_the_sentences():
+    exc = UnreadableDocument("too_large_unzipped")
+    assert str(exc) and reasons.unreadable(exc)
+
+
+@pytest.mark.parametrize("exc", [UnreadableDocument("pdf_encrypted"),
+                                 UnreadableDocument("too_large_unzipped", limit_mb=256),
+                                 UnreadableDocument("damaged_docx", detail="BadZipFile: Bad CRC-32")])
+def test_reasons_cross_process_boundaries(exc):
+    back = pickle.loads(pickle.dumps(exc))
+    assert type(back) is UnreadableDocument
+    assert (back.code, back.details, str(back)) == (exc.code, exc.details, str(exc))
+
+
+def test_a_refusal_from_a_real_file_pickles():
+    with pytest.raises(UnreadableDocument) as info:
+        read_document("a.docx", b"\xd0\xcf\x11\xe0" + bytes(100))
+    assert pickle.loads(pickle.dumps(info.value)).code == "old_doc"

@@ -32,7 +32,6 @@ import logging
 import re
 import unicodedata
 import zipfile
-from xml.etree import ElementTree
 
 SUPPORTED = (".txt", ".md", ".pdf", ".docx")
 
@@ -333,8 +332,9 @@ def _pdf_pages(data: bytes) -> list:
 
 # ---- DOCX ---------------------------------------------------------------------------
 # Only word/document.xml is read (body paragraphs and tables, as python-docx's
-# iter_inner_content gives them), inflated and parsed as a stream: a SAX-like parser
-# target keeps the paragraph and table row being read, never a tree of the part.
+# iter_inner_content gives them), inflated and parsed as a stream: a parser target
+# (called for each start tag, text and end tag) keeps the paragraph and table row being
+# read, never a tree of the part.
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MAIN_PART = "word/document.xml"
@@ -394,8 +394,15 @@ def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, upload_bytes: int):
 
 
 def _docx_text(chunks, budget: _Budget) -> str:
+    # libxml2 (lxml), not expat: without huge_tree it refuses any one token (an attribute
+    # value, a text node, a comment) over 10 MB, where expat 2.5 rescans a pending token
+    # at every feed: one 250 MB attribute value in a 3 MB .docx took expat over 300 s.
+    # No DTD is loaded, no entity resolved, nothing fetched; `doctype` refuses one anyway.
+    from lxml import etree
+
     target = _DocxText(budget)
-    parser = ElementTree.XMLParser(target=target)
+    parser = etree.XMLParser(target=target, resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False)
     for chunk in chunks:
         parser.feed(chunk)
     return parser.close()
@@ -422,7 +429,7 @@ _RUN_TEXT = {"tab": "\t", "cr": "\n", "hyphen": "-"}
 
 
 class _DocxText:
-    """ElementTree parser target for word/document.xml: its text, a body paragraph or a
+    """lxml parser target for word/document.xml: its text, a body paragraph or a
     table row a line (cells apart by a tab, a merged cell once), in document order."""
 
     def __init__(self, budget: _Budget) -> None:

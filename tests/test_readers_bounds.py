@@ -290,3 +290,14 @@ def test_deep_nesting_is_refused():
 def test_the_main_part_must_be_a_word_body():
     out = refused("a.docx", docx(b"<html><body><p>hi</p></body></html>"))
     assert out.code == "damaged_docx" and "html" in out.details["detail"]
+
+
+@pytest.mark.parametrize("token", [b'<w:p w:x="' + b"a" * (12 * MB) + b'"/>',
+                                   b"<!--" + b"<a>" * (4 * MB) + b"-->"])
+def test_one_huge_token_is_refused_fast(token):
+    """An XML parser holds a tag, attribute value or comment whole until it ends (expat
+    rescanned it at every feed: minutes); over 10 MB, one is refused. (A long text is
+    handed over as it comes, and bounded by MAX_CHARS.)"""
+    out, seconds, peak = measured("a.docx", docx(HEAD + token + TAIL, zipfile.ZIP_STORED))
+    assert isinstance(out, UnreadableDocument) and out.code == "damaged_docx", out
+    assert seconds < 3 and peak < 40

@@ -2,11 +2,18 @@
 BOM, GB18030/GBK, Big5), .pdf (its text layer) and .docx (body paragraphs and tables).
 
     text = read_document("报纸.pdf", data)   # str, line ends "\\n"
-    # raises UnreadableDocument("the PDF is encrypted ...") and nothing else
+    # raises UnreadableDocument("pdf_encrypted") and nothing else
 
-Every failure, whatever a parsing library raised, comes out as UnreadableDocument whose
-message says what is wrong and what to do (it is shown to the admin who uploaded the
-file, and in the reindex summary).
+Every failure, whatever a parsing library raised, comes out as UnreadableDocument with a
+machine code (`exc.code`, a key of REASONS) and its details (`exc.details`): str(exc) is
+the English sentence for logs, and bot/reasons.py says it in Chinese to the admin who
+uploaded the file.
+
+Every format has the same bounds, checked while reading so that a file over one is
+refused when it gets there, not after all of it is read: MAX_CHARS characters of text
+and MAX_PARAGRAPHS paragraphs (a line of a .txt/.md or of a PDF page's text, a w:p of a
+.docx), MAX_PAGES PDF pages; a .docx is inflated as a stream, its real output counted
+(MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO), never what its zip directory claims.
 
 Text files carry no encoding label, so it is inferred: a BOM wins; then strict UTF-8;
 then strict GB18030 (a superset of GBK and GB2312). GB18030 decodes almost any byte
@@ -28,8 +35,26 @@ import zipfile
 
 SUPPORTED = (".txt", ".md", ".pdf", ".docx")
 
-# A .docx is a zip; refuse one that unzips to more than this (a zip bomb).
+# ---- bounds, the same for every format ----------------------------------------------
+# An upload is at most 20 MB (settings.max_file_mb): as Chinese UTF-8 that is ~6.7M
+# characters, as ASCII or GBK-coded Latin up to 20M. 25M characters passes any of them
+# and still bounds what cleaning and tokenising are handed (~50 MB of str).
+MAX_CHARS = 25_000_000
+# 20 MB of the shortest honest lines (a list or table of ~20 bytes a line) is ~1M lines;
+# a .docx of a million paragraphs is far past any real one. What it bounds is the work
+# done per paragraph, empty ones too (each costs the parser and cleaning).
+MAX_PARAGRAPHS = 1_000_000
+# A book is a few thousand pages; a 20 MB PDF of 100k empty pages costs pypdf minutes.
+MAX_PAGES = 10_000
+# A .docx is a zip; refuse one whose part unzips to more than this (a zip bomb). Counted
+# on the inflated output itself: the zip directory's sizes are whatever the file says.
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+# Word's document.xml deflates 5:1 to 30:1; deflate cannot pass ~1030:1, and bombs sit
+# near that. Past ZIP_RATIO_AFTER_BYTES (small parts of repeated markup may compress
+# better, and cost nothing), output above MAX_ZIP_RATIO times the compressed size is
+# refused, so the work done is bounded by the bytes uploaded, not by the byte cap alone.
+MAX_ZIP_RATIO = 100
+ZIP_RATIO_AFTER_BYTES = 10 * 1024 * 1024
 # Share of characters that may be control, private-use, unassigned or undecodable.
 MAX_BAD_SHARE = 0.01
 # Share of undecodable bytes tolerated when no encoding decodes the file cleanly.
@@ -38,8 +63,95 @@ MAX_BROKEN_SHARE = 0.002
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings repeat our reasons
 
 
+# ---- why a file cannot be read ------------------------------------------------------
+# code -> English sentence for logs, formatted with the exception's details. The Chinese
+# for the admin is in bot/reasons.py, one entry for each code here.
+REASONS = {
+    # any format
+    "unsupported_type": "unsupported file type {kind}; use {supported}",
+    "empty": "empty file",
+    "no_text": "no readable text in the file",
+    "too_large_file": "the file is {size_mb:.1f} MB, over the {limit_mb:g} MB limit",
+    "too_many_chars": "more than {limit:,} characters of text; split the file",
+    "too_many_paragraphs": "more than {limit:,} paragraphs; split the file",
+    "too_deep": "the file is nested too deeply to read",
+    "cannot_read": "cannot be read ({detail})",
+    # .txt / .md
+    "bad_bom": "the file starts with a {encoding} byte order mark but is not valid {encoding} text",
+    "pdf_as_text": "this is a PDF file named as text; rename it to .pdf",
+    "zip_as_text": "this is a zip archive (or .docx), not a text file",
+    "office_as_text": "this is an old Office document (.doc/.xls), not a text file; save it as .docx or .txt",
+    "binary_kind": "this is a {kind} file, not a text file",
+    "binary": "binary data (control or invalid characters), not text",
+    "unknown_encoding": "not UTF-8 or GB18030/GBK text; save it as UTF-8",
+    # .pdf
+    "not_pdf": "not a PDF file (no %PDF header)",
+    "pdf_truncated": "the PDF is truncated (no end-of-file marker); upload the complete file again",
+    "pdf_encrypted": "the PDF is encrypted with a password; upload an unencrypted copy",
+    "pdf_encrypted_aes": "the PDF is encrypted (AES) and cannot be opened; upload an unencrypted copy",
+    "damaged_pdf": "the PDF is damaged ({detail})",
+    "pdf_pages_unreadable": "the PDF's pages cannot be read ({detail})",
+    "pdf_no_text_layer": "the PDF has no text layer (scanned pages?); run OCR on it first",
+    "pdf_no_unicode": "the PDF's text cannot be decoded (fonts without a Unicode map); "
+                      "export it again as PDF with text, or as .docx",
+    "too_many_pages": "the PDF has more than {limit:,} pages; split it",
+    # .docx
+    "old_doc": "this is an old Word .doc file or a password-protected .docx; save it as .docx without a password",
+    "not_zip": "not a .docx file: a .docx is a zip archive, and this file is not one (or is damaged)",
+    "damaged_zip": "not a .docx file: a damaged zip archive ({detail})",
+    "not_word": "a zip archive but not a Word document (no word/document.xml)",
+    "damaged_docx": "the .docx is damaged ({detail})",
+    "unsafe_xml": "the .docx declares a DOCTYPE (entities), which Word never writes; save it again from Word",
+    "too_large_unzipped": "the .docx unzips to more than {limit_mb} MB",
+    "too_compressed": "the .docx is compressed more than {limit}:1, like a zip bomb; save it again from Word",
+}
+
+
 class UnreadableDocument(Exception):
-    """The file cannot be turned into text; str(exc) says why."""
+    """The file cannot be turned into text: `code` (a key of REASONS) says why, `details`
+    fill in its sentence; str(exc) is that sentence in English.
+
+    A code not in REASONS is taken as the sentence itself (callers from before the codes)."""
+
+    def __init__(self, code: str, **details):
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+    def __str__(self) -> str:
+        template = REASONS.get(self.code)
+        if template is None:
+            return self.code
+        try:
+            return template.format(**self.details)
+        except (KeyError, IndexError, ValueError, TypeError):  # a detail missing or not a number
+            return f"{template} {self.details}"
+
+    def __reduce__(self):
+        # It crosses process boundaries (reindex workers); Exception's own pickling would
+        # call the class with args only and lose the keyword details.
+        return (_rebuild, (type(self), self.code, self.details))
+
+
+def _rebuild(cls, code: str, details: dict) -> UnreadableDocument:
+    return cls(code, **details)
+
+
+class _Budget:
+    """Characters and paragraphs of a document so far, counted as it is read: over a
+    cap, it is refused there and then."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self.paragraphs = 0
+
+    def add(self, chars: int = 0, paragraphs: int = 0) -> None:
+        self.chars += chars
+        self.paragraphs += paragraphs
+        if self.chars > MAX_CHARS:
+            raise UnreadableDocument("too_many_chars", limit=MAX_CHARS)
+        if self.paragraphs > MAX_PARAGRAPHS:
+            raise UnreadableDocument("too_many_paragraphs", limit=MAX_PARAGRAPHS)
 
 
 def suffix(name: str) -> str:
@@ -56,15 +168,16 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# What a file starting with these bytes really is: (code, details).
 _MAGIC = (
-    (b"%PDF-", "this is a PDF file named as text; rename it to .pdf"),
-    (b"PK\x03\x04", "this is a zip archive (or .docx), not a text file"),
-    (b"\xd0\xcf\x11\xe0", "this is an old Office document (.doc/.xls), not a text file; save it as .docx or .txt"),
-    (b"\x89PNG", "this is a PNG image, not a text file"),
-    (b"\xff\xd8\xff", "this is a JPEG image, not a text file"),
-    (b"GIF8", "this is a GIF image, not a text file"),
-    (b"\x1f\x8b", "this is a gzip archive, not a text file"),
-    (b"\x7fELF", "this is a program, not a text file"),
+    (b"%PDF-", ("pdf_as_text", {})),
+    (b"PK\x03\x04", ("zip_as_text", {})),
+    (b"\xd0\xcf\x11\xe0", ("office_as_text", {})),
+    (b"\x89PNG", ("binary_kind", {"kind": "PNG"})),
+    (b"\xff\xd8\xff", ("binary_kind", {"kind": "JPEG"})),
+    (b"GIF8", ("binary_kind", {"kind": "GIF"})),
+    (b"\x1f\x8b", ("binary_kind", {"kind": "gzip"})),
+    (b"\x7fELF", ("binary_kind", {"kind": "ELF"})),  # a program
 )
 
 
@@ -135,14 +248,13 @@ def decode_text(data: bytes) -> str:
             body = data[len(bom):]
             text = _strict(body, encoding) or _lenient(body, encoding)
             if text is None:
-                raise UnreadableDocument(
-                    f"the file starts with a {encoding.upper()} byte order mark but is not valid {encoding.upper()} text")
+                raise UnreadableDocument("bad_bom", encoding=encoding.upper())
             return text
-    for magic, reason in _MAGIC:
+    for magic, (code, details) in _MAGIC:
         if data.startswith(magic):
-            raise UnreadableDocument(reason)
+            raise UnreadableDocument(code, **details)
     if b"\x00" in data:
-        raise UnreadableDocument("binary data (NUL bytes), not text")
+        raise UnreadableDocument("binary")
     text = _strict(data, "utf-8")
     if text is not None:
         return text
@@ -158,20 +270,44 @@ def decode_text(data: bytes) -> str:
     text = _lenient(data, "gb18030")
     if text is not None:
         return text
-    raise UnreadableDocument("not UTF-8 or GB18030/GBK text; save it as UTF-8")
+    raise UnreadableDocument("unknown_encoding")
 
 
 # ---- PDF ----------------------------------------------------------------------------
 
-def read_pdf(data: bytes) -> str:
+def read_pdf(data: bytes, budget: _Budget | None = None) -> str:
+    """The text layer of a PDF, page by page: refused at the page, character or paragraph
+    (line) cap as soon as it is passed."""
+    budget = budget or _Budget()
+    if b"%PDF-" not in data[:1024]:
+        raise UnreadableDocument("not_pdf")
+    if b"%%EOF" not in data[-8192:]:
+        raise UnreadableDocument("pdf_truncated")
+    pages = _pdf_pages(data)
+    texts, failures = [], []
+    for page in pages:
+        try:
+            text = page.extract_text() or ""
+        except Exception as exc:  # one broken page does not lose the others
+            failures.append(exc)
+            continue
+        budget.add(len(text), text.count("\n") + 1)
+        texts.append(text)
+    text = "\n\n".join(texts)
+    if not text.strip():
+        if failures:
+            raise UnreadableDocument("pdf_pages_unreadable", detail=_brief(failures[0]))
+        raise UnreadableDocument("pdf_no_text_layer")
+    if _bad_share(text) > 0.2:
+        raise UnreadableDocument("pdf_no_unicode")
+    return text
+
+
+def _pdf_pages(data: bytes) -> list:
+    """The PDF's pages, opened (decrypted if an empty password does it), at most MAX_PAGES."""
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, WrongPasswordError
 
-    head = data[:1024]
-    if b"%PDF-" not in head:
-        raise UnreadableDocument("not a PDF file (no %PDF header)")
-    if b"%%EOF" not in data[-8192:]:
-        raise UnreadableDocument("the PDF is truncated (no end-of-file marker); upload the complete file again")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -179,84 +315,213 @@ def read_pdf(data: bytes) -> str:
             # or copying only: those open without one.
             try:
                 opened = reader.decrypt("")
-            except DependencyError:
-                raise UnreadableDocument("the PDF is encrypted (AES) and cannot be opened; upload an unencrypted copy") from None
+            except DependencyError:  # AES needs the cryptography package
+                raise UnreadableDocument("pdf_encrypted_aes") from None
             if not opened:
-                raise UnreadableDocument("the PDF is encrypted with a password; upload an unencrypted copy")
-        pages = list(reader.pages)
+                raise UnreadableDocument("pdf_encrypted")
+        if len(reader.pages) > MAX_PAGES:  # pypdf counts the pages it finds, not /Count
+            raise UnreadableDocument("too_many_pages", limit=MAX_PAGES)
+        return list(reader.pages)
     except UnreadableDocument:
         raise
     except (FileNotDecryptedError, WrongPasswordError):
-        raise UnreadableDocument("the PDF is encrypted with a password; upload an unencrypted copy") from None
+        raise UnreadableDocument("pdf_encrypted") from None
     except Exception as exc:
-        raise UnreadableDocument(f"the PDF is damaged ({_brief(exc)})") from None
-    texts, failures = [], []
-    for page in pages:
-        try:
-            texts.append(page.extract_text() or "")
-        except Exception as exc:  # one broken page does not lose the others
-            failures.append(exc)
-    text = "\n\n".join(texts)
-    if not text.strip():
-        if failures:
-            raise UnreadableDocument(f"the PDF's pages cannot be read ({_brief(failures[0])})")
-        raise UnreadableDocument("the PDF has no text layer (scanned pages?); run OCR on it first")
-    if _bad_share(text) > 0.2:
-        raise UnreadableDocument("the PDF's text cannot be decoded (fonts without a Unicode map); export it again as PDF with text, or as .docx")
-    return text
+        raise UnreadableDocument("damaged_pdf", detail=_brief(exc)) from None
 
 
 # ---- DOCX ---------------------------------------------------------------------------
+# Only word/document.xml is read (body paragraphs and tables, as python-docx's
+# iter_inner_content gives them), inflated and parsed as a stream: a parser target
+# (called for each start tag, text and end tag) keeps the paragraph and table row being
+# read, never a tree of the part.
 
-def read_docx(data: bytes) -> str:
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MAIN_PART = "word/document.xml"
+_CHUNK = 64 * 1024
+# Word nests a few dozen deep (tables in tables, text boxes); each open element costs
+# the parser memory, so a file of only opening tags is refused early.
+MAX_XML_DEPTH = 256
+
+
+def read_docx(data: bytes, budget: _Budget | None = None) -> str:
+    budget = budget or _Budget()
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnreadableDocument("this is an old Word .doc file or a password-protected .docx; save it as .docx without a password")
+        raise UnreadableDocument("old_doc")
     buf = io.BytesIO(data)
     if not zipfile.is_zipfile(buf):
-        raise UnreadableDocument("not a .docx file: a .docx is a zip archive, and this file is not one (or is damaged)")
+        raise UnreadableDocument("not_zip")
     try:
-        with zipfile.ZipFile(buf) as z:
-            infos = z.infolist()
-            if "word/document.xml" not in {i.filename for i in infos}:
-                raise UnreadableDocument("a zip archive but not a Word document (no word/document.xml)")
-            if sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
-                raise UnreadableDocument(f"the .docx unzips to more than {MAX_UNZIPPED_BYTES // 1048576} MB")
-    except zipfile.BadZipFile as exc:
-        raise UnreadableDocument(f"not a .docx file: a damaged zip archive ({_brief(exc)})") from None
+        z = zipfile.ZipFile(buf)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise UnreadableDocument("damaged_zip", detail=_brief(exc)) from None
+    with z:
+        info = _main_part(z)
+        try:
+            return _docx_text(_inflate(z, info, len(data)), budget)
+        except UnreadableDocument:
+            raise
+        except Exception as exc:  # bad XML, bad CRC, bad deflate data, a zip-encrypted part
+            raise UnreadableDocument("damaged_docx", detail=_brief(exc)) from None
 
-    import docx
-    from docx.table import Table
 
+def _main_part(z: zipfile.ZipFile) -> zipfile.ZipInfo:
     try:
-        document = docx.Document(io.BytesIO(data))
-        lines: list[str] = []
-        for block in document.iter_inner_content():
-            if isinstance(block, Table):
-                lines.extend(_table_lines(block))
+        info = z.getinfo(_MAIN_PART)
+    except KeyError:
+        raise UnreadableDocument("not_word") from None
+    # Word deflates or stores; bzip2 and LZMA inflate a whole read at once (no output
+    # bound in zipfile), so a few KB of them could be gigabytes.
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise UnreadableDocument("damaged_docx", detail=f"compression method {info.compress_type}")
+    return info
+
+
+def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, upload_bytes: int):
+    """The part's bytes as they inflate, chunk by chunk, its real output counted against
+    the caps. The directory's sizes are the file's say: zipfile stops at its file_size
+    (then the CRC fails), and a compress_size above the upload is no bigger than it."""
+    compressed = max(1, min(info.compress_size, upload_bytes))
+    total = 0
+    with z.open(info) as part:
+        while chunk := part.read(_CHUNK):
+            total += len(chunk)
+            if total > MAX_UNZIPPED_BYTES:
+                raise UnreadableDocument("too_large_unzipped", limit_mb=MAX_UNZIPPED_BYTES // 1048576)
+            if total > ZIP_RATIO_AFTER_BYTES and total > MAX_ZIP_RATIO * compressed:
+                raise UnreadableDocument("too_compressed", limit=MAX_ZIP_RATIO)
+            yield chunk
+
+
+def _docx_text(chunks, budget: _Budget) -> str:
+    # libxml2 (lxml), not expat: without huge_tree it refuses any one token (an attribute
+    # value, a text node, a comment) over 10 MB, where expat 2.5 rescans a pending token
+    # at every feed: one 250 MB attribute value in a 3 MB .docx took expat over 300 s.
+    # No DTD is loaded, no entity resolved, nothing fetched; `doctype` refuses one anyway.
+    from lxml import etree
+
+    target = _DocxText(budget)
+    parser = etree.XMLParser(target=target, resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False)
+    for chunk in chunks:
+        parser.feed(chunk)
+    return parser.close()
+
+
+# An element's role from its parent's and its own (WordprocessingML) name: the body's
+# paragraphs and tables, their rows and cells, and the runs of text in them, as
+# python-docx reads them (direct children only: text in w:ins, w:sdt, text boxes or
+# nested tables is not read). Any other element is "x", and so is all inside it.
+_ROLES = {
+    (None, "document"): "document",
+    ("document", "body"): "body",
+    ("body", "p"): "p", ("tc", "p"): "p",
+    ("body", "tbl"): "tbl",
+    ("tbl", "tr"): "tr",
+    ("tr", "trPr"): "trPr", ("trPr", "gridBefore"): "gridBefore",
+    ("tr", "tc"): "tc",
+    ("tc", "tcPr"): "tcPr", ("tcPr", "gridSpan"): "gridSpan", ("tcPr", "vMerge"): "vMerge",
+    ("p", "r"): "r", ("p", "hyperlink"): "hyperlink", ("hyperlink", "r"): "r",
+    ("r", "t"): "t", ("r", "tab"): "tab", ("r", "ptab"): "tab", ("r", "br"): "br",
+    ("r", "cr"): "cr", ("r", "noBreakHyphen"): "hyphen",
+}
+_RUN_TEXT = {"tab": "\t", "cr": "\n", "hyphen": "-"}
+
+
+class _DocxText:
+    """lxml parser target for word/document.xml: its text, a body paragraph or a
+    table row a line (cells apart by a tab, a merged cell once), in document order."""
+
+    def __init__(self, budget: _Budget) -> None:
+        self.budget = budget
+        self.lines: list[str] = []
+        self.roles: list[str] = []  # of the open elements, outermost first
+        self.pieces: list[str] = []  # the text of the paragraph being read
+        self.cell: list[str] = []  # the paragraphs of the cell being read
+        self.span, self.merge = 1, None  # its w:gridSpan and w:vMerge
+        self.row: list[str] = []  # the cell texts of the row being read
+        self.offset = 0  # the grid column the next cell starts at
+        self.here: dict[int, str] = {}  # grid column -> text of the row's cells
+        self.above: dict[int, str] = {}  # the same of the row before: a vMerge continues it
+
+    def doctype(self, name, pubid, system) -> None:
+        # Word never writes a DOCTYPE; refusing it refuses every entity (billion laughs,
+        # external files) before the parser reads a declaration.
+        raise UnreadableDocument("unsafe_xml")
+
+    def start(self, tag: str, attrib: dict) -> None:
+        local = tag[len(_W):] if tag.startswith(_W) else None
+        parent = self.roles[-1] if self.roles else None
+        role = _ROLES.get((parent, local), "x")
+        if parent is None and role != "document":
+            raise UnreadableDocument("damaged_docx", detail=f"its main part is <{tag}>, not a Word document body")
+        if len(self.roles) >= MAX_XML_DEPTH:
+            raise UnreadableDocument("too_deep")
+        self.roles.append(role)
+        if local == "p":  # every paragraph, read or not, costs the parser: all count
+            self.budget.add(paragraphs=1)
+        if role == "p":
+            self.pieces = []
+        elif role in _RUN_TEXT:
+            self._text(_RUN_TEXT[role])
+        elif role == "br":
+            # A line break; a page or column break is no text (as python-docx has it).
+            if attrib.get(_W + "type", "textWrapping") == "textWrapping":
+                self._text("\n")
+        elif role == "tc":
+            self.cell, self.span, self.merge = [], 1, None
+        elif role == "gridSpan":
+            self.span = int(attrib.get(_W + "val", 1))
+        elif role == "vMerge":
+            self.merge = attrib.get(_W + "val", "continue")
+        elif role == "tr":
+            self.row, self.offset, self.here = [], 0, {}
+        elif role == "gridBefore":
+            self.offset = int(attrib.get(_W + "val", 0))
+        elif role == "tbl":
+            self.above = {}
+
+    def data(self, text: str) -> None:
+        if self.roles and self.roles[-1] == "t":
+            self._text(text)
+
+    def _text(self, text: str) -> None:
+        self.budget.add(chars=len(text))
+        self.pieces.append(text)
+
+    def end(self, tag: str) -> None:
+        role = self.roles.pop()
+        if role == "p":
+            text = "".join(self.pieces)
+            if self.roles[-1] == "body":
+                self.lines.append(text)
             else:
-                lines.append(block.text)
-    except UnreadableDocument:
-        raise
-    except Exception as exc:
-        raise UnreadableDocument(f"the .docx is damaged ({_brief(exc)})") from None
-    # A blank line between paragraphs: cleaning reads a bare line break after a full
-    # line as the paragraph going on.
-    return "\n\n".join(lines)
+                self.cell.append(text)
+        elif role == "tc":
+            self._end_cell()
+        elif role == "tr":
+            self._end_row()
 
+    def _end_cell(self) -> None:
+        text = " ".join("\n".join(self.cell).split())
+        if self.merge == "continue":  # the cell above goes on down (vertically merged)
+            text = self.above.get(self.offset, text)
+        self.here[self.offset] = text
+        self.offset += self.span
+        # A cell spanning columns is its text once: the row drops repeats anyway.
+        if not self.row or text != self.row[-1]:
+            self.row.append(text)
 
-def _table_lines(table) -> list[str]:
-    """One line a table row, its cells apart by a tab; merged cells once."""
-    out = []
-    for row in table.rows:
-        cells: list[str] = []
-        for cell in row.cells:
-            text = " ".join(cell.text.split())
-            if not cells or text != cells[-1]:
-                cells.append(text)
-        line = "\t".join(c for c in cells if c)
+    def _end_row(self) -> None:
+        self.above = self.here
+        line = "\t".join(c for c in self.row if c)
         if line:
-            out.append(line)
-    return out
+            self.lines.append(line)
+
+    def close(self) -> str:
+        # A blank line between paragraphs: cleaning reads a bare line break after a full
+        # line as the paragraph going on.
+        return "\n\n".join(self.lines)
 
 
 # ---- all kinds ----------------------------------------------------------------------
@@ -283,25 +548,27 @@ def read_document(name: str, data: bytes) -> str:
     "\\n". Raises UnreadableDocument, and no other exception, when it has none."""
     kind = suffix(name)
     if kind not in SUPPORTED:
-        raise UnreadableDocument(f"unsupported file type {kind or '(none)'}; use {', '.join(SUPPORTED)}")
+        raise UnreadableDocument("unsupported_type", kind=kind or "(none)", supported=", ".join(SUPPORTED))
     if not data.strip():
-        raise UnreadableDocument("empty file")
+        raise UnreadableDocument("empty")
+    budget = _Budget()
     try:
         if kind in (".txt", ".md"):
             text = decode_text(data)
+            budget.add(len(text), text.count("\n") + 1)  # decoded at once: it is quick
             if _bad_share(text) > MAX_BAD_SHARE:
-                raise UnreadableDocument("binary data (many control or invalid characters), not text")
+                raise UnreadableDocument("binary")
         elif kind == ".pdf":
-            text = read_pdf(data)
+            text = read_pdf(data, budget)
         else:
-            text = read_docx(data)
+            text = read_docx(data, budget)
         text = tidy(text)
     except UnreadableDocument:
         raise
     except RecursionError:
-        raise UnreadableDocument("the file is nested too deeply to read") from None
+        raise UnreadableDocument("too_deep") from None
     except Exception as exc:  # any library's surprise is still "unreadable", never a crash
-        raise UnreadableDocument(f"cannot be read ({_brief(exc)})") from None
+        raise UnreadableDocument("cannot_read", detail=_brief(exc)) from None
     if not text.strip():
-        raise UnreadableDocument("no text in the file")
+        raise UnreadableDocument("no_text")
     return text

@@ -4,13 +4,18 @@ UnreadableDocument with a reason, never another exception."""
 from __future__ import annotations
 
 import io
+import pathlib
+import pickle
 import random
+import re
+import string
 import zipfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import reasons
 from index import readers
 from index.readers import UnreadableDocument, read_document
 from tests.fixtures.docmaker import make_docx, make_pdf
@@ -20,11 +25,14 @@ TRAD = "雨花區有多少紅色之家？目前，全區“紅色之家”已建
 
 
 def unreadable(name: str, data: bytes) -> str:
+    """The code of why `data` cannot be read; its English sentence is checked too."""
     with pytest.raises(UnreadableDocument) as info:
         read_document(name, data)
-    reason = str(info.value)
-    assert reason and "Traceback" not in reason
-    return reason
+    exc = info.value
+    assert exc.code in readers.REASONS, exc.code
+    reason = str(exc)
+    assert reason and "Traceback" not in reason and "{" not in reason
+    return exc.code
 
 
 # ---- plain text: encodings and line ends --------------------------------------------
@@ -87,30 +95,38 @@ def test_tabs_and_page_breaks_are_kept_as_white_space():
 
 # ---- plain text: what is not text --------------------------------------------------
 
-@pytest.mark.parametrize("data, words", [
+@pytest.mark.parametrize("data, code", [
     (b"", "empty"),
     (b"  \r\n\t\n ", "empty"),
-    (b"\xef\xbb\xbf", "no text"),
-    (b"\xef\xbb\xbf \n", "no text"),
+    (b"\xef\xbb\xbf", "no_text"),
+    (b"\xef\xbb\xbf \n", "no_text"),
     (random.Random(1).randbytes(4000), "binary"),
     (b"SQLite format 3\x00" + bytes(200), "binary"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(100), "PNG"),
-    (b"\xff\xd8\xff\xe0" + bytes(100), "JPEG"),
-    (b"%PDF-1.4\n%%EOF", "PDF"),
-    (b"PK\x03\x04" + bytes(30), "zip"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Office"),
-    (b"\x7fELF\x02\x01\x01", "program"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(100), "binary_kind"),
+    (b"\xff\xd8\xff\xe0" + bytes(100), "binary_kind"),
+    (b"%PDF-1.4\n%%EOF", "pdf_as_text"),
+    (b"PK\x03\x04" + bytes(30), "zip_as_text"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "office_as_text"),
+    (b"\x7fELF\x02\x01\x01", "binary_kind"),
     (b"abc\x01\x02\x03\x04def" * 30, "binary"),
     ("Hello".encode("utf-16-le") * 20, "binary"),  # UTF-16 without BOM
 ])
-def test_not_text(data, words):
-    assert words.lower() in unreadable("a.txt", data).lower()
+def test_not_text(data, code):
+    assert unreadable("a.txt", data) == code
+
+
+@pytest.mark.parametrize("data, kind", [(b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff\xe0", "JPEG"),
+                                        (b"GIF89a", "GIF"), (b"\x1f\x8b\x08", "gzip"), (b"\x7fELF", "ELF")])
+def test_what_a_binary_file_is_is_said(data, kind):
+    with pytest.raises(UnreadableDocument) as info:
+        read_document("a.txt", data + bytes(100))
+    assert info.value.details == {"kind": kind} and kind in str(info.value)
 
 
 def test_random_bytes_without_nul_are_not_text():
     rng = random.Random(2)
     data = bytes(rng.randrange(1, 256) for _ in range(5000))
-    assert "text" in unreadable("a.txt", data)
+    assert unreadable("a.txt", data) in ("binary", "unknown_encoding")
 
 
 def test_random_high_bytes_decoded_as_gb18030_are_refused():
@@ -121,12 +137,15 @@ def test_random_high_bytes_decoded_as_gb18030_are_refused():
 
 
 def test_broken_utf16_after_bom():
-    assert "UTF-16" in unreadable("a.txt", b"\xff\xfe" + b"\x00\xd8" * 50)
+    with pytest.raises(UnreadableDocument) as info:
+        read_document("a.txt", b"\xff\xfe" + b"\x00\xd8" * 50)
+    assert info.value.code == "bad_bom" and info.value.details == {"encoding": "UTF-16-LE"}
+    assert "UTF-16" in str(info.value)
 
 
 @pytest.mark.parametrize("name", ["a.exe", "a", "a.txt.zip", "archive.tar.gz", ".txt.bak"])
 def test_unsupported_type(name):
-    assert "unsupported file type" in unreadable(name, b"hello")
+    assert unreadable(name, b"hello") == "unsupported_type"
 
 
 def test_extension_is_case_insensitive():
@@ -146,16 +165,16 @@ def test_pdf_text_layer():
 
 @pytest.mark.parametrize("keep", [0.1, 0.5, 0.9, 0.99])
 def test_truncated_pdf(keep):
-    assert "truncated" in unreadable("a.pdf", PDF[: int(len(PDF) * keep)])
+    assert unreadable("a.pdf", PDF[: int(len(PDF) * keep)]) == "pdf_truncated"
 
 
 def test_pdf_with_its_middle_cut_out():
     damaged = PDF[:300] + PDF[-200:]
-    assert "PDF" in unreadable("a.pdf", damaged)
+    assert unreadable("a.pdf", damaged) in ("damaged_pdf", "pdf_pages_unreadable", "pdf_no_text_layer")
 
 
 def test_encrypted_pdf():
-    assert "encrypted" in unreadable("a.pdf", make_pdf([[FACT]], password="secret"))
+    assert unreadable("a.pdf", make_pdf([[FACT]], password="secret")) == "pdf_encrypted"
 
 
 def test_pdf_encrypted_with_an_empty_password_opens():
@@ -163,12 +182,12 @@ def test_pdf_encrypted_with_an_empty_password_opens():
 
 
 def test_scanned_pdf_without_text():
-    assert "no text layer" in unreadable("a.pdf", make_pdf([[], []], text_layer=False))
+    assert unreadable("a.pdf", make_pdf([[], []], text_layer=False)) == "pdf_no_text_layer"
 
 
 @pytest.mark.parametrize("data", [b"hello, not a pdf", b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF"])
 def test_not_a_pdf(data):
-    assert "PDF" in unreadable("a.pdf", data)
+    assert unreadable("a.pdf", data) in ("not_pdf", "damaged_pdf", "pdf_no_text_layer")
 
 
 def test_pdf_library_surprises_become_unreadable(monkeypatch):
@@ -214,23 +233,25 @@ def _zip(files: dict[str, bytes]) -> bytes:
 DOCX = make_docx([FACT])
 
 
-@pytest.mark.parametrize("data, words", [
-    (b"this is plain text, not a zip", "not a .docx"),
-    (FACT.encode(), "not a .docx"),
-    (DOCX[: len(DOCX) // 2], "not a .docx"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), ".doc"),
-    (_zip({"hello.txt": b"hi"}), "not a Word document"),
-    (_zip({"word/document.xml": b"<not xml"}), "damaged"),
-    (_zip({"word/document.xml": b"<x/>", "[Content_Types].xml": b"<Types/>"}), "damaged"),
+@pytest.mark.parametrize("data, code", [
+    (b"this is plain text, not a zip", "not_zip"),
+    (FACT.encode(), "not_zip"),
+    (DOCX[: len(DOCX) // 2], "not_zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "old_doc"),
+    (_zip({"hello.txt": b"hi"}), "not_word"),
+    (_zip({"word/document.xml": b"<not xml"}), "damaged_docx"),
+    (_zip({"word/document.xml": b"<x/>", "[Content_Types].xml": b"<Types/>"}), "damaged_docx"),
 ])
-def test_broken_docx(data, words):
-    assert words in unreadable("a.docx", data)
+def test_broken_docx(data, code):
+    assert unreadable("a.docx", data) == code
 
 
 def test_docx_zip_bomb_is_refused(monkeypatch):
     monkeypatch.setattr(readers, "MAX_UNZIPPED_BYTES", 1000)
     big = _zip({"word/document.xml": b"<w/>" + b" " * 5000})
-    assert "unzips to more than" in unreadable("a.docx", big)
+    with pytest.raises(UnreadableDocument) as info:
+        read_document("a.docx", big)
+    assert info.value.code == "too_large_unzipped" and info.value.details == {"limit_mb": 0}
 
 
 # ---- nothing but UnreadableDocument, whatever the bytes ------------------------------
@@ -239,7 +260,7 @@ def _check(name: str, data: bytes) -> None:
     try:
         text = read_document(name, data)
     except UnreadableDocument as exc:
-        assert str(exc)
+        assert exc.code in readers.REASONS and str(exc)
         return
     assert text.strip()
     assert "\r" not in text and "\x00" not in text and "\ufffd" not in text
@@ -274,3 +295,71 @@ def test_damaged_pdf_and_docx(kind, data):
         if not blob:
             break
     _check(f"a.{kind}", bytes(blob))
+
+
+# ---- reasons: codes, their sentences in English and in Chinese -------------------------
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+# A value for each detail any sentence takes: numbers where it is formatted as one.
+SAMPLE = {"limit": 25_000_000, "limit_mb": 256, "size_mb": 21.37, "kind": "PNG",
+          "supported": ".txt, .md", "encoding": "UTF-16-LE", "detail": "BadZipFile: Bad CRC-32"}
+
+
+def test_every_code_raised_is_in_the_table():
+    source = pathlib.Path(readers.__file__).read_text(encoding="utf-8")
+    raised = set(re.findall(r'UnreadableDocument\("(\w+)"', source))
+    raised |= set(re.findall(r'\(b"[^"]*", \("(\w+)"', source))  # the magic-bytes table
+    assert raised and raised <= set(readers.REASONS), raised - set(readers.REASONS)
+
+
+@pytest.mark.parametrize("code", sorted(readers.REASONS))
+def test_every_code_has_chinese_words_with_the_same_details(code):
+    assert code in reasons.CHINESE
+    fields = _fields(readers.REASONS[code])
+    assert _fields(reasons.CHINESE[code]) == fields and fields <= set(SAMPLE)
+    exc = UnreadableDocument(code, **{k: SAMPLE[k] for k in fields})
+    english, chinese = str(exc), reasons.unreadable(exc)
+    assert "{" not in english and "{" not in chinese
+    assert re.search(r"[\u4e00-\u9fff]", chinese) and chinese.endswith("。")
+    for value in (SAMPLE[k] for k in fields if isinstance(SAMPLE[k], str)):
+        assert value in english and value in chinese
+
+
+def test_no_chinese_words_for_codes_that_do_not_exist():
+    assert set(reasons.CHINESE) == set(readers.REASONS)
+
+
+def test_chinese_examples():
+    assert reasons.unreadable(UnreadableDocument("pdf_encrypted")) == "PDF 文件已加密，请上传未加密的版本。"
+    assert "256 MB" in reasons.unreadable(UnreadableDocument("too_large_unzipped", limit_mb=256))
+    assert "25,000,000" in reasons.unreadable(UnreadableDocument("too_many_chars", limit=25_000_000))
+
+
+def test_a_sentence_from_before_the_codes_still_reads():
+    """processing.py raised UnreadableDocument("no readable text in the file")."""
+    exc = UnreadableDocument("no readable text in the file")
+    assert str(exc) == "no readable text in the file"
+    assert "no readable text in the file" in reasons.unreadable(exc)
+
+
+def test_missing_details_do_not_break_the_sentences():
+    exc = UnreadableDocument("too_large_unzipped")
+    assert str(exc) and reasons.unreadable(exc)
+
+
+@pytest.mark.parametrize("exc", [UnreadableDocument("pdf_encrypted"),
+                                 UnreadableDocument("too_large_unzipped", limit_mb=256),
+                                 UnreadableDocument("damaged_docx", detail="BadZipFile: Bad CRC-32")])
+def test_reasons_cross_process_boundaries(exc):
+    back = pickle.loads(pickle.dumps(exc))
+    assert type(back) is UnreadableDocument
+    assert (back.code, back.details, str(back)) == (exc.code, exc.details, str(exc))
+
+
+def test_a_refusal_from_a_real_file_pickles():
+    with pytest.raises(UnreadableDocument) as info:
+        read_document("a.docx", b"\xd0\xcf\x11\xe0" + bytes(100))
+    assert pickle.loads(pickle.dumps(info.value)).code == "old_doc"

@@ -1,0 +1,64 @@
+"""Why a document cannot be read, in Chinese for the admin who uploaded it: one sentence
+for each code of index.readers.REASONS, saying what is wrong and what to do.
+
+    unreadable(UnreadableDocument("pdf_encrypted"))  # "PDF 文件已加密，请上传未加密的版本。"
+
+The English sentence (str(exc)) stays for the logs.
+"""
+
+from __future__ import annotations
+
+from index.readers import UnreadableDocument
+
+CHINESE = {
+    # any format
+    "unsupported_type": "不支持 {kind} 类型的文件，请上传 {supported} 文件。",
+    "empty": "文件是空的，请检查后重新上传。",
+    "no_text": "文件里没有可读的文字，请确认内容后重新上传。",
+    "too_large_file": "文件太大（{size_mb:.1f} MB），上限 {limit_mb:g} MB，请拆分后再上传。",
+    "too_many_chars": "文字超过 {limit:,} 字，请拆分成几个文件再上传。",
+    "too_many_paragraphs": "段落超过 {limit:,} 个，请拆分成几个文件再上传。",
+    "too_deep": "文件的嵌套层次太深，无法读取，请另存为新文件后再上传。",
+    "cannot_read": "文件无法读取（{detail}），请另存为新文件后再上传。",
+    # .txt / .md
+    "bad_bom": "文件开头标明是 {encoding} 编码，但内容不是有效的 {encoding} 文字，请另存为 UTF-8 后再上传。",
+    "pdf_as_text": "这是 PDF 文件，却用了文本文件的扩展名，请改为 .pdf 后再上传。",
+    "zip_as_text": "这是 zip 压缩包（或 .docx），不是文本文件，请解压或改用正确的扩展名后再上传。",
+    "office_as_text": "这是旧版 Office 文档（.doc/.xls），不是文本文件，请另存为 .docx 或 .txt 后再上传。",
+    "binary_kind": "这是 {kind} 文件，不是文本文件，请上传 .txt、.md、.pdf 或 .docx 文件。",
+    "binary": "这是二进制数据，不是文本文件，请上传 .txt、.md、.pdf 或 .docx 文件。",
+    "unknown_encoding": "无法识别文件的编码（不是 UTF-8 或 GB18030/GBK），请另存为 UTF-8 后再上传。",
+    # .pdf
+    "not_pdf": "这不是 PDF 文件（没有 %PDF 文件头），请检查文件后重新上传。",
+    "pdf_truncated": "PDF 文件不完整（缺少结束标记），请重新上传完整的文件。",
+    "pdf_encrypted": "PDF 文件已加密，请上传未加密的版本。",
+    "pdf_encrypted_aes": "PDF 文件使用 AES 加密，无法打开，请上传未加密的版本。",
+    "damaged_pdf": "PDF 文件已损坏（{detail}），请重新导出后再上传。",
+    "pdf_pages_unreadable": "PDF 的页面无法读取（{detail}），请重新导出后再上传。",
+    "pdf_no_text_layer": "PDF 没有文字层（可能是扫描件），请先做文字识别（OCR）再上传。",
+    "pdf_no_unicode": "PDF 里的文字无法解码（字体缺少 Unicode 映射），请重新导出为带文字的 PDF，或另存为 .docx。",
+    "too_many_pages": "PDF 超过 {limit:,} 页，请拆分后再上传。",
+    # .docx
+    "old_doc": "这是旧版 Word .doc 文件或带密码的 .docx，请另存为不带密码的 .docx 后再上传。",
+    "not_zip": "这不是 .docx 文件（.docx 是 zip 压缩格式，此文件不是，或已损坏），请用 Word 重新保存后再上传。",
+    "damaged_zip": "这不是有效的 .docx 文件：压缩包已损坏（{detail}），请用 Word 重新保存后再上传。",
+    "not_word": "这是 zip 压缩包，但不是 Word 文档（没有 word/document.xml），请上传 Word 保存的 .docx 文件。",
+    "damaged_docx": ".docx 文件已损坏（{detail}），请用 Word 重新保存后再上传。",
+    "unsafe_xml": ".docx 文件含有 Word 不会写入的 DOCTYPE 声明，已拒绝读取，请用 Word 重新保存后再上传。",
+    "too_large_unzipped": ".docx 解压后超过 {limit_mb} MB，请拆分后再上传。",
+    "too_compressed": ".docx 的压缩比超过 {limit}:1，像是压缩炸弹，请用 Word 重新保存后再上传。",
+}
+
+# A code without Chinese words (a caller's own sentence, from before the codes).
+_OTHER = "文件无法读取（{reason}）。"
+
+
+def unreadable(exc: UnreadableDocument) -> str:
+    """The Chinese sentence for why `exc`'s document cannot be read."""
+    template = CHINESE.get(exc.code)
+    if template is None:
+        return _OTHER.format(reason=exc)
+    try:
+        return template.format(**exc.details)
+    except (KeyError, IndexError, ValueError, TypeError):  # a detail missing or not a number
+        return _OTHER.format(reason=exc)

@@ -16,9 +16,10 @@ import sys
 from pathlib import Path
 
 from bot import config as config_mod
-from bot import redact
+from bot import reasons, redact
 from bot.render import format_answer_text, format_summary_text
-from index.engine import Answer, DocumentRejected, Engine, ReindexBusy, ReindexFailed
+from index.engine import Answer, CorpusMissing, Engine, ReindexBusy, ReindexFailed
+from index.readers import UnreadableDocument, too_large
 
 log = logging.getLogger("bot")
 
@@ -62,7 +63,7 @@ def cmd_ask(cfg, args) -> int:
     questions = args.question or (line.strip() for line in sys.stdin)
     top_k = args.top_k if args.top_k is not None else cfg.index.top_k
     if top_k < 1:
-        raise UsageError("--top-k must be at least 1")
+        raise UsageError("--top-k 至少为 1")
     for q in questions:
         if args.json:
             answer = engine.ask(q, top_k=top_k) if q.strip() else Answer(q, None, None, [])
@@ -90,19 +91,19 @@ def cmd_reindex(cfg, args) -> int:
 def cmd_add(cfg, args) -> int:
     """Each file in turn, as an upload: copied into the corpus folder once it is indexed."""
     engine = open_engine(cfg)
-    limit = cfg.index.max_file_mb * 1024 * 1024
     failed = 0
     for file in args.file:
         path = Path(file)
         try:
-            if path.stat().st_size > limit:  # never read into memory
-                raise DocumentRejected(f"文件太大（{path.stat().st_size / 1048576:.1f} MB），上限 {cfg.index.max_file_mb:g} MB")
+            if (why := too_large(path.stat().st_size, cfg.index.max_file_mb)) is not None:
+                raise why  # never read into memory
             name, processed, summary = engine.add_document(path.name, path.read_bytes(), wait=args.wait)
-        except (DocumentRejected, OSError) as exc:
+        except (UnreadableDocument, OSError) as exc:
             failed += 1
-            why = str(exc) if isinstance(exc, DocumentRejected) else f"无法读取 {file}：{exc.strerror or exc}"
-            print(json.dumps({"file": file, "added": False, "reason": why}, ensure_ascii=False) if args.json
-                  else f"未加入 {file}：{why}")
+            if isinstance(exc, OSError):
+                exc = UnreadableDocument("cannot_read", detail=exc.strerror or str(exc))
+            print(json.dumps({"file": file, "added": False, "code": exc.code, "reason": reasons.say(exc)},
+                             ensure_ascii=False) if args.json else f"未加入 {file}：{reasons.say(exc)}")
             continue
         verb = "已更新" if summary.changed else "已加入"
         print(json.dumps({"file": file, "added": True, "name": name, "title": processed.title,
@@ -152,19 +153,19 @@ def cmd_stats(cfg, args) -> int:
     log_path = config_mod.question_log_path(cfg)
     log_db = store.connect(log_path) if log_path.exists() else engine.db
     q = store.question_stats(log_db, since=store.now()[:10])
-    print(f"documents {s['documents']}, passages {s['passages']}, characters {s['chars']}, "
-          f"database {s['db_bytes'] / 1048576:.1f} MB")
+    print(f"文档 {s['documents']} 篇，段落 {s['passages']} 段，{s['chars']} 字，"
+          f"数据库 {s['db_bytes'] / 1048576:.1f} MB")
     rate = 1 - q["answered"] / q["total"] if q["total"] else 0.0
-    print(f"questions today {q['today']}, in all {q['total']}, no answer {rate:.0%}")
+    print(f"今天提问 {q['today']} 个，累计 {q['total']} 个，未找到答案 {rate:.0%}")
     for question, n in q["unanswered_top"]:
-        print(f"  not found ×{n}: {question}")
+        print(f"  未找到答案 ×{n}：{question}")
     return 0
 
 
 def cmd_docs(cfg, args) -> int:
     engine = open_engine(cfg)
     for d in engine.documents():
-        print(f"{d.name}\t{d.passages} passages\t{d.title}")
+        print(f"{d.name}\t{d.passages} 段\t{d.title}")
     return 0
 
 
@@ -217,8 +218,12 @@ def main(argv: list[str] | None = None) -> int:
         cfg = config_mod.load(args.config, corpus=args.corpus, db=args.db)
         redact.protect(cfg.telegram.token)
         return COMMANDS[args.command](cfg, args)
-    except (config_mod.ConfigError, UsageError, FileNotFoundError, ReindexBusy, ReindexFailed) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (ReindexBusy, ReindexFailed, CorpusMissing) as exc:
+        log.info("%s", exc)
+        print(f"错误：{reasons.say(exc)}", file=sys.stderr)
+        return 2
+    except (config_mod.ConfigError, UsageError, FileNotFoundError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

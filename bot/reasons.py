@@ -1,13 +1,17 @@
-"""Why a document cannot be read, in Chinese for the admin who uploaded it: one sentence
-for each code of index.readers.REASONS, saying what is wrong and what to do.
+"""The engine's typed reasons (index/reasons.py) in Chinese, for the admin: why a document
+cannot be read (one sentence for each code of index.readers.REASONS, saying what is wrong
+and what to do), why the index could not be written, and the like.
 
     unreadable(UnreadableDocument("pdf_encrypted"))  # "PDF 文件已加密，请上传未加密的版本。"
+    say(exc)  # any of the engine's reasons, or the ingest process's end
 
 The English sentence (str(exc)) stays for the logs.
 """
 
 from __future__ import annotations
 
+from bot.ingest_process import IngestFailed
+from index.engine import CorpusMissing, ReindexBusy, ReindexFailed
 from index.readers import UnreadableDocument
 
 CHINESE = {
@@ -20,6 +24,7 @@ CHINESE = {
     "too_many_paragraphs": "段落超过 {limit:,} 个，请拆分成几个文件再上传。",
     "too_deep": "文件的嵌套层次太深，无法读取，请另存为新文件后再上传。",
     "cannot_read": "文件无法读取（{detail}），请另存为新文件后再上传。",
+    "bad_name": "文件名无法用作语料文件夹里的文件名，请改名后再上传。",
     # .txt / .md
     "bad_bom": "文件开头标明是 {encoding} 编码，但内容不是有效的 {encoding} 文字，请另存为 UTF-8 后再上传。",
     "pdf_as_text": "这是 PDF 文件，却用了文本文件的扩展名，请改为 .pdf 后再上传。",
@@ -53,12 +58,41 @@ CHINESE = {
 _OTHER = "文件无法读取（{reason}）。"
 
 
+# index.engine.ReindexFailed's codes.
+WRITE_FAILURES = {
+    "readonly": "索引数据库是只读的",
+    "disk_full": "磁盘已满",
+    "no_permission": "没有写入 {path} 的权限",
+    "write_error": "无法写入索引（{detail}）",
+}
+KEPT = "，未做任何改动，旧索引继续提供服务。"
+
+
 def unreadable(exc: UnreadableDocument) -> str:
     """The Chinese sentence for why `exc`'s document cannot be read."""
-    template = CHINESE.get(exc.code)
+    return _fill(CHINESE, exc) or _OTHER.format(reason=exc)
+
+
+def say(exc: BaseException) -> str:
+    """Any reason the engine (or the process running it) gives, as a Chinese sentence."""
+    if isinstance(exc, UnreadableDocument):
+        return unreadable(exc)
+    if isinstance(exc, ReindexFailed):
+        return (_fill(WRITE_FAILURES, exc) or "无法写入索引") + KEPT
+    if isinstance(exc, CorpusMissing):
+        return f"语料文件夹 {exc.details.get('folder', '')} 不存在{KEPT}"
+    if isinstance(exc, ReindexBusy):
+        return "已有一次索引更新正在进行，请稍后再试。"
+    if isinstance(exc, IngestFailed):
+        return "处理进程意外结束，请查看日志后再试。"
+    return f"出错了（{type(exc).__name__}）{KEPT}请查看日志。"
+
+
+def _fill(table: dict[str, str], exc) -> str | None:
+    template = table.get(exc.code)
     if template is None:
-        return _OTHER.format(reason=exc)
+        return None
     try:
         return template.format(**exc.details)
     except (KeyError, IndexError, ValueError, TypeError):  # a detail missing or not a number
-        return _OTHER.format(reason=exc)
+        return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import wording
+from bot import reasons, wording
 from index import smalltalk
 from index.engine import Answer, ReindexSummary
 
@@ -33,9 +33,9 @@ def format_answer_text(answer: Answer, examples: list[str] = ()) -> str:
 
 def format_summary_text(s: ReindexSummary) -> str:
     lines = [
-        f"documents: {len(s.added)} added, {len(s.changed)} changed, {len(s.removed)} removed, "
-        f"{s.unchanged} unchanged, {len(s.skipped)} skipped",
+        f"文档：新增 {len(s.added)} · 更新 {len(s.changed)} · 删除 {len(s.removed)} · "
+        f"未变 {s.unchanged} · 跳过 {len(s.skipped)}",
     ]
-    lines += [f"  skipped {name}: {reason}" for name, reason in s.skipped]
-    lines.append(f"index: {s.documents} documents, {s.passages} passages, {s.seconds:.2f} s")
+    lines += [f"  跳过 {name}：{reasons.unreadable(why)}" for name, why in s.skipped]
+    lines.append(f"索引：{s.documents} 篇文档，{s.passages} 段，用时 {s.seconds:.2f} 秒")
     return "\n".join(lines)

@@ -37,7 +37,8 @@ from index.followup import follow_up
 from index.highlight import mark_terms
 from index.processing import Processed
 from index.ranking import Bm25Index, TermCounts, counts_from_rows
-from index.readers import SUPPORTED, UnreadableDocument, suffix
+from index.readers import UnreadableDocument, suffix, too_large, unsupported
+from index.reasons import Reason
 from index.termcounts import Batch, Coder
 from index.tokenizer import char_bigrams
 
@@ -150,13 +151,15 @@ class ReindexSummary:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    skipped: list[tuple[str, UnreadableDocument]] = field(default_factory=list)  # (file, why)
     documents: int = 0
     passages: int = 0
     seconds: float = 0.0
 
     def to_json(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        out["skipped"] = [{"file": name, "code": why.code, "reason": str(why)} for name, why in self.skipped]
+        return out
 
 
 @dataclass
@@ -174,34 +177,44 @@ class ReindexBusy(Exception):
     """Another reindex of the same database is running."""
 
 
-class ReindexFailed(Exception):
-    """A reindex (or an upload) could not write the new index: the database is read-only,
-    the disk is full. Nothing was changed and the previous index keeps serving; str(exc)
-    says why, for the admin."""
+_KEPT = "; nothing was changed and the previous index is still serving"
 
 
-def _write_failure(exc: BaseException) -> str:
+class ReindexFailed(Reason):
+    """A reindex (or an upload, a removal) could not write the new index: the database is
+    read-only, the disk is full. Nothing was changed and the previous index keeps serving."""
+
+    SENTENCES = {
+        "readonly": "reindex failed: the index database is read-only" + _KEPT,
+        "disk_full": "reindex failed: the disk is full" + _KEPT,
+        "no_permission": "reindex failed: no permission to write {path}" + _KEPT,
+        "write_error": "reindex failed: could not write the index ({detail})" + _KEPT,
+    }
+
+
+def _write_failure(exc: BaseException) -> ReindexFailed:
     import errno
 
     text = str(exc)
     code = getattr(exc, "errno", None)
     if isinstance(exc, sqlite3.Error) and "readonly" in text.replace("-", "").replace(" ", ""):
-        why = "the index database is read-only"
-    elif code == errno.ENOSPC or "disk is full" in text or "database or disk is full" in text:
-        why = "the disk is full"
-    elif code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        why = f"no permission to write {getattr(exc, 'filename', None) or 'the index'}"
-    else:
-        why = f"could not write the index ({type(exc).__name__}: {text[:200]})"
-    return f"reindex failed: {why}; nothing was changed and the previous index is still serving"
+        return ReindexFailed("readonly")
+    if code == errno.ENOSPC or "disk is full" in text or "database or disk is full" in text:
+        return ReindexFailed("disk_full")
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ReindexFailed("no_permission", path=str(getattr(exc, "filename", None) or "the index"))
+    return ReindexFailed("write_error", detail=f"{type(exc).__name__}: {text[:200]}")
 
 
-class CorpusMissing(FileNotFoundError):
+class CorpusMissing(Reason):
     """The corpus folder is not there."""
 
+    SENTENCES = {"corpus_missing": "corpus folder {folder} does not exist"}
 
-class DocumentRejected(Exception):
-    """An uploaded document cannot be added; str(exc) says why, for the user."""
+
+class DocumentRejected(UnreadableDocument):
+    """An uploaded document cannot be added: a reader's code (index.readers.REASONS), or
+    "bad_name" for a name that is no plain file name in the corpus folder."""
 
 
 STAGED_SUFFIX = ".uploading"  # ".名字.txt.uploading": an upload not yet in place (a dot-file: no reindex reads it)
@@ -234,8 +247,10 @@ def safe_name(name: str) -> str:
     # Control characters, and the invisible ones that reorder or hide what a name shows.
     base = re.sub(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]", "", base)
     base = base.strip().lstrip(".")
-    if not base or suffix(base) not in SUPPORTED:
-        raise DocumentRejected(f"只接受 {' '.join(SUPPORTED)} 文件")
+    if not base:
+        raise DocumentRejected("bad_name")
+    if (why := unsupported(base)) is not None:
+        raise DocumentRejected(why.code, **why.details)
     # A file system takes 255 bytes a name: shorten the stem, keep the extension.
     ext = suffix(base)
     stem = base[: len(base) - len(ext)]
@@ -425,17 +440,15 @@ class Engine:
     def _scan_folder(self) -> tuple[dict[str, Path], list[tuple[str, str]]]:
         corpus = self.settings.corpus_dir
         if not corpus.is_dir():
-            raise CorpusMissing(f"corpus folder {corpus} does not exist")
+            raise CorpusMissing("corpus_missing", folder=str(corpus))
         files = {}
-        skipped: list[tuple[str, str]] = []
-        limit = self.settings.max_file_mb * 1024 * 1024
+        skipped: list[tuple[str, UnreadableDocument]] = []
         for path in sorted(corpus.iterdir()):
             if path.is_file() and not path.name.startswith("."):
-                if suffix(path.name) not in SUPPORTED:
-                    skipped.append((path.name, f"unsupported file type {suffix(path.name) or '(none)'}"))
-                elif (size := path.stat().st_size) > limit:  # never read into memory
-                    skipped.append((path.name, f"too large ({size / 1048576:.1f} MB); "
-                                               f"the limit is {self.settings.max_file_mb:g} MB"))
+                # A file too large is never read into memory.
+                why = unsupported(path.name) or too_large(path.stat().st_size, self.settings.max_file_mb)
+                if why is not None:
+                    skipped.append((path.name, why))
                 else:
                     files[path.name] = path
         return files, skipped
@@ -444,20 +457,19 @@ class Engine:
         """Save an uploaded file into the corpus folder and index it; nothing is written
         outside the folder, and a file that cannot be read is neither saved nor indexed."""
         name = safe_name(filename)
-        limit = int(self.settings.max_file_mb * 1024 * 1024)
-        if len(data) > limit:
-            raise DocumentRejected(f"文件太大（{len(data) / 1048576:.1f} MB），上限 {self.settings.max_file_mb:g} MB")
+        if (why := too_large(len(data), self.settings.max_file_mb)) is not None:
+            raise DocumentRejected(why.code, **why.details)
         try:
             processed = processing.process_document(name, data, self.settings.max_passage_chars,
                                                     self.settings.min_passage_chars)
         except UnreadableDocument as exc:
-            raise DocumentRejected(f"无法读取 {name}：{exc}") from exc
+            raise DocumentRejected(exc.code, **exc.details) from exc
         except Exception as exc:
-            raise DocumentRejected(f"无法读取 {name}：{type(exc).__name__}") from exc
+            raise DocumentRejected("cannot_read", detail=type(exc).__name__) from exc
         corpus = self.settings.corpus_dir.resolve()
         corpus.mkdir(parents=True, exist_ok=True)
         if (corpus / name).resolve().parent != corpus:
-            raise DocumentRejected("文件名无效")
+            raise DocumentRejected("bad_name")
         with self._writing(wait) as db:
             staged = corpus / f".{name}{STAGED_SUFFIX}"
             try:
@@ -509,10 +521,8 @@ class Engine:
                 db = store.connect(self.settings.db_path, cache_mb=64)
                 self._keep_promises(db)
                 yield db
-            except CorpusMissing:
-                raise
             except (sqlite3.Error, OSError) as exc:
-                raise ReindexFailed(_write_failure(exc)) from exc
+                raise _write_failure(exc) from exc
         finally:
             if db is not None:
                 db.conn.close()
@@ -556,7 +566,7 @@ class Engine:
             try:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError as exc:  # gone or unreadable since the folder was listed
-                summary.skipped.append((name, f"cannot be read ({exc.strerror or exc})"))
+                summary.skipped.append((name, UnreadableDocument("cannot_read", detail=exc.strerror or str(exc))))
                 del files[name]
                 continue
             if known[name] != digest:

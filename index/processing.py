@@ -38,7 +38,7 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int,
     text = read_document(name, data)
     passages = clean(text, max_chars, min_chars)
     if not passages:
-        raise UnreadableDocument("no readable text in the file")
+        raise UnreadableDocument("no_text")
     coder = coder or Coder()
     rows: list[tuple] = []
     counted = []
@@ -123,18 +123,18 @@ def stored_terms(rows: Iterable[tuple[int, str, str, str, str]], group: int = 20
             yield pid, " ".join(t for t in parts if t)
 
 
-def process_file(args: tuple[str, str, int, int], coder: Coder | None = None) -> Processed | tuple[str, str]:
+def process_file(args: tuple[str, str, int, int], coder: Coder | None = None) -> Processed | tuple[str, UnreadableDocument]:
     """`process_document` on a file, or (name, why it cannot be read)."""
     path, name, max_chars, min_chars = args
     try:
         data = Path(path).read_bytes()
         return process_document(name, data, max_chars, min_chars, coder)
     except UnreadableDocument as exc:
-        return (name, str(exc))
+        return (name, exc)
     except OSError as exc:  # gone or unreadable since the folder was listed
-        return (name, f"cannot be read ({exc.strerror or exc})")
+        return (name, UnreadableDocument("cannot_read", detail=exc.strerror or str(exc)))
     except Exception as exc:  # a reader library choking on a broken file
-        return (name, f"{type(exc).__name__}: {exc}")
+        return (name, UnreadableDocument("cannot_read", detail=f"{type(exc).__name__}: {str(exc)[:200]}"))
 
 
 # ---- in a worker process ----------------------------------------------------------------
@@ -150,5 +150,5 @@ def start_worker() -> None:
     lifeline.end_with_parent()
 
 
-def process_file_in_worker(args: tuple[str, str, int, int]) -> Processed | tuple[str, str]:
+def process_file_in_worker(args: tuple[str, str, int, int]) -> Processed | tuple[str, UnreadableDocument]:
     return process_file(args, _worker_coder)

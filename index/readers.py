@@ -33,6 +33,8 @@ import re
 import unicodedata
 import zipfile
 
+from index.reasons import Reason
+
 SUPPORTED = (".txt", ".md", ".pdf", ".docx")
 
 # ---- bounds, the same for every format ----------------------------------------------
@@ -76,6 +78,7 @@ REASONS = {
     "too_many_paragraphs": "more than {limit:,} paragraphs; split the file",
     "too_deep": "the file is nested too deeply to read",
     "cannot_read": "cannot be read ({detail})",
+    "bad_name": "the file name cannot be used in the corpus folder",
     # .txt / .md
     "bad_bom": "the file starts with a {encoding} byte order mark but is not valid {encoding} text",
     "pdf_as_text": "this is a PDF file named as text; rename it to .pdf",
@@ -107,34 +110,10 @@ REASONS = {
 }
 
 
-class UnreadableDocument(Exception):
-    """The file cannot be turned into text: `code` (a key of REASONS) says why, `details`
-    fill in its sentence; str(exc) is that sentence in English.
+class UnreadableDocument(Reason):
+    """The file cannot be turned into text: `code` (a key of REASONS) says why."""
 
-    A code not in REASONS is taken as the sentence itself (callers from before the codes)."""
-
-    def __init__(self, code: str, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
-
-    def __str__(self) -> str:
-        template = REASONS.get(self.code)
-        if template is None:
-            return self.code
-        try:
-            return template.format(**self.details)
-        except (KeyError, IndexError, ValueError, TypeError):  # a detail missing or not a number
-            return f"{template} {self.details}"
-
-    def __reduce__(self):
-        # It crosses process boundaries (reindex workers); Exception's own pickling would
-        # call the class with args only and lose the keyword details.
-        return (_rebuild, (type(self), self.code, self.details))
-
-
-def _rebuild(cls, code: str, details: dict) -> UnreadableDocument:
-    return cls(code, **details)
+    SENTENCES = REASONS
 
 
 class _Budget:
@@ -543,12 +522,27 @@ def _brief(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {msg[:120]}" if msg else type(exc).__name__
 
 
+def unsupported(name: str) -> UnreadableDocument | None:
+    """Why a file named `name` is not read at all (its type), or None when it is read."""
+    kind = suffix(name)
+    if kind in SUPPORTED:
+        return None
+    return UnreadableDocument("unsupported_type", kind=kind or "(none)", supported=", ".join(SUPPORTED))
+
+
+def too_large(size: int, limit_mb: float) -> UnreadableDocument | None:
+    """Why a file of `size` bytes is not read (over the limit), or None when it is read."""
+    if size <= limit_mb * 1024 * 1024:
+        return None
+    return UnreadableDocument("too_large_file", size_mb=size / 1048576, limit_mb=limit_mb)
+
+
 def read_document(name: str, data: bytes) -> str:
     """The text of a corpus file named `name` (only its extension matters), line ends
     "\\n". Raises UnreadableDocument, and no other exception, when it has none."""
+    if (why := unsupported(name)) is not None:
+        raise why
     kind = suffix(name)
-    if kind not in SUPPORTED:
-        raise UnreadableDocument("unsupported_type", kind=kind or "(none)", supported=", ".join(SUPPORTED))
     if not data.strip():
         raise UnreadableDocument("empty")
     budget = _Budget()

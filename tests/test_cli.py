@@ -62,15 +62,17 @@ def test_reindex_reports_what_changed(tmp_path):
     assert second["added"] == ["new.txt"]
     assert second["removed"] == ["000_7524f48e644b9190.txt"]
     assert second["unchanged"] == 1
-    assert second["skipped"] and second["skipped"][0][0] == "notes.xls"
+    assert second["skipped"] and second["skipped"][0]["file"] == "notes.xls"
+    assert second["skipped"][0]["code"] == "unsupported_type"
     text = run("reindex", "--corpus", str(s.corpus_dir), "--db", str(s.db_path)).stdout
-    assert re.search(r"0 added, 0 changed, 0 removed, 2 unchanged", text)
+    assert "新增 0 · 更新 0 · 删除 0 · 未变 2 · 跳过 1" in text
+    assert "跳过 notes.xls：不支持 .xls 类型的文件" in text
 
 
 def test_stats_and_docs(index_files):
     corpus, db = index_files
     out = run("stats", "--corpus", str(corpus), "--db", str(db))
-    assert out.returncode == 0 and re.search(r"documents 2, passages \d+", out.stdout)
+    assert out.returncode == 0 and re.search(r"文档 2 篇，段落 \d+ 段", out.stdout)
     docs = run("docs", "--corpus", str(corpus), "--db", str(db)).stdout
     assert "002_55373102cb5227f0.txt" in docs and "党建引领有力度" in docs
 
@@ -78,7 +80,7 @@ def test_stats_and_docs(index_files):
 def test_user_mistakes_are_one_line_and_a_non_zero_exit(tmp_path):
     missing = run("reindex", "--corpus", str(tmp_path / "nope"), "--db", str(tmp_path / "x.db"))
     assert missing.returncode == 2
-    assert missing.stderr.strip().startswith("error:") and "Traceback" not in missing.stderr
+    assert missing.stderr.strip().splitlines()[-1].startswith("错误：语料文件夹") and "Traceback" not in missing.stderr
     bad = tmp_path / "bad.toml"
     bad.write_text("[index\n", encoding="utf-8")
     out = run("stats", "--config", str(bad))

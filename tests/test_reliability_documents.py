@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from bot import reasons
 from index.engine import DocumentRejected, Engine, safe_name
 from tests.fixtures.docmaker import make_docx, make_pdf
 from tests.fixtures.engines import clone_engine, integrity, snapshot
@@ -40,26 +41,27 @@ def corpus_files(engine: Engine) -> set[str]:
 
 # ---- bad documents: rejected on upload, skipped by reindex, index unchanged ----------
 
+# name: (bytes, the reason's code, words of the Chinese sentence the admin reads)
 BAD = {
-    "empty.txt": (b"", "empty"),
-    "blank.md": (b" \r\n\r\n\t ", "empty"),
-    "binary.txt": (bytes(range(256)) * 40, "binary"),
-    "image.txt": (b"\x89PNG\r\n\x1a\n" + os.urandom(2000), "PNG"),
-    "truncated.pdf": (make_pdf([[FACT]])[:600], "truncated"),
-    "encrypted.pdf": (make_pdf([[FACT]], password="secret"), "encrypted"),
-    "scanned.pdf": (make_pdf([[]], text_layer=False), "no text layer"),
-    "notzip.docx": (b"PK? no, just text pretending to be a docx", "zip"),
-    "old.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), ".doc"),
+    "empty.txt": (b"", "empty", "空的"),
+    "blank.md": (b" \r\n\r\n\t ", "empty", "空的"),
+    "binary.txt": (bytes(range(256)) * 40, "binary", "二进制"),
+    "image.txt": (b"\x89PNG\r\n\x1a\n" + os.urandom(2000), "binary_kind", "PNG 文件"),
+    "truncated.pdf": (make_pdf([[FACT]])[:600], "pdf_truncated", "不完整"),
+    "encrypted.pdf": (make_pdf([[FACT]], password="secret"), "pdf_encrypted", "已加密"),
+    "scanned.pdf": (make_pdf([[]], text_layer=False), "pdf_no_text_layer", "文字识别"),
+    "notzip.docx": (b"PK? no, just text pretending to be a docx", "not_zip", "zip"),
+    "old.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old_doc", ".doc"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
 def test_bad_upload_is_rejected_with_its_reason(engine, name):
-    data, words = BAD[name]
+    data, code, words = BAD[name]
     before, files = snapshot(engine.settings), corpus_files(engine)
     with pytest.raises(DocumentRejected) as info:
         engine.add_document(name, data)
-    assert name in str(info.value) and words in str(info.value)
+    assert info.value.code == code and words in reasons.say(info.value)
     assert snapshot(engine.settings) == before
     assert corpus_files(engine) == files  # not saved, no temporary file left
 
@@ -67,14 +69,14 @@ def test_bad_upload_is_rejected_with_its_reason(engine, name):
 def test_bad_files_in_the_folder_are_skipped_by_reindex(engine):
     before = snapshot(engine.settings)
     answer = engine.ask("雨花区有多少红色之家？").sentence
-    for name, (data, _) in BAD.items():
+    for name, (data, _, _) in BAD.items():
         (engine.settings.corpus_dir / name).write_bytes(data)
     (engine.settings.corpus_dir / "notes.xlsx").write_bytes(b"PK\x03\x04")
     summary = engine.reindex()
-    reasons = dict(summary.skipped)
-    for name, (_, words) in BAD.items():
-        assert words in reasons[name], (name, reasons.get(name))
-    assert "unsupported file type" in reasons["notes.xlsx"]
+    skipped = dict(summary.skipped)
+    for name, (_, code, _) in BAD.items():
+        assert skipped[name].code == code, (name, skipped.get(name))
+    assert skipped["notes.xlsx"].code == "unsupported_type"
     assert summary.added == summary.changed == summary.removed == []
     after = snapshot(engine.settings)
     assert after["documents"] == before["documents"] and after["passages"] == before["passages"]
@@ -150,8 +152,9 @@ def test_seed_saved_as_gbk_with_crlf_reads_like_the_original(engine):
 def test_upload_above_the_size_cap_is_refused(engine):
     before = snapshot(engine.settings)
     data = b"a" * (50 * 1024 * 1024)
-    with pytest.raises(DocumentRejected, match="太大"):
+    with pytest.raises(DocumentRejected) as info:
         engine.add_document("big.txt", data)
+    assert info.value.code == "too_large_file" and "文件太大（50.0 MB）" in reasons.say(info.value)
     assert snapshot(engine.settings) == before
     assert not (engine.settings.corpus_dir / "big.txt").exists()
 
@@ -175,8 +178,8 @@ def test_reindex_skips_a_50_mb_file_without_reading_it(engine, monkeypatch):
     monkeypatch.setattr(pathlib.Path, "open", path_open)
     (engine.settings.corpus_dir / "facts.txt").write_text(article(), encoding="utf-8")
     summary = engine.reindex()
-    reasons = dict(summary.skipped)
-    assert "too large (50.0 MB)" in reasons["big.txt"] and "20 MB" in reasons["big.txt"]
+    why = dict(summary.skipped)["big.txt"]
+    assert why.code == "too_large_file" and "50.0 MB" in reasons.say(why) and "上限 20 MB" in reasons.say(why)
     assert "big.txt" not in read and "facts.txt" in read
     assert summary.added == ["facts.txt"]
 
@@ -203,7 +206,7 @@ def test_a_document_grown_over_the_cap_keeps_its_last_version(seed_engine, tmp_p
     with open(path, "ab") as f:
         f.truncate(1024 * 1024)
     summary = engine.reindex()
-    assert "too large" in dict(summary.skipped)["facts.txt"] and not summary.removed
+    assert dict(summary.skipped)["facts.txt"].code == "too_large_file" and not summary.removed
     assert "17家" in (engine.ask(QUESTION).sentence or "")
 
 

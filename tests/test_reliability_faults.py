@@ -194,7 +194,7 @@ def test_read_only_database(engine, monkeypatch, capsys):
         # The command line says the same, on one line, and exits 2.
         code = cli.main(["reindex", "--corpus", str(engine.settings.corpus_dir), "--db", str(engine.settings.db_path)])
         err = capsys.readouterr().err.strip().splitlines()
-        assert code == 2 and err[-1].startswith("error: reindex failed: the index database is read-only")
+        assert code == 2 and err[-1] == "错误：索引数据库是只读的，未做任何改动，旧索引继续提供服务。"
         assert "Traceback" not in "".join(err)
     assert_serves_as_before(engine, before, key)
     assert generations(engine) == [f"gen-{before['generation']}"]
@@ -303,7 +303,7 @@ def test_second_reindex_is_told_one_is_running(engine, capsys):
             engine.remove_document(sorted(d.name for d in engine.documents())[0])
         code = cli.main(["reindex", "--corpus", str(engine.settings.corpus_dir), "--db", str(engine.settings.db_path)])
         assert code == 2
-        assert capsys.readouterr().err.strip().splitlines()[-1] == "error: a reindex is already running"
+        assert capsys.readouterr().err.strip().splitlines()[-1] == "错误：已有一次索引更新正在进行，请稍后再试。"
     finally:
         release.set()
         first.join(timeout=60)

@@ -153,4 +153,4 @@ def test_cli_questions_on_standard_input(seed_engine, capsys, monkeypatch):
 @pytest.mark.parametrize("top_k", ["-1", "-50"])
 def test_cli_bad_top_k_is_one_line_and_exit_2(seed_engine, capsys, top_k):
     code, out, err = run_cli(seed_engine, capsys, "ask", "--top-k", top_k, "红色之家")
-    assert code == 2 and err.strip().startswith("error:") and len(err.strip().splitlines()) == 1
+    assert code == 2 and err.strip().startswith("错误：--top-k") and len(err.strip().splitlines()) == 1

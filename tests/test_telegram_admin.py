@@ -60,9 +60,9 @@ def test_bad_uploads_are_refused_and_nothing_escapes_the_corpus(stub, bot, tg_co
     corpus = tg_config.index.corpus_dir
     before = {d.name for d in bot.engine.documents()}
     cases = [
-        ("binary.txt", b"\x00\x01\x02\xff" * 100, "无法读取"),
-        ("program.exe", b"MZ....", "只接受"),
-        ("empty.md", b"", "无法读取"),
+        ("binary.txt", b"\x00\x01\x02\xff" * 100, "未加入 binary.txt：这是二进制数据"),
+        ("program.exe", b"MZ....", "不支持 .exe 类型的文件"),
+        ("empty.md", b"", "未加入 empty.md：文件是空的"),
     ]
     for name, data, expected in cases:
         msg = stub.send_document(admin_chat(stub), name, data, user=stub.user(ADMIN_ID))

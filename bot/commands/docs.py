@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, 
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import access, state
+from bot import access, reasons, state
 from bot.telegram_html import MAX_MESSAGE, esc, fit, tg_len
 from bot.ingest_process import IngestFailed
 from index.engine import ReindexBusy, ReindexFailed
@@ -90,12 +90,9 @@ async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         stats = await st.ingest("remove", name)
-    except ReindexBusy:
-        await message.reply_text("正在重建索引，请稍后再删除。")
-        return
-    except (ReindexFailed, IngestFailed) as exc:
+    except (ReindexBusy, ReindexFailed, IngestFailed) as exc:
         log.error("removal of %s failed: %s", name, exc)
-        await message.reply_text("删除失败：索引无法写入，文档仍在。请查看日志。")
+        await message.reply_text(f"删除失败：{reasons.say(exc)}")
         return
     if stats is None:
         await message.reply_html(f"没有名为 <code>{esc(name[:200])}</code> 的文档。/docs 查看列表。")

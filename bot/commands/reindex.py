@@ -11,9 +11,9 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import access, state
+from bot import access, reasons, state
 from bot.telegram_html import fit, join_within_limit
-from index.engine import ReindexBusy, ReindexSummary
+from index.engine import ReindexSummary
 
 log = logging.getLogger("bot.reindex")
 
@@ -30,7 +30,7 @@ def summary_html(s: ReindexSummary) -> str:
             lines.append(f"{label}：{shown}" + (f" 等 {len(names)} 篇" if len(names) > 10 else ""))
     if s.skipped:
         lines.append("跳过的文件：")
-        lines += [f"• {fit(name, 80)}：{fit(reason, 160)}" for name, reason in s.skipped[:20]]
+        lines += [f"• {fit(name, 80)}：{fit(reasons.unreadable(why), 160)}" for name, why in s.skipped[:20]]
         if len(s.skipped) > 20:
             lines.append(f"…共 {len(s.skipped)} 个")
     return join_within_limit(lines)
@@ -47,12 +47,9 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     st.reindex_pending = True
     try:
         summary = await st.ingest("reindex")
-    except ReindexBusy:
-        await progress.edit_text("已有一次索引更新正在进行，请稍后再试。")
-        return
-    except Exception as exc:  # disk full, read-only database, corpus folder gone...
-        log.exception("reindex failed")
-        await progress.edit_text(f"索引更新失败：{type(exc).__name__}: {str(exc)[:300]}\n旧索引继续提供服务。")
+    except Exception as exc:  # busy, disk full, read-only database, corpus folder gone...
+        log.error("reindex failed: %s", exc)
+        await progress.edit_text(f"索引更新失败：{reasons.say(exc)}")
         return
     finally:
         st.reindex_pending = False

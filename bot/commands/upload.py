@@ -10,10 +10,11 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import access, state
+from bot import access, reasons, state
 from bot.telegram_html import esc, fit
 from bot.ingest_process import IngestFailed
 from index.engine import DocumentRejected, ReindexBusy, ReindexFailed, safe_name
+from index.readers import too_large
 
 log = logging.getLogger("bot.upload")
 
@@ -28,11 +29,10 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     try:
         safe_name(document.file_name or "")
     except DocumentRejected as exc:
-        await message.reply_text(str(exc), do_quote=True)
+        await message.reply_text(reasons.say(exc), do_quote=True)
         return
-    max_mb = st.cfg.index.max_file_mb
-    if document.file_size and document.file_size > max_mb * 1024 * 1024:
-        await message.reply_text(f"文件太大（{document.file_size / 1048576:.1f} MB），上限 {max_mb:g} MB。", do_quote=True)
+    if (why := too_large(document.file_size or 0, st.cfg.index.max_file_mb)) is not None:
+        await message.reply_text(reasons.say(why), do_quote=True)
         return
     if st.uploads.full(user_id):
         wait = max(1, round(st.uploads.retry_in(user_id) / 60))
@@ -52,14 +52,12 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     try:
         added = await st.ingest("add", document.file_name, data)
     except DocumentRejected as exc:
-        await _say(message, queued, str(exc))
+        log.info("upload of %s refused: %s", document.file_name, exc)
+        await _say(message, queued, f"未加入 {document.file_name}：{reasons.say(exc)}")
         return
-    except ReindexBusy:
-        await _say(message, queued, "正在更新索引，请稍后再发送。")
-        return
-    except (ReindexFailed, IngestFailed) as exc:
+    except (ReindexBusy, ReindexFailed, IngestFailed) as exc:
         log.error("upload of %s failed: %s", document.file_name, exc)
-        await _say(message, queued, "加入失败：索引无法写入，旧索引继续提供服务。请查看日志。")
+        await _say(message, queued, f"未加入 {document.file_name}：{reasons.say(exc)}")
         return
     st.uploads.add(user_id)  # the hourly cap counts documents added, not attempts
     summary = added["summary"]

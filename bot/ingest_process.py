@@ -33,6 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCK_WAIT_SECONDS = 600.0
 
 
+# The bot's pid, for the child's lifeline: had the bot died while the child was starting,
+# the child's own parent would already be another process.
+PARENT_ENV = "ZH_ANSWER_BOT_PARENT"
+
+
 class IngestFailed(RuntimeError):
     """The job's process ended without a result (killed, out of memory); str(exc) says how."""
 
@@ -40,7 +45,8 @@ class IngestFailed(RuntimeError):
 async def run(settings, job: str, *args):
     """`job` ("add", "remove", "reindex") with `args` in a child process: its result, or
     the exception the engine raised there."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+           PARENT_ENV: str(os.getpid())}
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.ingest_process", stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE, env=env, cwd=str(ROOT))
@@ -83,7 +89,7 @@ def _serve() -> None:
     from index import lifeline
     from index.engine import Engine
 
-    lifeline.end_with_parent()
+    lifeline.end_with_parent(int(os.environ[PARENT_ENV]))
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     sys.stdout = sys.stderr  # a stray print must not land in the result
     settings, job, args = pickle.load(sys.stdin.buffer)

@@ -16,11 +16,13 @@ import time
 CHECK_SECONDS = 0.5
 
 
-def end_with_parent(interval: float = CHECK_SECONDS) -> None:
-    """From now on, exit at once (status 1) within `interval` of the parent's death; at
-    once if it died already, while this process was starting."""
-    started_by = multiprocessing.parent_process()  # a multiprocessing child knows its parent
-    parent = started_by.pid if started_by is not None else os.getppid()
+def end_with_parent(parent: int | None = None, interval: float = CHECK_SECONDS) -> None:
+    """From now on, exit at once (status 1) within `interval` of the death of `parent`
+    (by default the process that started this one); at once if it died already, while
+    this process was starting."""
+    if parent is None:
+        started_by = multiprocessing.parent_process()  # a multiprocessing child knows its parent
+        parent = started_by.pid if started_by is not None else os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import pickle
 import random
 import signal
 import subprocess
@@ -193,6 +194,13 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _descendants(pid: int) -> list[int]:
+    out = []
+    for child in _children(pid):
+        out += [child, *_descendants(child)]
+    return out
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -201,24 +209,54 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has ended; only its exit status waits to be read
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find the workers")
-def test_a_killed_reindex_leaves_no_worker_behind(tmp_path):
+def _big_corpus(tmp_path: Path) -> Settings:
+    """Over parallel_min_bytes: a reindex of it starts its worker processes, and runs for
+    seconds."""
     rng = random.Random(14)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for i in range(12):  # over parallel_min_bytes: the reindex starts its worker processes
+    for i in range(12):
         (corpus / f"big{i:02d}.txt").write_text(f"第{i}篇\n\n{_article(rng, 700)}\n", encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, db_path=tmp_path / "index.db")
-    proc = _cli(settings, "reindex")
+    return Settings(corpus_dir=corpus, db_path=tmp_path / "index.db")
+
+
+def _killed_leaves_none(proc: subprocess.Popen, wanted: int) -> list[int]:
+    """Wait for `wanted` children of `proc`, kill it with SIGKILL: its descendants still
+    alive two seconds later."""
     deadline = time.monotonic() + 60
-    workers: list[int] = []
-    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+    children: list[int] = []
+    while len(children) < wanted and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
-        workers = [p for p in _children(proc.pid) if _alive(p)]
-    assert len(workers) >= 2, "the reindex never started its workers"
+        children = [p for p in _children(proc.pid) if _alive(p)]
+    assert len(children) >= wanted, "the children never started"
+    time.sleep(0.5)  # well into their work
+    children = [p for p in _descendants(proc.pid) if _alive(p)]
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    deadline = time.monotonic() + 5
-    while any(map(_alive, workers)) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 2
+    while any(map(_alive, children)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [p for p in workers if _alive(p)]
+    return [p for p in children if _alive(p)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find the workers")
+def test_a_killed_reindex_leaves_no_worker_behind(tmp_path):
+    proc = _cli(_big_corpus(tmp_path), "reindex")
+    assert _killed_leaves_none(proc, 2) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find the workers")
+def test_the_bots_ingest_process_ends_with_the_bot(indexed):
+    """The bot killed while its ingest process waits for the index (a reindex from the
+    command line holds it): that process ends too, instead of waiting on alone."""
+    import fcntl
+
+    db = indexed.db_path
+    with open(db.with_name(db.name + ".lock"), "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        bot = subprocess.Popen([sys.executable, "-c", "import asyncio, sys, pickle; from bot import ingest_process; "
+                                "asyncio.run(ingest_process.run(pickle.loads(sys.stdin.buffer.read()), 'reindex'))"],
+                               stdin=subprocess.PIPE, cwd=ROOT)
+        bot.stdin.write(pickle.dumps(indexed))
+        bot.stdin.close()
+        assert _killed_leaves_none(bot, 1) == []

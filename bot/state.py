@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import sqlite3
@@ -90,15 +91,21 @@ class BotState:
                 pass  # logged once by AnswerProcess
         return await self.run(functools.partial(self.engine.ask, question, top_k, offset, previous=previous))
 
-    async def ingest(self, job: str, *args):
-        """An index write in a process of its own (bot/ingest_process.py), after the ones
-        asked for before it: several uploads at once are queued, none refused as busy."""
+    @contextlib.asynccontextmanager
+    async def ingest_turn(self):
+        """The turn of one index write, after those asked for before it: several uploads
+        at once are queued, none refused as busy."""
         self.ingest_jobs += 1
         try:
             async with self._ingest_turn:
-                result = await ingest_process.run(self.engine.settings, job, *args)
+                yield
         finally:
             self.ingest_jobs -= 1
+
+    async def ingest(self, job: str, *args):
+        """An index write in a process of its own (bot/ingest_process.py); call it in its
+        turn (`ingest_turn`)."""
+        result = await ingest_process.run(self.engine.settings, job, *args)
         self.corpus_changed()
         return result
 

@@ -437,7 +437,7 @@ class Engine:
             files, skipped = self._scan_folder()
             return self._apply(db, files, skipped, progress=progress)
 
-    def _scan_folder(self) -> tuple[dict[str, Path], list[tuple[str, str]]]:
+    def _scan_folder(self) -> tuple[dict[str, Path], list[tuple[str, UnreadableDocument]]]:
         corpus = self.settings.corpus_dir
         if not corpus.is_dir():
             raise CorpusMissing("corpus_missing", folder=str(corpus))
@@ -497,12 +497,15 @@ class Engine:
 
     def recover(self) -> None:
         """Finish what a crashed writer left half done (see above), unless another writer
-        is at work now (it does the same first)."""
+        is at work now (it does the same first) or the index cannot be written (a
+        read-only copy still answers)."""
         try:
             with self._writing(0.0):
                 pass
         except ReindexBusy:
             pass
+        except ReindexFailed as exc:
+            log.warning("cannot check for unfinished changes: %s", exc)
 
     @contextmanager
     def _writing(self, wait: float):
@@ -546,7 +549,7 @@ class Engine:
                 log.warning("removing %s, left by an upload that did not finish", leftover.name)
                 leftover.unlink(missing_ok=True)
 
-    def _apply(self, db, files: dict[str, Path], skipped: list[tuple[str, str]], *,
+    def _apply(self, db, files: dict[str, Path], skipped: list[tuple[str, UnreadableDocument]], *,
                extra: dict[str, Processed] | None = None, remove: list[str] | None = None,
                keep_others: bool = False, progress=None, moves: dict[str, str | None] | None = None) -> ReindexSummary:
         """One index change, all or nothing, in `db` (the writer's connection): `files`
@@ -630,7 +633,10 @@ class Engine:
         with self._swap_lock:
             self._index, self._generation = index, gen
         self._data_version = None
-        self._keep_promises(db)
+        try:
+            self._keep_promises(db)
+        except OSError as exc:  # committed all the same: the next writer tries again
+            log.warning("corpus folder not yet in line with the index (%s); will retry", exc)
         self._prune_generations(gen)
         counts = store.counts(db)
         summary.documents, summary.passages = counts["documents"], counts["passages"]

@@ -31,6 +31,17 @@ def admin_chat(stub, user_id=ADMIN_ID):
     return stub.private(user_id)
 
 
+def upload_result(stub, msg, timeout=60) -> str:
+    """What the admin reads as an upload's result: the reply, or, when the upload waited
+    its turn, what its "queued" note was edited into."""
+    reply = stub.wait_reply(msg, timeout=timeout)
+    text = reply.params["text"]
+    if "排队中" in text:
+        text = stub.wait("editMessageText", lambda c: c.params["message_id"] == reply.result["message_id"],
+                         timeout=timeout).params["text"]
+    return check_html(text)
+
+
 def test_reindex_picks_up_a_new_file_and_the_next_answer_uses_it(stub, bot, tg_config):
     _, before = ask(stub, REINDEX_QUESTION, user_id=601)
     assert "没有找到" in check_html(before.params["text"])
@@ -48,8 +59,7 @@ def test_reindex_picks_up_a_new_file_and_the_next_answer_uses_it(stub, bot, tg_c
 
 def test_uploaded_document_is_indexed_and_answers_the_next_question(stub, bot, tg_config):
     msg = stub.send_document(admin_chat(stub), "青松县.txt", DOC.encode("utf-8"), user=stub.user(ADMIN_ID))
-    reply = stub.wait_reply(msg)
-    visible = check_html(reply.params["text"])
+    visible = upload_result(stub, msg)
     assert "已加入" in visible and "青松县建设乡村图书馆纪实" in visible and "青松县.txt" in visible
     assert (tg_config.index.corpus_dir / "青松县.txt").read_text(encoding="utf-8") == DOC
     _, call = ask(stub, DOC_QUESTION, user_id=602)
@@ -66,7 +76,7 @@ def test_bad_uploads_are_refused_and_nothing_escapes_the_corpus(stub, bot, tg_co
     ]
     for name, data, expected in cases:
         msg = stub.send_document(admin_chat(stub), name, data, user=stub.user(ADMIN_ID))
-        assert expected in check_html(stub.wait_reply(msg).params["text"]), name
+        assert expected in upload_result(stub, msg), name
     mark = stub.mark()
     msg = stub.send_document(admin_chat(stub), "big.txt", b"x", user=stub.user(ADMIN_ID),
                              declared_size=50 * 1024 * 1024)
@@ -75,13 +85,13 @@ def test_bad_uploads_are_refused_and_nothing_escapes_the_corpus(stub, bot, tg_co
     assert {d.name for d in bot.engine.documents()} == before
     escaping = DOC.replace("青松县", "红杉乡").replace("137座", "88座").encode()
     msg = stub.send_document(admin_chat(stub), "../../escape.txt", escaping, user=stub.user(ADMIN_ID))
-    assert "已加入" in check_html(stub.wait_reply(msg).params["text"])
+    assert "已加入" in upload_result(stub, msg)
     assert (corpus / "escape.txt").is_file()
     assert not (corpus.parent / "escape.txt").exists() and not (corpus.parent.parent / "escape.txt").exists()
     for i, name in enumerate([f"{corpus.parent}/absolute.txt", "..\\..\\windows.txt", "nul\x00byte.txt"]):
         data = DOC.replace("青松县", f"路径{i}乡").replace("137座", f"{30 + i}座").encode()
         msg = stub.send_document(admin_chat(stub, ADMIN2_ID), name, data, user=stub.user(ADMIN2_ID))
-        check_html(stub.wait_reply(msg).params["text"])
+        upload_result(stub, msg)
     assert not (corpus.parent / "absolute.txt").exists()
     written = {p.name for p in corpus.parent.rglob("*.txt")} - {p.name for p in corpus.glob("*.txt")}
     assert not written & {"absolute.txt", "windows.txt", "nulbyte.txt", "nul\x00byte.txt"}
@@ -89,38 +99,37 @@ def test_bad_uploads_are_refused_and_nothing_escapes_the_corpus(stub, bot, tg_co
 
 def test_uploads_are_capped_per_admin_per_hour_counting_documents_added(stub, bot):
     refused = stub.send_document(admin_chat(stub, ADMIN3_ID), "empty.txt", b"   \n", user=stub.user(ADMIN3_ID))
-    assert "已加入" not in check_html(stub.wait_reply(refused).params["text"])  # not counted
+    assert "已加入" not in upload_result(stub, refused)  # not counted
     texts = []
     for i in range(6):
         doc = DOC.replace("青松县", f"测试{i}县").replace("137座", f"{200 + i}座").replace("乡村图书馆", "社区食堂")
         msg = stub.send_document(admin_chat(stub, ADMIN3_ID), f"cap{i}.txt", doc.encode(), user=stub.user(ADMIN3_ID))
-        texts.append(check_html(stub.wait_reply(msg).params["text"]))
+        texts.append(upload_result(stub, msg))
     assert all("已加入" in t for t in texts[:5])
     assert "每小时最多加入 5 个文件" in texts[5]
     msg = stub.send_document(admin_chat(stub, ADMIN2_ID), "other-admin.txt", DOC.replace("青松县", "另一县").replace("137座", "7座").encode(),
                              user=stub.user(ADMIN2_ID))
-    assert "每小时最多" not in check_html(stub.wait_reply(msg).params["text"])  # per admin
+    assert "每小时最多" not in upload_result(stub, msg)  # per admin
 
 
 def test_uploads_sent_at_once_are_queued_and_each_gets_its_result(stub, bot, tg_config):
     names = [f"queued{i}.txt" for i in range(4)]
+    mark = stub.mark()
     msgs = [stub.send_document(admin_chat(stub, ADMIN2_ID), name,
                                DOC.replace("青松县", f"排队{i}县").replace("137座", f"{300 + i}座").encode(),
                                user=stub.user(ADMIN2_ID)) for i, name in enumerate(names)]
     for msg, name in zip(msgs, names):
-        reply = stub.wait_reply(msg, timeout=60)
-        text = reply.params["text"]
-        if "排队中" in text:  # the note, later edited into the result
-            text = stub.wait("editMessageText", lambda c: c.params["message_id"] == reply.result["message_id"],
-                             timeout=60).params["text"]
-        assert "已加入" in check_html(text) and name in text, text
+        text = upload_result(stub, msg)
+        assert "已加入" in text and name in text, text
     assert set(names) <= {d.name for d in bot.engine.documents()}
     assert set(names) <= {p.name for p in tg_config.index.corpus_dir.iterdir()}
+    notes = [c for c in stub.calls_since(mark, "sendMessage") if "排队中" in c.params["text"]]
+    assert notes, "no upload waited its turn"
 
 
 def test_docs_lists_and_remove_removes(stub, bot, tg_config):
     msg = stub.send_document(admin_chat(stub), "青松县.txt", DOC.encode("utf-8"), user=stub.user(ADMIN_ID))
-    assert "青松县.txt" in check_html(stub.wait_reply(msg).params["text"])
+    assert "青松县.txt" in upload_result(stub, msg)
     _, call = ask(stub, "/docs", user_id=ADMIN_ID)
     visible = check_html(call.params["text"])
     names = [d.name for d in bot.engine.documents()]
@@ -220,7 +229,7 @@ def test_questions_are_answered_while_a_large_upload_is_indexed(stub, bot, tg_co
         latencies.append(call.at - stub.pushed[msg["update_id"]])
         assert "28家" in check_html(call.params["text"])
     assert latencies and max(latencies) < 1.5, latencies
-    assert "已加入" in check_html(stub.wait_reply(upload, timeout=120).params["text"])
+    assert "已加入" in upload_result(stub, upload, timeout=120)
 
 
 def test_a_failed_reindex_tells_the_admin_and_the_old_index_keeps_serving(stub, bot, tg_config):

@@ -89,7 +89,8 @@ async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text("用法：/remove 文件名（/docs 查看文件名）")
         return
     try:
-        stats = await st.ingest("remove", name)
+        async with st.ingest_turn():
+            stats = await st.ingest("remove", name)
     except (ReindexBusy, ReindexFailed, IngestFailed) as exc:
         log.error("removal of %s failed: %s", name, exc)
         await message.reply_text(f"删除失败：{reasons.say(exc)}")

@@ -46,7 +46,8 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     st.reindex_pending = True
     try:
-        summary = await st.ingest("reindex")
+        async with st.ingest_turn():
+            summary = await st.ingest("reindex")
     except Exception as exc:  # busy, disk full, read-only database, corpus folder gone...
         log.error("reindex failed: %s", exc)
         await progress.edit_text(f"索引更新失败：{reasons.say(exc)}")

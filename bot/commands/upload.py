@@ -34,38 +34,53 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if (why := too_large(document.file_size or 0, st.cfg.index.max_file_mb)) is not None:
         await message.reply_text(reasons.say(why), do_quote=True)
         return
-    if st.uploads.full(user_id):
-        wait = max(1, round(st.uploads.retry_in(user_id) / 60))
-        log.warning("upload cap: admin %s added %s files this hour", user_id, st.uploads.limit)
-        await message.reply_text(f"每小时最多加入 {st.uploads.limit} 个文件，请 {wait} 分钟后再试。", do_quote=True)
-        return
-    try:
-        file = await document.get_file()
-        data = bytes(await file.download_as_bytearray())
-    except TelegramError as exc:
-        log.warning("download of %s failed: %s", document.file_name, exc)
-        await message.reply_text("无法下载这个文件（可能太大），请稍后再试。", do_quote=True)
+    if _capped(st, user_id):
+        await message.reply_text(_cap_text(st, user_id), do_quote=True)
         return
     queued = None
     if st.ingest_jobs:
         queued = await message.reply_text(f"已收到，排队中（前面还有 {st.ingest_jobs} 个任务）…", do_quote=True)
-    try:
-        added = await st.ingest("add", document.file_name, data)
-    except DocumentRejected as exc:
-        log.info("upload of %s refused: %s", document.file_name, exc)
-        await _say(message, queued, f"未加入 {document.file_name}：{reasons.say(exc)}")
-        return
-    except (ReindexBusy, ReindexFailed, IngestFailed) as exc:
-        log.error("upload of %s failed: %s", document.file_name, exc)
-        await _say(message, queued, f"未加入 {document.file_name}：{reasons.say(exc)}")
-        return
-    st.uploads.add(user_id)  # the hourly cap counts documents added, not attempts
+    # Downloaded in its turn: a queue of uploads holds messages, not their files' bytes.
+    async with st.ingest_turn():
+        if _capped(st, user_id):  # the uploads queued before it filled the hour's cap
+            await _say(message, queued, _cap_text(st, user_id))
+            return
+        try:
+            file = await document.get_file()
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            log.warning("download of %s failed: %s", document.file_name, exc)
+            await _say(message, queued, "无法下载这个文件（可能太大），请稍后再试。")
+            return
+        try:
+            added = await st.ingest("add", document.file_name, data)
+        except DocumentRejected as exc:
+            log.info("upload of %s refused: %s", document.file_name, exc)
+            await _say(message, queued, f"未加入 {document.file_name}：{reasons.say(exc)}")
+            return
+        except (ReindexBusy, ReindexFailed, IngestFailed) as exc:
+            log.error("upload of %s failed: %s", document.file_name, exc)
+            await _say(message, queued, f"未加入 {document.file_name}：{reasons.say(exc)}")
+            return
+        st.uploads.add(user_id)  # the hourly cap counts documents added, not attempts
     summary = added["summary"]
     log.info("admin %s added %s (%d passages)", user_id, added["name"], added["passages"])
     verb = "已更新" if summary.changed else "已加入"
     await _say(message, queued,
                f"{verb}：<b>{fit(added['title'], 300)}</b>\n文件 <code>{esc(added['name'])}</code>，{added['passages']} 段。\n"
                f"现有 {summary.documents} 篇文档，{summary.passages} 段。", html=True)
+
+
+def _capped(st, user_id: int) -> bool:
+    if st.uploads.full(user_id):
+        log.warning("upload cap: admin %s added %s files this hour", user_id, st.uploads.limit)
+        return True
+    return False
+
+
+def _cap_text(st, user_id: int) -> str:
+    wait = max(1, round(st.uploads.retry_in(user_id) / 60))
+    return f"每小时最多加入 {st.uploads.limit} 个文件，请 {wait} 分钟后再试。"
 
 
 async def _say(message, queued, text: str, html: bool = False) -> None:

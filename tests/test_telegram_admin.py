@@ -11,7 +11,8 @@ from tests.telegram_support import (ADMIN2_ID, ask, bot, buttons, check_html, lo
                                     stub, tg_config)
 
 ADMIN3_ID = 1003  # only for the upload cap
-TG_OVERRIDES = {"uploads_per_hour": 5, "admins": [ADMIN_ID, ADMIN2_ID, ADMIN3_ID]}
+ADMIN4_ID = 1004  # only for the upload queue
+TG_OVERRIDES = {"uploads_per_hour": 5, "admins": [ADMIN_ID, ADMIN2_ID, ADMIN3_ID, ADMIN4_ID]}
 
 DOC = """青松县建设乡村图书馆纪实
 
@@ -113,18 +114,33 @@ def test_uploads_are_capped_per_admin_per_hour_counting_documents_added(stub, bo
 
 
 def test_uploads_sent_at_once_are_queued_and_each_gets_its_result(stub, bot, tg_config):
+    """Four uploads while the index is held (by a writer from the command line): the first
+    waits for it, the others wait their turn with a note; once it is let go, each note
+    becomes its upload's result."""
+    import fcntl
+    import time
+
     names = [f"queued{i}.txt" for i in range(4)]
-    mark = stub.mark()
-    msgs = [stub.send_document(admin_chat(stub, ADMIN2_ID), name,
-                               DOC.replace("青松县", f"排队{i}县").replace("137座", f"{300 + i}座").encode(),
-                               user=stub.user(ADMIN2_ID)) for i, name in enumerate(names)]
+    db = tg_config.index.db_path
+    with open(db.with_name(db.name + ".lock"), "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        mark = stub.mark()
+        msgs = [stub.send_document(admin_chat(stub, ADMIN4_ID), name,
+                                   DOC.replace("青松县", f"排队{i}县").replace("137座", f"{300 + i}座").encode(),
+                                   user=stub.user(ADMIN4_ID)) for i, name in enumerate(names)]
+        deadline = time.monotonic() + 30
+        while bot.state.ingest_jobs < len(names) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert bot.state.ingest_jobs == len(names)
+        while len(notes := [c for c in stub.calls_since(mark, "sendMessage") if "排队中" in c.params["text"]]) < 3 \
+                and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(notes) == len(names) - 1  # all but the one that holds the turn
     for msg, name in zip(msgs, names):
         text = upload_result(stub, msg)
         assert "已加入" in text and name in text, text
     assert set(names) <= {d.name for d in bot.engine.documents()}
     assert set(names) <= {p.name for p in tg_config.index.corpus_dir.iterdir()}
-    notes = [c for c in stub.calls_since(mark, "sendMessage") if "排队中" in c.params["text"]]
-    assert notes, "no upload waited its turn"
 
 
 def test_docs_lists_and_remove_removes(stub, bot, tg_config):

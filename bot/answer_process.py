@@ -159,10 +159,10 @@ def _serve() -> None:
         try:
             write((request_id, True, engine.ask(question, top_k, offset, previous=previous)))
         except Exception as exc:  # the handler raises it, logs it and apologises
-            write((request_id, False, exc if _round_trips(exc) else RuntimeError(repr(exc))))
+            write((request_id, False, exc if round_trips(exc) else RuntimeError(repr(exc))))
 
 
-def _round_trips(exc: Exception) -> bool:
+def round_trips(exc: Exception) -> bool:
     """Does the exception survive pickling (some need arguments their pickle lacks)?"""
     try:
         pickle.loads(pickle.dumps(exc))

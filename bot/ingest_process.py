@@ -86,6 +86,7 @@ JOBS = {"add": _add, "remove": _remove, "reindex": _reindex}
 
 
 def _serve() -> None:
+    from bot.answer_process import round_trips
     from index import lifeline
     from index.engine import Engine
 
@@ -96,20 +97,12 @@ def _serve() -> None:
     try:
         result = (True, JOBS[job](Engine(settings), *args))
     except Exception as exc:  # the engine's typed reasons travel back as they are
-        if not _round_trips(exc):
+        if not round_trips(exc):
             log.exception("%s failed", job)
             exc = IngestFailed(f"{job} failed: {type(exc).__name__}: {str(exc)[:300]}")
         result = (False, exc)
     out.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     out.flush()
-
-
-def _round_trips(exc: Exception) -> bool:
-    try:
-        pickle.loads(pickle.dumps(exc))
-        return True
-    except Exception:
-        return False
 
 
 if __name__ == "__main__":

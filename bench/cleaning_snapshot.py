@@ -3,9 +3,12 @@ leaves them as they were.
 
     python -m bench.cleaning_snapshot save before.json
     python -m bench.cleaning_snapshot compare before.json
+    python -m bench.cleaning_snapshot seeds tests/fixtures/seeds_passages.json
 
 Reads the seeds and, outside the repository, the CMRC 2018 contexts in
-../shared/data (each context alone, and runs of 20 joined by blank lines).
+../shared/data (each context alone, and runs of 20 joined by blank lines). `seeds`
+writes the seeds' alone: the snapshot tests/test_cleaning.py holds cleaning to (remade,
+and the difference read, when cleaning is meant to change).
 """
 
 from __future__ import annotations
@@ -21,8 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 
 
+def seed_documents() -> dict[str, str]:
+    return {f"seeds/{f.name}": read_document(f.name, f.read_bytes()) for f in sorted((ROOT / "seeds").iterdir())}
+
+
 def documents() -> dict[str, str]:
-    docs = {f"seeds/{f.name}": read_document(f.name, f.read_bytes()) for f in sorted((ROOT / "seeds").iterdir())}
+    docs = seed_documents()
     for name in ("cmrc2018_dev.json", "cmrc2018_trial.json"):
         path = SHARED / name
         if not path.exists():
@@ -33,14 +40,17 @@ def documents() -> dict[str, str]:
     return docs
 
 
-def snapshot() -> dict[str, list]:
+def snapshot(docs: dict[str, str]) -> dict[str, list]:
     return {name: [[p.title, p.section, p.text, p.paragraph, p.start, p.end] for p in clean(text, 400, 60)]
-            for name, text in documents().items()}
+            for name, text in docs.items()}
 
 
 def main() -> None:
     command, path = sys.argv[1], Path(sys.argv[2])
-    now = snapshot()
+    if command == "seeds":
+        path.write_text(json.dumps(snapshot(seed_documents()), ensure_ascii=False, indent=0), encoding="utf-8")
+        return
+    now = snapshot(documents())
     if command == "save":
         path.write_text(json.dumps(now, ensure_ascii=False), encoding="utf-8")
         print(f"{len(now)} documents, {sum(map(len, now.values()))} passages saved")

@@ -1,9 +1,11 @@
 """Cleaning PDF-extracted newspaper text into passages with their article titles."""
 
+import json
 import re
 
+from bench.cleaning_snapshot import seed_documents, snapshot
 from index.cleaning import clean, remove_stray_spaces, split_sentences
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 
 PAGE_1 = (SEEDS / "000_7524f48e644b9190.txt").read_text(encoding="utf-8")
 PAGE_2 = (SEEDS / "002_55373102cb5227f0.txt").read_text(encoding="utf-8")
@@ -124,3 +126,12 @@ def test_split_sentences_keeps_closing_quotes():
 def test_empty_and_blank_text_give_no_passages():
     assert clean("") == []
     assert clean("\n\n  \n") == []
+
+
+def test_the_seeds_are_cleaned_as_the_snapshot_holds():
+    """Cleaning made linear (issue 11) left ordinary documents as they were: the seeds'
+    passages (title, section, text, paragraph, place in the source) against the snapshot
+    made before the change. Remade with `python -m bench.cleaning_snapshot seeds
+    tests/fixtures/seeds_passages.json` when cleaning is meant to change."""
+    expected = json.loads((ROOT / "tests" / "fixtures" / "seeds_passages.json").read_text(encoding="utf-8"))
+    assert snapshot(seed_documents()) == expected

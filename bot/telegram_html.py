@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from bot import wording
+from bot import render, wording
 from index import smalltalk
 from index.engine import Answer, Hit
 
@@ -79,11 +79,8 @@ def quote(hit: Hit, budget: int) -> str:
 
 
 def source_line(hit: Hit) -> str:
-    """"出处：article title（document，第N段）", escaped and kept short."""
-    doc = fit(hit.doc, 120)
-    if hit.title:
-        return f"出处：{fit(hit.title, 200)}（{doc}，第{hit.paragraph}段）"
-    return f"出处：{doc}，第{hit.paragraph}段"
+    """"出处：" and the console's source line (bot/render.py), its names escaped and kept short."""
+    return "出处：" + render.source_line(hit, fit)
 
 
 def answer_html(answer: Answer, limit: int = MAX_MESSAGE) -> str:

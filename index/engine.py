@@ -25,6 +25,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from itertools import accumulate
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
@@ -40,7 +41,7 @@ from index.ranking import Bm25Index, TermCounts, counts_from_rows
 from index.readers import UnreadableDocument, suffix, too_large, unsupported
 from index.reasons import Reason
 from index.termcounts import Batch, Coder
-from index.tokenizer import char_bigrams
+from index.tokenizer import char_bigrams, sentence_texts
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,15 @@ class Hit:
     end: int
     score: float
     marks: list[tuple[int, int]] = field(default_factory=list)  # question terms in text
+    ord: int = 0  # the passage's place in its document, from 0 (a long paragraph is several passages)
+    doc_title: str = ""  # the document's own title (documents.title); "" when it has none
+    best: str = ""  # the sentence saying most of the question's words (what a list of passages shows)
+
+    @property
+    def number(self) -> int:
+        """N of "第N段": the passage's place in its document, from 1, so that no two passages
+        of a document share it (paragraph numbers do: a long paragraph is cut in several)."""
+        return self.ord + 1
 
 
 # What an answer says: the sentence that answers, with the answer in bold ("answer"); the
@@ -138,8 +148,8 @@ class Answer:
             "confidence": None if self.confidence is None else round(self.confidence, 4),
             "closest": self.closest,
             "passages": [
-                {"doc": h.doc, "title": h.title, "section": h.section, "text": h.text,
-                 "paragraph": h.paragraph, "score": round(h.score, 4)}
+                {"doc": h.doc, "doc_title": h.doc_title, "title": h.title, "section": h.section, "text": h.text,
+                 "paragraph": h.paragraph, "number": h.number, "score": round(h.score, 4)}
                 for h in self.passages
             ],
         }
@@ -411,8 +421,10 @@ class Engine:
         return ""
 
     def _hit(self, row: store.PassageRow, score: float, terms: list[str]) -> Hit:
+        marks = mark_terms(row.text, terms)
         return Hit(row.id, row.doc, row.title, row.section, row.text, row.paragraph,
-                   row.start, row.end, score, mark_terms(row.text, terms))
+                   row.start, row.end, score, marks, row.ord, row.doc_title or "",
+                   _most_marked(row.text, row.cuts, marks))
 
     def suggestions(self, near: list[str], limit: int = 3) -> list[str]:
         """The closest topics the corpus covers: the distinct titles of the passages nearest
@@ -714,6 +726,20 @@ class Engine:
             if len(out) >= n:
                 break
         return out
+
+
+def _most_marked(text: str, cuts: str, marks: list[tuple[int, int]]) -> str:
+    """Of a passage's sentences, the one holding most of the question's words, each counted
+    once by its length (a word said twice does not make a sentence better); the first on
+    a tie, or when none holds any."""
+    sentences = sentence_texts(text, cuts)
+    ends = list(accumulate(len(s) for s in sentences))
+    starts = [0, *ends[:-1]]
+
+    def said(i: int) -> int:
+        return sum(len(w) for w in {text[a:b] for a, b in marks if starts[i] <= a and b <= ends[i]})
+    best = max(range(len(sentences)), key=lambda i: (said(i), -i), default=None)
+    return "" if best is None else sentences[best].strip()
 
 
 def _content_chars(tokens: list[str]) -> int:

@@ -35,6 +35,7 @@ def test_ask_json_builds_the_index_on_first_use_and_answers_in_order(index_files
     assert len(first["passages"]) == 2
     assert set(first["passages"][0]) >= {"doc", "title", "text", "score"}
     assert first["passages"][0]["doc"] == "002_55373102cb5227f0.txt"
+    assert first["passages"][0]["doc_title"] == "党建引领有力度 基层治理有温度——长沙市雨花区打造高质量党建纪实"
     assert rows[1]["answer"] is None and rows[1]["passages"] == []
     assert rows[2]["answer"] is None
     assert db.exists()
@@ -45,7 +46,9 @@ def test_ask_prints_answer_quote_and_source(index_files):
     out = run("ask", "狂犬病一旦发病病死率有多高？", "--corpus", str(corpus), "--db", str(db))
     assert out.returncode == 0, out.stderr
     assert "100%" in out.stdout
-    assert "002_55373102cb5227f0.txt" in out.stdout and "第" in out.stdout
+    source = out.stdout.rsplit("—— ", 1)[1]  # the article, in the document named by its title
+    assert source.startswith("健康迎新春快乐过新年——2024年春节健康提示（党建引领有力度 基层治理有温度——长沙市雨花区")
+    assert "第" in source and ".txt" not in source
 
 
 def test_reindex_reports_what_changed(tmp_path):

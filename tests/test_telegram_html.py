@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from bot.telegram_html import (MAX_MESSAGE, answer_html, fit, inline_quote_html, marked, not_found_html,
                                passages_html, tg_len)
+from bot.render import format_answer_text
 from index.engine import Answer, Hit
 from tests.stub_bot_api import parse_telegram_html, utf16_len
 from tests.telegram_support import check_html
@@ -16,8 +17,9 @@ from tests.telegram_support import check_html
 NASTY = "<b>&amp;</b> & < > \" ' &#x27; &lt; 😀𠀀 \x00"
 
 
-def hit(text="目前，全区“红色之家”已建成28家。", title="标题", doc="a.txt", marks=None, paragraph=3) -> Hit:
-    return Hit(1, doc, title, "", text, paragraph, 0, len(text), 1.0, marks if marks is not None else [(3, 5)])
+def hit(text="目前，全区“红色之家”已建成28家。", title="标题", doc="a.txt", marks=None, ord=2, doc_title="") -> Hit:
+    # paragraph 9 is never shown: 第N段 counts passages (ord + 1), which paragraphs cut in several share
+    return Hit(1, doc, title, "", text, 9, 0, len(text), 1.0, marks if marks is not None else [(3, 5)], ord, doc_title)
 
 
 def answer(sentence="目前，全区“红色之家”已建成28家。", span=(14, 17), passages=None, suggestions=()):
@@ -42,10 +44,23 @@ def test_long_passages_are_expandable_and_cut_to_fit():
 
 
 def test_everything_is_escaped():
-    a = answer(sentence=NASTY, span=(0, 3), passages=[hit(text=NASTY, title=NASTY, doc=NASTY, marks=[(1, 4)])])
+    a = answer(sentence=NASTY, span=(0, 3),
+               passages=[hit(text=NASTY, title=NASTY, doc=NASTY, doc_title="报" + NASTY, marks=[(1, 4)])])
     for html in (answer_html(a), inline_quote_html(NASTY, a.passages[0]), passages_html(a.passages, 1)):
         visible = check_html(html)
         assert NASTY.replace("\x00", "") in visible.replace("\x00", "")
+
+
+def test_source_line_names_the_article_and_the_document_by_their_titles():
+    page = hit(title="健康迎新春快乐过新年", doc="002_55373102cb5227f0.txt", doc_title="长沙市雨花区打造高质量党建纪实")
+    html = answer_html(answer(passages=[page]))
+    assert html.endswith("出处：健康迎新春快乐过新年（长沙市雨花区打造高质量党建纪实，第3段）")
+    assert format_answer_text(answer(passages=[page])).endswith(
+        "—— 健康迎新春快乐过新年（长沙市雨花区打造高质量党建纪实，第3段）")  # the console says the same
+    lead = hit(title="长沙市雨花区打造高质量党建纪实", doc="002_55373102cb5227f0.txt",
+               doc_title="长沙市雨花区打造高质量党建纪实")
+    assert answer_html(answer(passages=[lead])).endswith("出处：长沙市雨花区打造高质量党建纪实，第3段")  # named once
+    assert ".txt" not in check_html(html) + check_html(answer_html(answer(passages=[lead])))
 
 
 def test_not_found_is_short_and_honest():

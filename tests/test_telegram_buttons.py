@@ -1,6 +1,6 @@
-"""The buttons under an answer: 更多 edits the message with the next passages, 👍 / 👎
-go into the question log; every callback query is answered; forged data opens nothing;
-the buttons work after a restart."""
+"""The buttons under an answer: 更多 replies to it with the next passages and leaves the
+answer as it was, for anyone in a group; 👍 / 👎 go into the question log; every callback
+query is answered; forged data opens nothing; the buttons work after a restart."""
 
 from __future__ import annotations
 
@@ -12,29 +12,56 @@ from tests.telegram_support import (ask, bot, buttons, check_html, eventually, l
 QUESTION = "雨花区有多少红色之家？"
 
 
-def _answer(stub, user_id):
-    _, call = ask(stub, QUESTION, user_id=user_id)
+def _answer(stub, user_id, chat=None):
+    _, call = ask(stub, QUESTION, user_id=user_id, chat=chat)
     return sent_message(stub, call)
 
 
-def test_more_edits_the_answer_with_the_next_passages(stub, bot):
-    answer = _answer(stub, 501)
-    first_quote = answer["html"].split("<blockquote", 1)[1]
+def _press_more(stub, message, user_id):
+    """Press 更多 under `message`: (the reply it got, the callback query answered)."""
     mark = stub.mark()
-    cb = stub.press(answer, buttons(answer)["更多"], user=stub.user(501))
-    edit = stub.wait("editMessageText", since=mark)
-    assert edit.params["message_id"] == answer["message_id"] and edit.params["chat_id"] == 501
-    visible = check_html(edit.params["text"])
-    assert visible.startswith("更多出处（第2–")
-    assert edit.params["text"].count("<blockquote") >= 1 and first_quote not in edit.params["text"]
+    cb = stub.press(message, buttons(message)["更多"], user=stub.user(user_id))
+    reply = stub.wait_reply(message, since=mark)
     stub.wait_answer(cb)
-    edited = stub.messages[(501, answer["message_id"])]
-    assert set(buttons(edited)) <= {"更多", "👍", "👎"} and "👍" in buttons(edited)
-    if "更多" in buttons(edited):  # and again, further on
-        mark = stub.mark()
-        stub.press(edited, buttons(edited)["更多"], user=stub.user(501))
-        again = stub.wait("editMessageText", since=mark)
-        assert "更多出处（第4–" in check_html(again.params["text"])
+    assert not stub.calls_since(mark, "editMessageText"), "a text was edited"
+    return reply, mark
+
+
+def test_more_replies_with_the_next_passages_and_leaves_the_answer(stub, bot):
+    answer = _answer(stub, 501)
+    shown = answer["html"]
+    reply, _ = _press_more(stub, answer, 501)
+    visible = check_html(reply.params["text"])
+    assert visible.startswith("更多出处（第2–3条）") and visible.count("出处：") == 2
+    assert shown.split("<blockquote", 1)[1].split("</blockquote>")[0] not in reply.params["text"]
+    answer_now = stub.messages[(501, answer["message_id"])]
+    assert answer_now["html"] == shown  # the answer as it was read
+    assert list(buttons(answer_now)) == ["👍", "👎"]  # its passages are below it now
+    further = sent_message(stub, reply)
+    assert list(buttons(further)) == ["更多", "👍", "👎"]
+    again, _ = _press_more(stub, further, 501)  # and on, under the new message
+    assert check_html(again.params["text"]).startswith("更多出处（第4–5条）")
+    assert stub.messages[(501, further["message_id"])]["html"] == reply.params["text"]
+    qid = int(buttons(further)["👍"].split(":")[1])
+    cb = stub.press(further, buttons(further)["👍"], user=stub.user(501))
+    assert stub.wait_answer(cb).params["text"] == "谢谢反馈！"
+    assert store.question(bot.state.log_db, qid)["feedback"] == 1
+
+
+def test_in_a_group_anyone_presses_more_and_nothing_is_erased(stub, bot):
+    group = stub.group(-1000506, "邻里群")
+    _, call = ask(stub, f"/ask {QUESTION}", chat=group, user_id=506)
+    answer = sent_message(stub, call)
+    shown = answer["html"]
+    reply, mark = _press_more(stub, answer, 507)  # another member
+    assert check_html(reply.params["text"]).startswith("更多出处（第2–3条）")
+    assert reply.params["chat_id"] == group["id"]
+    assert stub.messages[(group["id"], answer["message_id"])]["html"] == shown
+    assert not stub.calls_since(mark, "deleteMessage")
+    further = sent_message(stub, reply)
+    again, _ = _press_more(stub, further, 508)  # a third member, under the new message
+    assert check_html(again.params["text"]).startswith("更多出处（第4–5条）")
+    assert stub.messages[(group["id"], further["message_id"])]["html"] == reply.params["text"]
 
 
 def test_thumbs_go_into_the_question_log(stub, bot):
@@ -69,7 +96,8 @@ def test_forged_callback_data_opens_nothing(stub, bot):
         cb = stub.press(mine, data, user=stub.user(504))
         reply = stub.wait_answer(cb)
         assert reply.params.get("text"), data  # answered, with a notice
-    assert not stub.calls_since(mark, "editMessageText", ok=False)
+    for method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+        assert not stub.calls_since(mark, method, ok=False), method
     assert store.question(bot.state.log_db, victim_qid)["feedback"] is None
 
 
@@ -78,10 +106,8 @@ def test_buttons_work_after_a_restart(stub, bot, tg_config):
     qid = int(buttons(answer)["👍"].split(":")[1])
     bot.stop()
     with BotRunner(tg_config, bot.engine) as again:  # a new process would derive the same key
-        mark = stub.mark()
-        stub.press(answer, buttons(answer)["更多"], user=stub.user(505))
-        edit = stub.wait("editMessageText", since=mark)
-        assert "更多出处" in check_html(edit.params["text"])
+        reply, _ = _press_more(stub, answer, 505)
+        assert "更多出处" in check_html(reply.params["text"])
         cb = stub.press(answer, buttons(answer)["👍"], user=stub.user(505))
         stub.wait_answer(cb)
         assert store.question(again.state.log_db, qid)["feedback"] == 1

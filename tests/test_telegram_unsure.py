@@ -29,8 +29,8 @@ def test_unsure_buttons_work(stub, bot):
     keys = buttons(sent_message(stub, call))
     mark = stub.mark()
     stub.press(sent_message(stub, call), keys["更多"], user=stub.user(6302))
-    edit = stub.wait("editMessageText", since=mark)
-    assert "更多出处" in check_html(edit.params["text"])
+    more = stub.wait_reply(sent_message(stub, call), since=mark)
+    assert "更多出处" in check_html(more.params["text"])
 
 
 def test_unsure_counts_as_not_answered_in_stats(stub, bot):

@@ -1,5 +1,5 @@
-"""The buttons under an answer: 更多 (the next passages, editing the message) and 👍 / 👎
-(feedback into the question log).
+"""The buttons under an answer: 更多 (the next passages, in a new message replying to it)
+and 👍 / 👎 (feedback into the question log).
 
 The data names the question by its log id, so the buttons work after a restart; it is
 signed for the chat the answer was sent to, and the log row must belong to that chat, so
@@ -8,9 +8,10 @@ data copied or made up elsewhere opens nothing. Every callback query is answered
 
 from __future__ import annotations
 
+import functools
 import logging
 
-from telegram import Update
+from telegram import ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -62,8 +63,9 @@ async def _more(update, context, st: state.BotState, data: signing.ButtonData, c
         return "没有更多出处了。"
     if not st.flood.allow(query.from_user.id, chat_id):
         return "操作太频繁了，请稍后再试。"
-    # On the answering thread, after the answer's own record was written there.
-    remembered = await st.run(store.answer_message, st.log_db, chat_id, query.message.message_id)
+    pressed = query.message.message_id
+    # On the answering thread, after the record of the message pressed was written there.
+    remembered = await st.run(store.answer_message, st.log_db, chat_id, pressed)
     asked = remembered["asked"] if remembered else row["question"]
     result = await st.ask(asked, PAGE + 1, data.offset)
     hits = result.passages[:PAGE]
@@ -71,10 +73,23 @@ async def _more(update, context, st: state.BotState, data: signing.ButtonData, c
         return "没有更多出处了。"
     next_offset = data.offset + PAGE
     more = next_offset if len(result.passages) > PAGE and next_offset <= MAX_OFFSET else None
+    # A new message replying to the one pressed: the answer stays as everyone in the chat read it.
+    sent = await context.bot.send_message(
+        chat_id, passages_html(hits, data.offset), parse_mode=ParseMode.HTML,
+        reply_markup=answer_buttons(st, chat_id, data.qid, more),
+        reply_parameters=ReplyParameters(pressed, allow_sending_without_reply=True))
+    # It answers the same question: its 更多, and a follow-up replying to it, go on from there.
+    st.later(functools.partial(store.remember_answer, st.log_db, chat_id=chat_id, message_id=sent.message_id,
+                               question_id=data.qid, asked=asked))
+    await _drop_more(query, st, chat_id, data.qid)
+    return None
+
+
+async def _drop_more(query, st: state.BotState, chat_id: int, qid: int) -> None:
+    """The pressed message keeps 👍 / 👎 but loses 更多, its passages being shown below it:
+    a second press (someone else's, in a group) would only repeat them."""
     try:
-        await query.edit_message_text(passages_html(hits, data.offset), parse_mode=ParseMode.HTML,
-                                      reply_markup=answer_buttons(st, chat_id, data.qid, more))
-    except BadRequest as exc:  # pressed twice: "message is not modified"
+        await query.edit_message_reply_markup(answer_buttons(st, chat_id, qid, None))
+    except BadRequest as exc:  # pressed twice at once: "message is not modified"
         if "not modified" not in str(exc).lower():
             raise
-    return None

@@ -88,14 +88,30 @@ def answer_html(answer: Answer, limit: int = MAX_MESSAGE) -> str:
     bold), the quote behind it and where it comes from; the closest sentence, with no
     claim that it answers; or an honest "not found" with the closest topics."""
     if answer.found and answer.passages:
-        spans = [answer.span] if answer.span else []
-        return _with_source("<b>答：</b>" + fit(answer.sentence or "", 800, spans, tag="b"), answer.quoted, limit)
+        return _with_source(_answer_line(answer), answer.quoted, limit)
     if answer.outcome == "unsure" and answer.closest and answer.passages:
         head = f"<b>{wording.UNSURE_HEAD}</b>\n{wording.UNSURE_NOTE}\n" + fit(answer.closest, 800)
         return _with_source(head, answer.quoted, limit)
     if answer.outcome == "chat":
         return small_talk_html(smalltalk.kind(answer.question) or "ack", [])
     return not_found_html(answer, limit)
+
+
+def _answer_line(answer: Answer) -> str:
+    """"答：" and the answer sentence, the answer in bold."""
+    spans = [answer.span] if answer.span else []
+    return "<b>答：</b>" + fit(answer.sentence or "", 800, spans, tag="b")
+
+
+def answers_from(answer: Answer, hit: Hit) -> bool:
+    """Is `hit` the passage the answer sentence comes from?"""
+    return answer.found and answer.quoted is not None and answer.quoted.id == hit.id
+
+
+def clip(text: str, most: int) -> str:
+    """Plain text (a field Telegram does not parse: an inline result's title) cut to at
+    most `most` characters, with an ellipsis when cut."""
+    return text if len(text) <= most else text[: most - 1] + ELLIPSIS
 
 
 def _with_source(head: str, best: Hit, limit: int) -> str:
@@ -134,12 +150,15 @@ def passages_html(hits: list[Hit], first: int, limit: int = MAX_MESSAGE) -> str:
     return _join_within(parts, limit)
 
 
-def inline_quote_html(question: str, hit: Hit, limit: int = MAX_MESSAGE, unsure: bool = False) -> str:
-    """What an inline result sends into the chat: the question, the quote, the source;
-    when the engine is unsure, a line saying the quote may not answer it."""
-    head = "<b>问：</b>" + fit(question, 300)
-    if unsure:
+def inline_quote_html(answer: Answer, hit: Hit, limit: int = MAX_MESSAGE) -> str:
+    """What an inline result sends into the chat: the question, the answer when `hit` is
+    the passage it comes from, the quote, the source; when the engine is unsure, a line
+    saying the quote may not answer it."""
+    head = "<b>问：</b>" + fit(answer.question, 300)
+    if answer.outcome == "unsure":
         head += f"\n<b>{wording.UNSURE_HEAD}</b>（{wording.UNSURE_NOTE.rstrip('：')}）"
+    elif answers_from(answer, hit):
+        head += "\n" + _answer_line(answer)
     return _with_source(head, hit, limit)
 
 

@@ -931,7 +931,7 @@ def transcript(workdir: Path | None = None) -> str:
             show("👤 小王", "（点“更多”）")
             mark = stub.mark()
             stub.press(stored, more, user=user)
-            bot_says(stub.wait("sendMessage", since=mark), "（回复答案，答案保持不变）")
+            bot_says(stub.wait("sendMessage", since=mark), "（回复答案；答案不变，它的“更多”按钮收起）")
             show("👤 小王", "量子计算机的原理是什么？")
             q = stub.send(me, "量子计算机的原理是什么？", user=user)
             bot_says(stub.wait_reply(q), "（回复）")
@@ -946,7 +946,7 @@ def transcript(workdir: Path | None = None) -> str:
             qid = stub.inline("雨花区有多少红色之家", user=user)
             results = stub.wait_answer(qid, "answerInlineQuery").params["results"]
             for r in results[:3]:
-                out.append(f"    ▸ {r['title']} — {r['description'][:40]}…")
+                out += [f"    ▸ {r['title']}", f"      {r['description']}"]
             out.append("")
             out.append("—— 管理员私聊 ——")
             admin = stub.private(ADMIN_ID)

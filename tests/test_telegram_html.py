@@ -46,7 +46,7 @@ def test_long_passages_are_expandable_and_cut_to_fit():
 def test_everything_is_escaped():
     a = answer(sentence=NASTY, span=(0, 3),
                passages=[hit(text=NASTY, title=NASTY, doc=NASTY, doc_title="报" + NASTY, marks=[(1, 4)])])
-    for html in (answer_html(a), inline_quote_html(NASTY, a.passages[0]), passages_html(a.passages, 1)):
+    for html in (answer_html(a), inline_quote_html(Answer(NASTY, NASTY, (0, 3), a.passages), a.passages[0]), passages_html(a.passages, 1)):
         visible = check_html(html)
         assert NASTY.replace("\x00", "") in visible.replace("\x00", "")
 
@@ -105,7 +105,8 @@ def test_fit_is_always_valid_and_within_budget(text, marks, budget):
 def test_any_answer_renders_within_the_limit(passage, sentence, title, suggestions, n):
     passages = [hit(text=passage or "x", title=title, doc=title or "d", marks=[(0, 3), (10, 40)])] * n
     found = answer(sentence=sentence or None, span=(0, 5), passages=passages, suggestions=suggestions)
-    for html in (answer_html(found), passages_html(passages, 1), inline_quote_html(sentence, passages[0])):
+    asked_inline = Answer(sentence, sentence or None, (0, 5), passages)  # the question as long as the sentence
+    for html in (answer_html(found), passages_html(passages, 1), inline_quote_html(asked_inline, passages[0])):
         assert utf16_len(html) <= MAX_MESSAGE
         parse_telegram_html(html)
 
@@ -127,7 +128,8 @@ def test_unsure_layout_makes_no_claim():
 @given(st.text(max_size=5000), texts, texts, st.integers(1, 4))
 def test_any_unsure_answer_renders_within_the_limit(passage, closest, title, n):
     passages = [hit(text=passage or "x", title=title, doc=title or "d", marks=[(0, 3), (10, 40)])] * n
-    for html in (answer_html(unsure(closest or "x", passages)), inline_quote_html(closest, passages[0], unsure=True)):
+    asked_inline = Answer(closest, None, None, passages, outcome="unsure", closest=closest or "x")
+    for html in (answer_html(unsure(closest or "x", passages)), inline_quote_html(asked_inline, passages[0])):
         assert utf16_len(html) <= MAX_MESSAGE
         parse_telegram_html(html)
 

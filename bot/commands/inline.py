@@ -1,6 +1,10 @@
-"""Inline mode: `@botname 问题` in any chat offers up to 5 passages with their sources;
-choosing one sends the quote into that chat. When the engine is unsure, the passages come
-under a "没有直接的答案" heading and the quote sent says so; small talk offers nothing.
+"""Inline mode: `@botname 问题` in any chat offers up to 5 passages, each titled by what
+tells it from the others: "答：" and the answer sentence for the passage it comes from
+(offered first), else the passage's section and first words; the description holds the answer
+sentence, or the passage's sentence saying most of the question. Choosing one sends the
+question, the answer (for the answering passage), the quote and its source into that chat.
+When the engine is unsure, the passages come under a "没有直接的答案" heading and the quote
+sent says so; small talk offers nothing.
 
 Inline queries arrive as the user types, so they are not written to the question log
 (the partial "雨花区有" would swamp it). Admin words (`/stats`, `/docs`) typed inline go
@@ -20,13 +24,17 @@ from bot import access, state
 from bot.commands.docs import docs_html
 from bot.commands.stats import stats_html
 from bot.commands.ask import clean_question, has_words
-from bot.telegram_html import inline_quote_html
+from bot.telegram_html import answers_from, clip, inline_quote_html
 from bot.wording import UNSURE_HEAD
 from index import smalltalk
+from index.engine import Answer, Hit
 
 log = logging.getLogger("bot.inline")
 
 MAX_RESULTS = 5
+TITLE_CHARS = 40  # a title is one line on a phone
+SECTION_CHARS = 12  # so that the passage's first words show after it
+DESCRIPTION_CHARS = 120
 UNSURE_BUTTON = f"没有直接的答案，{UNSURE_HEAD}："
 
 
@@ -52,20 +60,35 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.answer([], cache_time=30, button=InlineQueryResultsButton("没有找到，点此私聊查看相近主题",
                                                                                start_parameter="help"))
         return
-    unsure = result.outcome == "unsure"
-    results = [
-        InlineQueryResultArticle(
-            id=str(hit.id),
-            title=(hit.title or hit.doc)[:100],
-            description=hit.text[:120],
-            input_message_content=InputTextMessageContent(inline_quote_html(text, hit, unsure=unsure),
-                                                          parse_mode=ParseMode.HTML),
-        )
-        for hit in result.passages[:MAX_RESULTS]
-    ]
+    # The answering passage on top, the rest as ranked.
+    first = [result.quoted] if result.found else []
+    hits = (first + [hit for hit in result.passages if not answers_from(result, hit)])[:MAX_RESULTS]
     # Unsure: the passages are offered under a heading that makes no claim.
-    button = InlineQueryResultsButton(UNSURE_BUTTON, start_parameter="help") if unsure else None
-    await query.answer(results, cache_time=30, button=button)
+    button = InlineQueryResultsButton(UNSURE_BUTTON, start_parameter="help") if result.outcome == "unsure" else None
+    await query.answer([_offer(result, hit) for hit in hits], cache_time=30, button=button)
+
+
+def _offer(result: Answer, hit: Hit) -> InlineQueryResultArticle:
+    """One passage as an inline result: a title and a description that set it apart."""
+    answering = answers_from(result, hit)
+    return InlineQueryResultArticle(
+        id=str(hit.id),
+        title=clip(f"答：{result.sentence}" if answering else _opening(hit), TITLE_CHARS),
+        description=clip(_telling_sentence(result, hit), DESCRIPTION_CHARS),
+        input_message_content=InputTextMessageContent(inline_quote_html(result, hit), parse_mode=ParseMode.HTML),
+    )
+
+
+def _opening(hit: Hit) -> str:
+    """Where the passage stands and how it begins: the passages of one article share its title."""
+    return f"{clip(hit.section or hit.title or hit.doc_title or hit.doc, SECTION_CHARS)}：{hit.text}"
+
+
+def _telling_sentence(result: Answer, hit: Hit) -> str:
+    """The answer sentence (or, unsure, the closest one) for the passage it comes from; of
+    any other passage, its sentence saying most of the question."""
+    said_here = result.quoted is not None and result.quoted.id == hit.id
+    return (said_here and (result.sentence or result.closest)) or hit.best or hit.text
 
 
 async def _admin_inline(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:

@@ -423,7 +423,7 @@ class Engine:
     def _hit(self, row: store.PassageRow, score: float, terms: list[str]) -> Hit:
         marks = mark_terms(row.text, terms)
         return Hit(row.id, row.doc, row.title, row.section, row.text, row.paragraph,
-                   row.start, row.end, score, marks, row.ord, row.doc_title or "",
+                   row.start, row.end, score, marks, row.ord, row.doc_title,
                    _most_marked(row.text, row.cuts, marks))
 
     def suggestions(self, near: list[str], limit: int = 3) -> list[str]:

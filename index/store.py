@@ -230,7 +230,7 @@ def passages_by_id(db: sqlite_utils.Database, ids: list[int]) -> dict[int, Passa
         return {}
     marks = ",".join("?" * len(ids))
     rows = db.execute(
-        "SELECT p.id, d.name, d.title, p.ord, p.paragraph, p.title, p.section, p.text, p.start, p.end, p.cuts, p.tokens, p.head_tokens "
+        "SELECT p.id, d.name, coalesce(d.title, ''), p.ord, p.paragraph, p.title, p.section, p.text, p.start, p.end, p.cuts, p.tokens, p.head_tokens "
         f"FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({marks})",
         ids).fetchall()
     return {r[0]: PassageRow(*r) for r in rows}

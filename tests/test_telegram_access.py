@@ -72,9 +72,10 @@ def test_admin_words_inline_refuse_non_admins(stub, bot, before, word):
 
 
 def test_admin_buttons_and_inline_work_for_admins(stub, bot):
-    _, call = ask(stub, "/stats", user_id=ADMIN_ID)
-    message = sent_message(stub, call)
-    cb = stub.press(message, "stats", user=stub.user(ADMIN_ID))
+    mark = stub.mark()
+    stub.send(stub.private(ADMIN_ID), "/stats", user=stub.user(ADMIN_ID))
+    photo = stub.wait("sendPhoto", lambda c: c.params["chat_id"] == ADMIN_ID, since=mark, timeout=30)
+    cb = stub.press(stub.messages[(ADMIN_ID, photo.result["message_id"])], "stats", user=stub.user(ADMIN_ID))
     assert REFUSAL not in (stub.wait_answer(cb).params.get("text") or "")
     qid = stub.inline("/reindex", user=stub.user(ADMIN_ID))
     answer = stub.wait_answer(qid, "answerInlineQuery")

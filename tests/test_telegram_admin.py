@@ -168,22 +168,72 @@ def test_docs_lists_and_remove_removes(stub, bot, tg_config):
     assert "用法" in check_html(call.params["text"])
 
 
-def test_stats_shows_counts_and_what_found_nothing(stub, bot):
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def stats_photo(stub, mark: int):
+    """The /stats reply: a photo sent to the admin after `mark`."""
+    return stub.wait("sendPhoto", lambda c: c.params["chat_id"] == ADMIN_ID, since=mark, timeout=30)
+
+
+def test_stats_is_a_chart_with_the_counts_and_what_found_nothing_below(stub, bot):
     for _ in range(2):
         _, call = ask(stub, "量子计算机的原理是什么？", user_id=604)
         assert "没有找到" in call.params["text"]
-    _, call = ask(stub, "/stats", user_id=ADMIN_ID)
-    visible = check_html(call.params["text"])
+    _, call = ask(stub, "雨花区有多少红色之家？", user_id=604)
+    assert "28家" in call.params["text"]
+    mark = stub.mark()
+    stub.send(admin_chat(stub), "/stats", user=stub.user(ADMIN_ID))
+    photo = stats_photo(stub, mark)
+    assert photo.params["photo"].startswith(PNG) and len(photo.params["photo"]) > 5000
+    visible = check_html(photo.params["caption"])
     s = bot.engine.stats()
     assert f"文档 {s['documents']} 篇，段落 {s['passages']} 段" in visible
     assert re.search(r"今天提问 \d+ 个，答出 \d+ 个", visible)
     assert re.search(r"累计提问 \d+ 个，答出 \d+ 个，未找到答案 \d+%", visible)
+    recent = re.search(r"近 30 天提问 (\d+) 个，答出 (\d+) 个", visible)
+    assert recent and int(recent[1]) >= 3 and 1 <= int(recent[2]) <= int(recent[1]) - 2
     assert "量子计算机的原理是什么？（2 次）" in visible
-    stats_msg = sent_message(stub, call)
+    assert buttons(photo.result) == {"刷新": "stats"}
     mark = stub.mark()
-    cb = stub.press(stats_msg, "stats", user=stub.user(ADMIN_ID))
+    cb = stub.press(stub.messages[(ADMIN_ID, photo.result["message_id"])], "stats", user=stub.user(ADMIN_ID))
     stub.wait_answer(cb)
-    assert not stub.calls_since(mark, "sendMessage", ok=False)
+    edit = stub.wait("editMessageMedia", since=mark)
+    assert edit.params[edit.params["media"]["media"].removeprefix("attach://")].startswith(PNG)
+    assert "累计提问" in check_html(edit.params["media"]["caption"])
+    assert not stub.calls_since(mark, "sendMessage", ok=False) and not stub.calls_since(mark, "sendPhoto", ok=False)
+
+
+def test_stats_caption_stays_within_telegrams_1024_characters(stub, bot):
+    """Five long questions that found nothing, each asked twice: the caption still fits."""
+    for i in range(5):
+        long_question = f"第{i}个" + "量子纠缠与超导材料在低温环境下的实验原理究竟是什么" * 8 + "？"
+        for _ in range(2):
+            _, call = ask(stub, long_question, user_id=620 + i)
+            assert "没有找到" in call.params["text"]
+    mark = stub.mark()
+    stub.send(admin_chat(stub), "/stats", user=stub.user(ADMIN_ID))
+    visible = check_html(stats_photo(stub, mark).params["caption"])  # the stub refuses over 1024
+    assert visible.count("（2 次）") == 5
+
+
+def test_stats_without_a_chart_still_gives_the_numbers(stub, bot, monkeypatch):
+    """The chart's process failing (say matplotlib missing) costs the picture, not /stats."""
+    from bot import chart
+
+    async def no_chart(days):
+        return None
+
+    mark = stub.mark()
+    stub.send(admin_chat(stub), "/stats", user=stub.user(ADMIN_ID))
+    photo = stats_photo(stub, mark)
+    monkeypatch.setattr(chart, "draw", no_chart)
+    msg, call = ask(stub, "/stats", user_id=ADMIN_ID)
+    assert "累计提问" in check_html(call.params["text"])
+    mark = stub.mark()
+    cb = stub.press(stub.messages[(ADMIN_ID, photo.result["message_id"])], "stats", user=stub.user(ADMIN_ID))
+    stub.wait_answer(cb)
+    assert "累计提问" in check_html(stub.wait("editMessageCaption", since=mark).params["caption"])
 
 
 def _generated_docs(corpus, count=15, paragraphs=20):

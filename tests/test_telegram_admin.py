@@ -143,6 +143,33 @@ def test_uploads_sent_at_once_are_queued_and_each_gets_its_result(stub, bot, tg_
     assert set(names) <= {p.name for p in tg_config.index.corpus_dir.iterdir()}
 
 
+def test_an_upload_shows_typing_while_it_is_indexed_and_stops_after(stub, bot, tg_config, monkeypatch):
+    """Held (the index's lock taken, as by the command line) for a second and a half: the
+    admin sees "typing…" from half a second on, sent again while it lasts (every 0.3 s
+    here, 4 s in use), and none once the result is there."""
+    import fcntl
+    import time
+
+    from bot import chat_action
+
+    monkeypatch.setattr(chat_action, "REPEAT_SECONDS", 0.3)
+    db = tg_config.index.db_path
+    typing = lambda c: c.params == {"chat_id": ADMIN_ID, "action": "typing"}  # noqa: E731
+    with open(db.with_name(db.name + ".lock"), "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        mark = stub.mark()
+        upload = stub.send_document(admin_chat(stub), "打字.txt", DOC.replace("青松县", "红枫乡").encode(),
+                                    user=stub.user(ADMIN_ID))
+        first = stub.wait("sendChatAction", typing, since=mark)
+        assert first.at - stub.pushed[upload["update_id"]] >= chat_action.DELAY_SECONDS - 0.05
+        time.sleep(1.5)
+        assert len([c for c in stub.calls_since(mark, "sendChatAction") if typing(c)]) >= 3
+    assert "已加入" in upload_result(stub, upload)
+    done = stub.mark()
+    time.sleep(0.8)
+    assert not [c for c in stub.calls_since(done, "sendChatAction", ok=False) if typing(c)]
+
+
 def test_docs_lists_and_remove_removes(stub, bot, tg_config):
     msg = stub.send_document(admin_chat(stub), "青松县.txt", DOC.encode("utf-8"), user=stub.user(ADMIN_ID))
     assert "青松县.txt" in upload_result(stub, msg)
@@ -269,6 +296,7 @@ def test_questions_are_answered_while_a_reindex_runs(stub, bot, tg_config):
                          since=mark)
         assert "已有一次索引更新正在进行" in busy.params["text"]
         assert not stub.calls_since(mark, "editMessageText", ok=False)[:-1]  # the first is still running
+        stub.wait("sendChatAction", lambda c: c.params == {"chat_id": ADMIN_ID, "action": "typing"}, since=mark)
     done = stub.wait("editMessageText", lambda c: c.params["message_id"] == progress.result["message_id"],
                      since=mark, timeout=60)
     assert "新增 15" in check_html(done.params["text"])

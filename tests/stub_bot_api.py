@@ -317,6 +317,19 @@ class StubBotApi:
                                     "offset": "", "chat_type": "private"}})
         return query_id
 
+    def add_bot(self, chat: dict, *, by: dict | None = None, status: str = "member", was: str = "left") -> None:
+        """Someone adds the bot to a group: Telegram sends the bot's membership change
+        (my_chat_member) and the service message (new_chat_members), both."""
+        by = by or self.user(7)
+        bot = {k: self.bot[k] for k in ("id", "is_bot", "first_name", "username")}
+        member = lambda s: {"user": bot, "status": s, **({"until_date": 0} if s == "kicked" else {})}  # noqa: E731
+        self.push({"my_chat_member": {"chat": chat, "from": by, "date": int(time.time()),
+                                      "old_chat_member": member(was), "new_chat_member": member(status)}})
+        if was == "left" and status == "member":
+            msg = self._new_message(chat, by, None)
+            msg["new_chat_members"] = [bot]
+            msg["update_id"] = self.push({"message": _public(msg)})
+
     def _new_message(self, chat: dict, user: dict, reply_to: dict | None) -> dict:
         with self.cond:
             msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": user}
@@ -458,9 +471,11 @@ class StubBotApi:
         offset = int(p.get("offset") or 0)
         timeout = min(float(p.get("timeout") or 0), self.max_poll)
         deadline = time.monotonic() + timeout
+        allowed = set(p.get("allowed_updates") or []) or None  # as Telegram: the others are dropped
         with self.cond:
             while True:
-                self.updates = [u for u in self.updates if u["update_id"] >= offset]
+                self.updates = [u for u in self.updates if u["update_id"] >= offset
+                                and (allowed is None or allowed & u.keys())]
                 if self.updates or time.monotonic() >= deadline:
                     break
                 self.cond.wait(max(0.0, deadline - time.monotonic()))

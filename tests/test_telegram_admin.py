@@ -170,6 +170,20 @@ def test_an_upload_shows_typing_while_it_is_indexed_and_stops_after(stub, bot, t
     assert not [c for c in stub.calls_since(done, "sendChatAction", ok=False) if typing(c)]
 
 
+def test_command_menus_public_everywhere_admin_commands_only_in_admins_private_chats(stub, bot):
+    """Telegram shows a chat the menu of its narrowest scope: the default scope (every
+    chat, groups too) lists /ask and /help alone, and only each admin's own private chat
+    (scope "chat" with the admin's user id) lists the admin commands."""
+    menus = [(c.params.get("scope") or {"type": "default"}, {cmd["command"] for cmd in c.params["commands"]})
+             for c in stub.calls_since(0, "setMyCommands")]
+    public = {"ask", "help"}
+    admin = public | {"reindex", "docs", "remove", "stats"}
+    assert ({"type": "default"}, public) in menus
+    wider = [scope for scope, commands in menus if commands != public]
+    assert sorted(s["chat_id"] for s in wider) == sorted(bot.state.cfg.telegram.admins)
+    assert all(s["type"] == "chat" for s in wider) and all(commands <= admin for _, commands in menus)
+
+
 def test_docs_lists_and_remove_removes(stub, bot, tg_config):
     msg = stub.send_document(admin_chat(stub), "青松县.txt", DOC.encode("utf-8"), user=stub.user(ADMIN_ID))
     assert "青松县.txt" in upload_result(stub, msg)

@@ -7,8 +7,8 @@ import random
 import re
 
 from tests.stub_bot_api import ADMIN_ID, SEEDS
-from tests.telegram_support import (ADMIN2_ID, ask, bot, buttons, check_html, logs, sent_message,  # noqa: F401
-                                    stub, tg_config)
+from tests.telegram_support import (ADMIN2_ID, ask, ask_stats, bot, buttons, check_html, logs,  # noqa: F401
+                                    sent_message, stub, tg_config)
 
 ADMIN3_ID = 1003  # only for the upload cap
 ADMIN4_ID = 1004  # only for the upload queue
@@ -212,20 +212,13 @@ def test_docs_lists_and_remove_removes(stub, bot, tg_config):
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def stats_photo(stub, mark: int):
-    """The /stats reply: a photo sent to the admin after `mark`."""
-    return stub.wait("sendPhoto", lambda c: c.params["chat_id"] == ADMIN_ID, since=mark, timeout=30)
-
-
 def test_stats_is_a_chart_with_the_counts_and_what_found_nothing_below(stub, bot):
     for _ in range(2):
         _, call = ask(stub, "量子计算机的原理是什么？", user_id=604)
         assert "没有找到" in call.params["text"]
     _, call = ask(stub, "雨花区有多少红色之家？", user_id=604)
     assert "28家" in call.params["text"]
-    mark = stub.mark()
-    stub.send(admin_chat(stub), "/stats", user=stub.user(ADMIN_ID))
-    photo = stats_photo(stub, mark)
+    photo = ask_stats(stub)
     assert photo.params["photo"].startswith(PNG) and len(photo.params["photo"]) > 5000
     visible = check_html(photo.params["caption"])
     s = bot.engine.stats()
@@ -252,9 +245,7 @@ def test_stats_caption_stays_within_telegrams_1024_characters(stub, bot):
         for _ in range(2):
             _, call = ask(stub, long_question, user_id=620 + i)
             assert "没有找到" in call.params["text"]
-    mark = stub.mark()
-    stub.send(admin_chat(stub), "/stats", user=stub.user(ADMIN_ID))
-    visible = check_html(stats_photo(stub, mark).params["caption"])  # the stub refuses over 1024
+    visible = check_html(ask_stats(stub).params["caption"])  # the stub refuses over 1024
     assert visible.count("（2 次）") == 5
 
 
@@ -265,9 +256,7 @@ def test_stats_without_a_chart_still_gives_the_numbers(stub, bot, monkeypatch):
     async def no_chart(days):
         return None
 
-    mark = stub.mark()
-    stub.send(admin_chat(stub), "/stats", user=stub.user(ADMIN_ID))
-    photo = stats_photo(stub, mark)
+    photo = ask_stats(stub)
     monkeypatch.setattr(chart, "draw", no_chart)
     msg, call = ask(stub, "/stats", user_id=ADMIN_ID)
     assert "累计提问" in check_html(call.params["text"])

@@ -46,7 +46,7 @@ from index.engine import Engine
 
 log = logging.getLogger("bot.telegram")
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER]
 HOUSEKEEPING_SECONDS = 6 * 3600
 EXIT_TOKEN_AT_START = 2
 EXIT_TOKEN_WHILE_POLLING = 3

@@ -300,6 +300,15 @@ def question_stats(db: sqlite_utils.Database, since: str, top: int = 5) -> dict:
             "thumbs_down": down, "unanswered_top": missing}
 
 
+def questions_by_day(db: sqlite_utils.Database, since: str) -> list[tuple[str, int, int, int, int]]:
+    """(local date, asked, answered, 👍, 👎) for each day since `since` that has questions,
+    oldest first; days by the server's local time, as "today" is."""
+    return db.execute(
+        "SELECT date(asked_at, 'localtime') AS day, count(*), coalesce(sum(answered), 0), "
+        "coalesce(sum(feedback = 1), 0), coalesce(sum(feedback = -1), 0) "
+        "FROM questions WHERE asked_at >= ? GROUP BY day ORDER BY day", [since]).fetchall()
+
+
 def prune_questions(db: sqlite_utils.Database, before: str) -> int:
     return db.execute("DELETE FROM questions WHERE asked_at < ?", [before]).rowcount
 

@@ -10,9 +10,11 @@
 The stub reads what python-telegram-bot sends (form-encoded or multipart POSTs to
 /bot<token>/<method>), answers getMe, deleteWebhook, setWebhook, setMyCommands, getUpdates
 (honouring offset, blocking briefly until an update arrives), sendMessage,
-editMessageText, editMessageReplyMarkup, answerCallbackQuery, answerInlineQuery, getFile
-and file downloads, and records every call. Like Telegram it refuses (400) text that is
-not valid Telegram HTML or longer than 4096 characters. It can be told to answer a method with an error (429 with
+editMessageText, editMessageReplyMarkup, sendPhoto, editMessageMedia and editMessageCaption
+(a photo's bytes kept in its call's params), sendChatAction, answerCallbackQuery,
+answerInlineQuery, getFile and file downloads, and records every call. Like Telegram it
+refuses (400) text that is not valid Telegram HTML or longer than 4096 characters (a
+caption: 1024). It can be told to answer a method with an error (429 with
 retry_after, 500, ...) or to delay it.
 
 `measure_bot()` at the end is the hook for the benchmark (issue 4): N questions through
@@ -104,6 +106,14 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def check_caption(text: str, parse_mode: str | None) -> str:
+    """A photo's caption: valid as a message's text, and at most 1024 characters."""
+    visible = check_message_text(text, parse_mode) if text else ""
+    if utf16_len(visible) > 1024:
+        raise _ApiError("Bad Request: message caption is too long")
+    return visible
+
+
 def check_message_text(text: str, parse_mode: str | None) -> str:
     """The visible text, or HtmlError for what Telegram refuses."""
     visible = parse_telegram_html(text) if (parse_mode or "").upper() == "HTML" else text
@@ -135,7 +145,7 @@ class Fault:
 
 
 _JSON_KEYS = {"reply_markup", "reply_parameters", "results", "entities", "allowed_updates", "commands",
-              "button", "link_preview_options", "scope"}
+              "button", "link_preview_options", "scope", "media"}
 _INT_KEYS = {"chat_id", "message_id", "offset", "timeout", "limit", "cache_time", "user_id"}
 
 
@@ -308,6 +318,19 @@ class StubBotApi:
                                     "offset": "", "chat_type": "private"}})
         return query_id
 
+    def add_bot(self, chat: dict, *, by: dict | None = None, status: str = "member", was: str = "left") -> None:
+        """Someone adds the bot to a group: Telegram sends the bot's membership change
+        (my_chat_member) and the service message (new_chat_members), both."""
+        by = by or self.user(7)
+        bot = {k: self.bot[k] for k in ("id", "is_bot", "first_name", "username")}
+        member = lambda s: {"user": bot, "status": s, **({"until_date": 0} if s == "kicked" else {})}  # noqa: E731
+        self.push({"my_chat_member": {"chat": chat, "from": by, "date": int(time.time()),
+                                      "old_chat_member": member(was), "new_chat_member": member(status)}})
+        if was == "left" and status == "member":
+            msg = self._new_message(chat, by, None)
+            msg["new_chat_members"] = [bot]
+            msg["update_id"] = self.push({"message": _public(msg)})
+
     def _new_message(self, chat: dict, user: dict, reply_to: dict | None) -> dict:
         with self.cond:
             msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": user}
@@ -449,9 +472,11 @@ class StubBotApi:
         offset = int(p.get("offset") or 0)
         timeout = min(float(p.get("timeout") or 0), self.max_poll)
         deadline = time.monotonic() + timeout
+        allowed = set(p.get("allowed_updates") or []) or None  # as Telegram: the others are dropped
         with self.cond:
             while True:
-                self.updates = [u for u in self.updates if u["update_id"] >= offset]
+                self.updates = [u for u in self.updates if u["update_id"] >= offset
+                                and (allowed is None or allowed & u.keys())]
                 if self.updates or time.monotonic() >= deadline:
                     break
                 self.cond.wait(max(0.0, deadline - time.monotonic()))
@@ -477,6 +502,46 @@ class StubBotApi:
                 msg["reply_markup"] = p["reply_markup"]
             self.messages[(chat_id, msg["message_id"])] = msg
             return _public(msg)
+
+    def api_sendPhoto(self, p):
+        """A photo uploaded as a file (its bytes in the call's params), with a caption."""
+        caption = check_caption(p.get("caption", ""), p.get("parse_mode"))
+        with self.cond:
+            msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": self._chat(p["chat_id"]),
+                   "from": self.bot, "photo": [self._photo_size()], "caption": caption, "html": p.get("caption")}
+            if p.get("reply_markup"):
+                msg["reply_markup"] = p["reply_markup"]
+            self.messages[(p["chat_id"], msg["message_id"])] = msg
+            return _public(msg)
+
+    def api_editMessageMedia(self, p):
+        """The photo replaced by the one attached (`attach://name`), with its caption."""
+        media = p["media"]
+        if not isinstance(p.get(media["media"].removeprefix("attach://")), bytes):
+            raise _ApiError("Bad Request: wrong file identifier/HTTP URL specified")
+        caption = check_caption(media.get("caption", ""), media.get("parse_mode"))
+        with self.cond:
+            return _public(self._edited(p, photo=[self._photo_size()], caption=caption, html=media.get("caption")))
+
+    def api_editMessageCaption(self, p):
+        caption = check_caption(p.get("caption", ""), p.get("parse_mode"))
+        with self.cond:
+            return _public(self._edited(p, caption=caption, html=p.get("caption")))
+
+    def _photo_size(self) -> dict:
+        file_id = f"PHOTO{next(self._ids)}"
+        return {"file_id": file_id, "file_unique_id": "U" + file_id, "width": 800, "height": 600}
+
+    def _edited(self, p: dict, **changes) -> dict:
+        msg = self.messages.get((p["chat_id"], p["message_id"]))
+        if msg is None:
+            raise _ApiError("Bad Request: message to edit not found")
+        msg.update(changes, edit_date=int(time.time()))
+        if p.get("reply_markup"):
+            msg["reply_markup"] = p["reply_markup"]
+        else:
+            msg.pop("reply_markup", None)
+        return msg
 
     def api_editMessageText(self, p):
         key = (p["chat_id"], p["message_id"])
@@ -599,7 +664,7 @@ class _Handler(BaseHTTPRequestHandler):
                 name = part.get_param("name", header="content-disposition")
                 payload = part.get_payload(decode=True) or b""
                 is_file = part.get_filename() is not None
-                out[name] = f"<file {len(payload)} bytes>" if is_file else payload.decode("utf-8", "replace")
+                out[name] = payload if is_file else payload.decode("utf-8", "replace")  # a file: its bytes
             return out
         if ctype.startswith("application/json"):
             return {k: v if isinstance(v, str) else json.dumps(v) for k, v in json.loads(body or b"{}").items()}
@@ -913,7 +978,10 @@ def transcript(workdir: Path | None = None) -> str:
     def bot_says(call: Call, how: str = "") -> dict:
         msg = call.result
         out.append(f"🤖 机器人{how}：")
-        out.extend("    " + line for line in _screen(call.params["text"], call.params.get("reply_markup")))
+        if call.method == "sendPhoto":
+            out.append(f"    （图：近 30 天的提问、答出率和反馈，PNG {len(call.params['photo'])} 字节）")
+        text = call.params.get("text", call.params.get("caption"))
+        out.extend("    " + line for line in _screen(text, call.params.get("reply_markup")))
         out.append("")
         return msg
 
@@ -957,7 +1025,7 @@ def transcript(workdir: Path | None = None) -> str:
             bot_says(stub.wait_reply(q), "（回复）")
             show("👤 管理员", "/stats")
             q = stub.send(admin, "/stats", user=stub.user(ADMIN_ID, "管理员"))
-            bot_says(stub.wait_reply(q), "（回复）")
+            bot_says(stub.wait("sendPhoto", lambda c: c.params["chat_id"] == ADMIN_ID, timeout=30), "（回复）")
     return "\n".join(out).rstrip() + "\n"
 
 

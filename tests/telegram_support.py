@@ -113,6 +113,13 @@ def ask(stub: StubBotApi, text: str, *, chat: dict | None = None, user_id: int =
     return msg, stub.wait_reply(msg, timeout=timeout)
 
 
+def ask_stats(stub: StubBotApi, user_id: int = ADMIN_ID, timeout: float = 30.0):
+    """An admin sends /stats: the sendPhoto of its reply (the chart, the numbers as caption)."""
+    mark = stub.mark()
+    stub.send(stub.private(user_id), "/stats", user=stub.user(user_id))
+    return stub.wait("sendPhoto", lambda c: c.params["chat_id"] == user_id, since=mark, timeout=timeout)
+
+
 def sent_message(stub: StubBotApi, call) -> dict:
     """The message a sendMessage call created, as the stub keeps it (for replies, buttons)."""
     result = call.result

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.stub_bot_api import ADMIN_ID
-from tests.telegram_support import ask, bot, check_html, logs, sent_message, stub, tg_config  # noqa: F401
+from tests.telegram_support import ask, ask_stats, bot, check_html, logs, sent_message, stub, tg_config  # noqa: F401
 
 STRANGER = 7777
 REFUSAL = "只有管理员"
@@ -72,9 +72,8 @@ def test_admin_words_inline_refuse_non_admins(stub, bot, before, word):
 
 
 def test_admin_buttons_and_inline_work_for_admins(stub, bot):
-    _, call = ask(stub, "/stats", user_id=ADMIN_ID)
-    message = sent_message(stub, call)
-    cb = stub.press(message, "stats", user=stub.user(ADMIN_ID))
+    photo = ask_stats(stub)
+    cb = stub.press(stub.messages[(ADMIN_ID, photo.result["message_id"])], "stats", user=stub.user(ADMIN_ID))
     assert REFUSAL not in (stub.wait_answer(cb).params.get("text") or "")
     qid = stub.inline("/reindex", user=stub.user(ADMIN_ID))
     answer = stub.wait_answer(qid, "answerInlineQuery")

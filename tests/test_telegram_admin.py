@@ -7,8 +7,8 @@ import random
 import re
 
 from tests.stub_bot_api import ADMIN_ID, SEEDS
-from tests.telegram_support import (ADMIN2_ID, ask, bot, buttons, check_html, logs, sent_message,  # noqa: F401
-                                    stub, tg_config)
+from tests.telegram_support import (ADMIN2_ID, ask, ask_stats, bot, buttons, check_html, logs,  # noqa: F401
+                                    sent_message, stub, tg_config)
 
 ADMIN3_ID = 1003  # only for the upload cap
 ADMIN4_ID = 1004  # only for the upload queue
@@ -143,6 +143,47 @@ def test_uploads_sent_at_once_are_queued_and_each_gets_its_result(stub, bot, tg_
     assert set(names) <= {p.name for p in tg_config.index.corpus_dir.iterdir()}
 
 
+def test_an_upload_shows_typing_while_it_is_indexed_and_stops_after(stub, bot, tg_config, monkeypatch):
+    """Held (the index's lock taken, as by the command line) for a second and a half: the
+    admin sees "typing…" from half a second on, sent again while it lasts (every 0.3 s
+    here, 4 s in use), and none once the result is there."""
+    import fcntl
+    import time
+
+    from bot import chat_action
+
+    monkeypatch.setattr(chat_action, "REPEAT_SECONDS", 0.3)
+    db = tg_config.index.db_path
+    typing = lambda c: c.params == {"chat_id": ADMIN_ID, "action": "typing"}  # noqa: E731
+    with open(db.with_name(db.name + ".lock"), "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        mark = stub.mark()
+        upload = stub.send_document(admin_chat(stub), "打字.txt", DOC.replace("青松县", "红枫乡").encode(),
+                                    user=stub.user(ADMIN_ID))
+        first = stub.wait("sendChatAction", typing, since=mark)
+        assert first.at - stub.pushed[upload["update_id"]] >= chat_action.DELAY_SECONDS - 0.05
+        time.sleep(1.5)
+        assert len([c for c in stub.calls_since(mark, "sendChatAction") if typing(c)]) >= 3
+    assert "已加入" in upload_result(stub, upload)
+    done = stub.mark()
+    time.sleep(0.8)
+    assert not [c for c in stub.calls_since(done, "sendChatAction", ok=False) if typing(c)]
+
+
+def test_command_menus_public_everywhere_admin_commands_only_in_admins_private_chats(stub, bot):
+    """Telegram shows a chat the menu of its narrowest scope: the default scope (every
+    chat, groups too) lists /ask and /help alone, and only each admin's own private chat
+    (scope "chat" with the admin's user id) lists the admin commands."""
+    menus = [(c.params.get("scope") or {"type": "default"}, {cmd["command"] for cmd in c.params["commands"]})
+             for c in stub.calls_since(0, "setMyCommands")]
+    public = {"ask", "help"}
+    admin = public | {"reindex", "docs", "remove", "stats"}
+    assert ({"type": "default"}, public) in menus
+    wider = [scope for scope, commands in menus if commands != public]
+    assert sorted(s["chat_id"] for s in wider) == sorted(bot.state.cfg.telegram.admins)
+    assert all(s["type"] == "chat" for s in wider) and all(commands <= admin for _, commands in menus)
+
+
 def test_docs_lists_and_remove_removes(stub, bot, tg_config):
     msg = stub.send_document(admin_chat(stub), "青松县.txt", DOC.encode("utf-8"), user=stub.user(ADMIN_ID))
     assert "青松县.txt" in upload_result(stub, msg)
@@ -168,22 +209,61 @@ def test_docs_lists_and_remove_removes(stub, bot, tg_config):
     assert "用法" in check_html(call.params["text"])
 
 
-def test_stats_shows_counts_and_what_found_nothing(stub, bot):
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def test_stats_is_a_chart_with_the_counts_and_what_found_nothing_below(stub, bot):
     for _ in range(2):
         _, call = ask(stub, "量子计算机的原理是什么？", user_id=604)
         assert "没有找到" in call.params["text"]
-    _, call = ask(stub, "/stats", user_id=ADMIN_ID)
-    visible = check_html(call.params["text"])
+    _, call = ask(stub, "雨花区有多少红色之家？", user_id=604)
+    assert "28家" in call.params["text"]
+    photo = ask_stats(stub)
+    assert photo.params["photo"].startswith(PNG) and len(photo.params["photo"]) > 5000
+    visible = check_html(photo.params["caption"])
     s = bot.engine.stats()
     assert f"文档 {s['documents']} 篇，段落 {s['passages']} 段" in visible
     assert re.search(r"今天提问 \d+ 个，答出 \d+ 个", visible)
     assert re.search(r"累计提问 \d+ 个，答出 \d+ 个，未找到答案 \d+%", visible)
+    recent = re.search(r"近 30 天提问 (\d+) 个，答出 (\d+) 个", visible)
+    assert recent and int(recent[1]) >= 3 and 1 <= int(recent[2]) <= int(recent[1]) - 2
     assert "量子计算机的原理是什么？（2 次）" in visible
-    stats_msg = sent_message(stub, call)
+    assert buttons(photo.result) == {"刷新": "stats"}
     mark = stub.mark()
-    cb = stub.press(stats_msg, "stats", user=stub.user(ADMIN_ID))
+    cb = stub.press(stub.messages[(ADMIN_ID, photo.result["message_id"])], "stats", user=stub.user(ADMIN_ID))
     stub.wait_answer(cb)
-    assert not stub.calls_since(mark, "sendMessage", ok=False)
+    edit = stub.wait("editMessageMedia", since=mark)
+    assert edit.params[edit.params["media"]["media"].removeprefix("attach://")].startswith(PNG)
+    assert "累计提问" in check_html(edit.params["media"]["caption"])
+    assert not stub.calls_since(mark, "sendMessage", ok=False) and not stub.calls_since(mark, "sendPhoto", ok=False)
+
+
+def test_stats_caption_stays_within_telegrams_1024_characters(stub, bot):
+    """Five long questions that found nothing, each asked twice: the caption still fits."""
+    for i in range(5):
+        long_question = f"第{i}个" + "量子纠缠与超导材料在低温环境下的实验原理究竟是什么" * 8 + "？"
+        for _ in range(2):
+            _, call = ask(stub, long_question, user_id=620 + i)
+            assert "没有找到" in call.params["text"]
+    visible = check_html(ask_stats(stub).params["caption"])  # the stub refuses over 1024
+    assert visible.count("（2 次）") == 5
+
+
+def test_stats_without_a_chart_still_gives_the_numbers(stub, bot, monkeypatch):
+    """The chart's process failing (say matplotlib missing) costs the picture, not /stats."""
+    from bot import chart
+
+    async def no_chart(days):
+        return None
+
+    photo = ask_stats(stub)
+    monkeypatch.setattr(chart, "draw", no_chart)
+    msg, call = ask(stub, "/stats", user_id=ADMIN_ID)
+    assert "累计提问" in check_html(call.params["text"])
+    mark = stub.mark()
+    cb = stub.press(stub.messages[(ADMIN_ID, photo.result["message_id"])], "stats", user=stub.user(ADMIN_ID))
+    stub.wait_answer(cb)
+    assert "累计提问" in check_html(stub.wait("editMessageCaption", since=mark).params["caption"])
 
 
 def _generated_docs(corpus, count=15, paragraphs=20):
@@ -219,6 +299,7 @@ def test_questions_are_answered_while_a_reindex_runs(stub, bot, tg_config):
                          since=mark)
         assert "已有一次索引更新正在进行" in busy.params["text"]
         assert not stub.calls_since(mark, "editMessageText", ok=False)[:-1]  # the first is still running
+        stub.wait("sendChatAction", lambda c: c.params == {"chat_id": ADMIN_ID, "action": "typing"}, since=mark)
     done = stub.wait("editMessageText", lambda c: c.params["message_id"] == progress.result["message_id"],
                      since=mark, timeout=60)
     assert "新增 15" in check_html(done.params["text"])

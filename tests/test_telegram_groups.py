@@ -69,3 +69,29 @@ def test_follow_up_works_from_the_buttons_when_the_answer_was_not_remembered(stu
     _, call = ask(stub, "那新田县呢？", chat=group, user_id=342, reply_to=answer)
     remembered = eventually(lambda: store.answer_message(st.log_db, -100205, call.result["message_id"]))
     assert remembered and "红色之家" in remembered["asked"] and "新田县" in remembered["asked"]
+
+
+def test_added_to_a_group_the_bot_says_once_how_to_ask_there(stub, bot):
+    group = stub.group(-100290, "新群")
+    mark = stub.mark()
+    stub.add_bot(group)
+    welcome = stub.wait("sendMessage", lambda c: c.params["chat_id"] == -100290, since=mark)
+    visible = check_html(welcome.params["text"])
+    assert "/ask" in visible and "@zh_answer_bot" in visible
+    example = bot.state.examples()[0]
+    assert f"例如：/ask {example}" in visible
+    _, call = ask(stub, f"/ask {example}", chat=group, user_id=391)  # the example is answered
+    assert "答：" in check_html(call.params["text"])
+    sent = [c for c in stub.calls_since(mark, "sendMessage") if c.params["chat_id"] == -100290]
+    assert len(sent) == 2  # one welcome (not one for each of the two updates), one answer
+
+
+def test_no_welcome_when_the_bot_is_removed_or_unblocked_in_a_private_chat(stub, bot):
+    group, private = stub.group(-100291), stub.private(392)
+    mark = stub.mark()
+    stub.add_bot(group, was="member", status="left")
+    stub.add_bot(group, was="left", status="kicked")
+    stub.add_bot(private, by=stub.user(392), was="kicked", status="member")
+    eventually(stub.all_updates_handed_out)
+    stub.assert_silent(-100291, mark)
+    stub.assert_silent(392, mark, seconds=0)

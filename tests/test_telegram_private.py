@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from index import store
 from tests.stub_bot_api import ADMIN_ID
 from tests.telegram_support import (USER_ID, ask, bot, buttons, check_html, eventually, logs,  # noqa: F401
@@ -26,9 +28,19 @@ def test_private_question_gets_a_quoted_answer_as_a_reply(stub, bot):
 
 
 def test_traditional_chinese_is_answered_quoting_the_corpus_as_written(stub, bot):
+    """The bot's words in the asker's script; the corpus (simplified) quoted as written."""
     _, call = ask(stub, "雨花區有多少紅色之家？")
-    visible = check_html(call.params["text"])
-    assert "28家" in visible and "红色之家" in visible  # the corpus is simplified; it is quoted so
+    html = call.params["text"]
+    visible = check_html(html)
+    assert "28家" in visible and "出處：" in visible and "出处" not in visible
+    quoted = re.sub(r"<[^>]+>", "", re.search(r"<blockquote[^>]*>(.*?)</blockquote>", html, re.S)[1])
+    assert "全区“红色之家”已建成28家" in quoted and "紅" not in quoted
+    assert "答：</b>目前，全区“红色之家”已建成" in html  # the answer sentence is the corpus's too
+    assert "長沙市雨花區" not in visible and "长沙市雨花区打造高质量党建纪实" in visible  # the title
+    _, call = ask(stub, "量子計算機的原理是什麼？")
+    assert "沒有找到能回答這個問題的內容" in check_html(call.params["text"])
+    _, call = ask(stub, "雨花区有多少红色之家？")  # simplified: as before
+    assert "出处：" in check_html(call.params["text"])
 
 
 def test_every_question_is_logged(stub, bot):

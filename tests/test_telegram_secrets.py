@@ -6,7 +6,7 @@ import logging
 
 from bot import redact
 from tests.stub_bot_api import TOKEN
-from tests.telegram_support import ask, bot, logs, stub, tg_config  # noqa: F401
+from tests.telegram_support import ask, ask_stats, bot, logs, stub, tg_config  # noqa: F401
 
 
 def test_token_is_in_no_log_line_even_at_debug(stub, bot, logs):
@@ -35,7 +35,7 @@ def test_token_is_in_no_log_line_even_at_debug(stub, bot, logs):
 
 def test_token_is_in_no_message_and_no_database(stub, bot, tg_config):
     ask(stub, "/help", user_id=1203)
-    ask(stub, "/stats", user_id=1001)
+    ask_stats(stub, user_id=1001)
     secret = TOKEN.split(":", 1)[1]
     for call in stub.calls_since(0):
         assert secret not in repr(call.params)

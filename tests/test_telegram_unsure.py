@@ -5,7 +5,7 @@ under "最接近的内容", never in bold, with the quote and source, and the bu
 from __future__ import annotations
 
 from tests.stub_bot_api import ADMIN_ID
-from tests.telegram_support import (ask, bot, buttons, check_html, eventually, logs,  # noqa: F401
+from tests.telegram_support import (ask, ask_stats, bot, buttons, check_html, eventually, logs,  # noqa: F401
                                     sent_message, stub, tg_config)
 
 INDEX_OVERRIDES = {"answer_confidence": 1.01, "closest_confidence": 0.0}
@@ -38,8 +38,7 @@ def test_unsure_counts_as_not_answered_in_stats(stub, bot):
     row = eventually(lambda: bot.state.log_db.execute(
         "SELECT answered FROM questions WHERE user_id = 6303").fetchone())
     assert row == (0,)
-    _, call = ask(stub, "/stats", user_id=ADMIN_ID)
-    assert QUESTION in check_html(call.params["text"]).split("最常找不到答案的问题：", 1)[1]
+    assert QUESTION in check_html(ask_stats(stub).params["caption"]).split("最常找不到答案的问题：", 1)[1]
 
 
 def test_inline_unsure_says_so(stub, bot):

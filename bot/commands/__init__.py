@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import BotCommand
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, InlineQueryHandler, MessageHandler, filters
+from telegram.ext import ChatMemberHandler
 
 from bot.commands import ask, buttons, docs, errors, inline, reindex, start, stats, upload
 
@@ -38,6 +39,7 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(stats.on_stats_refresh, pattern=r"^stats$"))
     app.add_handler(CallbackQueryHandler(on_unknown_button))
     app.add_handler(InlineQueryHandler(inline.on_inline_query))
+    app.add_handler(ChatMemberHandler(start.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_error_handler(errors.on_error)
 
 

@@ -21,7 +21,7 @@ import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.ext import ContextTypes
 
-from bot import signing, state
+from bot import script, signing, state
 from bot.commands import chat as chat_replies
 from bot.telegram_html import answer_html, hint_html
 from index import smalltalk, store
@@ -75,7 +75,8 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
     result, qid = await _ask_and_log(st, context.bot.id, message, question)
     more = 1 if len(result.passages) > 1 else None
     markup = answer_buttons(st, chat.id, qid, more) if result.outcome in ("answer", "unsure") else None
-    sent = await message.reply_html(answer_html(result), reply_markup=markup, do_quote=True)
+    html = script.answer_in_users_script(answer_html(result), question, result)
+    sent = await message.reply_html(html, reply_markup=markup, do_quote=True)
     if qid is not None:  # queued on the answering thread: a follow-up looked up there later sees it
         st.later(_remember, st, chat.id, sent.message_id, qid, result.asked or question)
 

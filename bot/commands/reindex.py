@@ -11,7 +11,7 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import access, reasons, state
+from bot import access, chat_action, reasons, state
 from bot.telegram_html import fit, join_within_limit
 from index.engine import ReindexSummary
 
@@ -46,7 +46,7 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     st.reindex_pending = True
     try:
-        async with st.ingest_turn():
+        async with st.ingest_turn(), chat_action.showing(context.bot, progress.chat_id):
             summary = await st.ingest("reindex")
     except Exception as exc:  # busy, disk full, read-only database, corpus folder gone...
         log.error("reindex failed: %s", exc)

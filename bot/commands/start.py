@@ -1,11 +1,13 @@
 """/start and /help: what the bot knows (the documents and their titles), three example
-questions from the corpus, and how to ask in a private chat, a group or inline."""
+questions from the corpus, and how to ask in a private chat, a group or inline; and the
+short welcome when the bot is added to a group: how to ask there, with an example."""
 
 from __future__ import annotations
 
 import asyncio
 
-from telegram import Update
+from telegram import ChatMember, Update
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
 from bot import state
@@ -37,12 +39,11 @@ def help_html(st: state.BotState, username: str, admin: bool) -> str:
         lines.append("<b>可以这样问</b>")
         lines += [f"• {fit(q, 200)}" for q in examples]
         lines.append("")
-    bot = f"@{username}" if username else "我"
     lines += [
         "<b>怎么问</b>",
         "私聊：直接发送问题。回复我的答案可以接着问，例如“那新田县呢？”。",
-        f"群里：/ask 问题，回复我的消息，或 {fit(bot, 40)} 问题。",
-        f"任意聊天：输入 {fit(bot, 40)} 问题，选一段出处发送。",
+        f"群里：{group_how(username)}",
+        f"任意聊天：输入 {_mention(username)} 问题，选一段出处发送。",
         "答案下的“更多”显示更多出处，👍 / 👎 告诉我答得好不好。",
     ]
     if admin:
@@ -58,3 +59,37 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     text = await asyncio.to_thread(help_html, st, context.bot.username, st.is_admin(user.id if user else None))
     await update.effective_message.reply_html(text)
+
+
+def _mention(username: str) -> str:
+    return fit(f"@{username}", 40) if username else "我"
+
+
+def group_how(username: str) -> str:
+    """How to ask in a group (one place: /help and the welcome both say it)."""
+    return f"/ask 问题，回复我的消息，或 {_mention(username)} 问题。"
+
+
+def welcome_html(username: str, examples: list[str]) -> str:
+    lines = ["大家好！我根据资料回答中文问题，并引用原文和出处。", f"在群里这样问我：{group_how(username)}"]
+    if examples:
+        lines.append(f"例如：/ask {fit(examples[0], 200)}")
+    lines.append("发送 /help 看看我知道哪些文档。")
+    return "\n".join(lines)
+
+
+ABSENT = (ChatMember.LEFT, ChatMember.BANNED)
+
+
+async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The bot's own membership changed: when that is being added to a group, say hello
+    once (Telegram also sends a new_chat_members message then; that one is let be)."""
+    change = update.my_chat_member
+    if change.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        return
+    if change.old_chat_member.status not in ABSENT or change.new_chat_member.status in ABSENT:
+        return  # promoted, restricted, or leaving: not a welcome
+    st = state.get(context)
+    examples = await asyncio.to_thread(st.examples)
+    await context.bot.send_message(change.chat.id, welcome_html(context.bot.username, examples),
+                                   parse_mode=ParseMode.HTML)

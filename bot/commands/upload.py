@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import access, reasons, state
+from bot import access, chat_action, reasons, state
 from bot.telegram_html import esc, fit
 from bot.ingest_process import IngestFailed
 from index.engine import DocumentRejected, ReindexBusy, ReindexFailed, safe_name
@@ -41,7 +41,8 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if st.ingest_jobs:
         queued = await message.reply_text(f"已收到，排队中（前面还有 {st.ingest_jobs} 个任务）…", do_quote=True)
     # Downloaded in its turn: a queue of uploads holds messages, not their files' bytes.
-    async with st.ingest_turn():
+    # "typing…" while its turn runs (not while it waits: the queued note says so).
+    async with st.ingest_turn(), chat_action.showing(context.bot, message.chat_id):
         if _capped(st, user_id):  # the uploads queued before it filled the hour's cap
             await _say(message, queued, _cap_text(st, user_id))
             return

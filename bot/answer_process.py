@@ -37,7 +37,7 @@ log = logging.getLogger("bot.answer_process")
 
 ROOT = Path(__file__).resolve().parent.parent
 _HEADER = struct.Struct("!I")  # the length of the pickle that follows
-START_TIMEOUT = 120.0  # opening the index and loading jieba: ~2 s, more on a busy machine
+START_TIMEOUT = 120.0  # opening the index and warming up: ~1 s, more on a busy machine
 
 
 class AnswerProcessGone(RuntimeError):
@@ -152,7 +152,7 @@ def _serve() -> None:
         out.flush()
 
     engine = Engine.open(read(), build_if_empty=False)
-    engine.ask("雨花区有多少红色之家？")  # jieba's dictionaries loaded before the first real question
+    engine.warm_up()
     write("ready")
     while (request := read()) is not None:
         request_id, question, top_k, offset, previous = request

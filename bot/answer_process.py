@@ -11,7 +11,7 @@ a second with the answers on a thread (2.3 ms of loop CPU + 2.8 ms of answering 
 question, one after the other), 300-400 with them here; at 100k, 120 against 247.
 
 The child opens the same index read-only (the BM25 matrix is memory-mapped, so shared
-through the page cache; its own memory is the engine's dictionaries, ~0.2 GB) and follows
+through the page cache; its own memory: docs/telegram.md, bench/footprint.py) and follows
 a reindex made by the bot the way any second process does (Engine checks the database's
 data_version at every question). It answers one question at a time, in the order asked;
 the bot keeps several asked at once (one per update handled), so the child never waits

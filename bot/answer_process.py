@@ -11,7 +11,7 @@ a second with the answers on a thread (2.3 ms of loop CPU + 2.8 ms of answering 
 question, one after the other), 300-400 with them here; at 100k, 120 against 247.
 
 The child opens the same index read-only (the BM25 matrix is memory-mapped, so shared
-through the page cache; its own memory is the engine's dictionaries, ~0.2 GB) and follows
+through the page cache; its own memory: docs/telegram.md, bench/footprint.py) and follows
 a reindex made by the bot the way any second process does (Engine checks the database's
 data_version at every question). It answers one question at a time, in the order asked;
 the bot keeps several asked at once (one per update handled), so the child never waits
@@ -37,7 +37,7 @@ log = logging.getLogger("bot.answer_process")
 
 ROOT = Path(__file__).resolve().parent.parent
 _HEADER = struct.Struct("!I")  # the length of the pickle that follows
-START_TIMEOUT = 120.0  # opening the index and loading jieba: ~2 s, more on a busy machine
+START_TIMEOUT = 120.0  # opening the index and warming up: ~1 s, more on a busy machine
 
 
 class AnswerProcessGone(RuntimeError):
@@ -152,7 +152,7 @@ def _serve() -> None:
         out.flush()
 
     engine = Engine.open(read(), build_if_empty=False)
-    engine.ask("雨花区有多少红色之家？")  # jieba's dictionaries loaded before the first real question
+    engine.warm_up()
     write("ready")
     while (request := read()) is not None:
         request_id, question, top_k, offset, previous = request

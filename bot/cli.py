@@ -24,13 +24,22 @@ from index.readers import UnreadableDocument, too_large
 log = logging.getLogger("bot")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _paths(default) -> argparse.ArgumentParser:
+    """--config, --corpus, --db: taken before the command and after it alike."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", help="settings file (default: config.toml beside the code)")
-    common.add_argument("--corpus", help="corpus folder, instead of the one in the settings")
-    common.add_argument("--db", help="index database file, instead of the one in the settings")
+    common.add_argument("--config", default=default, help="settings file (default: config.toml beside the code)")
+    common.add_argument("--corpus", default=default, help="corpus folder, instead of the one in the settings")
+    common.add_argument("--db", default=default, help="index database file, instead of the one in the settings")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # The command's copies of the options must not set their defaults: argparse would
+    # write them over what was given before the command. Given in both places, the one
+    # after the command wins (the later one, as with any repeated option).
+    common = _paths(argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
-        prog="python -m bot", parents=[common],
+        prog="python -m bot", parents=[_paths(None)],
         description="Answers Chinese questions from a corpus of documents, on Telegram or here.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser("run", parents=[common], help="start the Telegram bot (the default); a console without a token")

@@ -160,14 +160,12 @@ def prune_log(st: BotState) -> int:
     return n
 
 
-def _warm_up(st: BotState) -> None:
-    """Load jieba's dictionaries now, so the first question is answered as fast as the rest."""
+def _warm_up(fn) -> None:
+    """fn() (the examples /start shows, or Engine.warm_up), before the first question."""
     try:
-        st.engine.ask("雨花区有多少红色之家？")
-        st.engine.ask("那新田县呢？", previous="雨花区有多少红色之家？")
-        st.examples()
+        fn()
     except Exception:  # the first real question will show the problem to its handler
-        log.exception("warm-up question failed")
+        log.exception("warm-up failed")
 
 
 async def _retried(action, attempts: int = 5) -> None:
@@ -261,8 +259,10 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
     answering = asyncio.create_task(st.start_answering())  # opens the index again, meanwhile
     housekeeping = hook = None
     try:
-        await asyncio.to_thread(_warm_up, st)
+        await asyncio.to_thread(_warm_up, st.examples)
         await answering
+        if st.answers is None:  # this process answers: what answering loads, loaded now
+            await asyncio.to_thread(_warm_up, st.engine.warm_up)
         await _initialize(app)
         await _set_commands(app, t.admins)
         if t.webhook_url:  # our server, not Updater.start_webhook: see bot/webhook.py

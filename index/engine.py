@@ -41,7 +41,7 @@ from index.ranking import Bm25Index, TermCounts, counts_from_rows
 from index.readers import UnreadableDocument, suffix, too_large, unsupported
 from index.reasons import Reason
 from index.termcounts import Batch, Coder
-from index.tokenizer import char_bigrams, sentence_texts
+from index.tokenizer import char_bigrams, general_total, sentence_texts
 
 log = logging.getLogger(__name__)
 
@@ -336,6 +336,13 @@ class Engine:
         return self._index
 
     # ---- asking -------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Load now what answering loads on first use (the models, jieba's counts), so that
+        the first question is answered as fast as the rest: one of the corpus's own example
+        questions is asked, whatever the corpus holds."""
+        self.example_questions(1)
+        general_total()
 
     def ask(self, question: str, top_k: int | None = None, offset: int = 0,
             previous: str | None = None) -> Answer:

@@ -26,11 +26,16 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
-from bm25s.scoring import _score_idf_lucene
 
 from index.termcounts import TermCounts, count_terms
 
 FORMAT = 2  # complete.json's "format": bm25s's CSC files plus per-passage term counts
+
+
+def _score_idf_lucene(df: int, N: int) -> float:
+    # bm25s.scoring's, word for word: importing bm25s imports scipy, ~23 MB in every
+    # process that answers. tests/test_ranking.py holds the scores to bm25s's own.
+    return math.log(1 + (N - df + 0.5) / (df + 0.5))
 
 
 class Bm25Index:

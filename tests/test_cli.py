@@ -80,6 +80,33 @@ def test_stats_and_docs(index_files):
     assert "002_55373102cb5227f0.txt" in docs and "党建引领有力度" in docs
 
 
+def _one_doc_corpus(folder, name, title):
+    folder.mkdir()
+    (folder / name).write_text(f"{title}\n\n某县新建了9座桥梁，方便村民出行。\n", encoding="utf-8")
+    return folder
+
+
+def test_paths_before_or_after_the_command_mean_the_same(tmp_path):
+    """The usage line shows the options before the command: there they must not be dropped
+    for the default corpus."""
+    corpus = _one_doc_corpus(tmp_path / "c", "bridges.txt", "青松县新建桥梁")
+    before = run("--corpus", str(corpus), "--db", str(tmp_path / "d.db"), "docs")
+    after = run("docs", "--corpus", str(corpus), "--db", str(tmp_path / "d.db"))
+    assert before.returncode == 0 and after.returncode == 0, before.stderr + after.stderr
+    assert before.stdout == after.stdout
+    assert before.stdout.splitlines() == ["bridges.txt\t1 段\t青松县新建桥梁"]
+
+
+def test_an_option_given_before_and_after_the_command_counts_after(tmp_path):
+    first = _one_doc_corpus(tmp_path / "first", "first.txt", "第一份语料")
+    second = _one_doc_corpus(tmp_path / "second", "second.txt", "第二份语料")
+    out = run("--corpus", str(first), "--db", str(tmp_path / "first.db"), "reindex", "--json",
+              "--corpus", str(second), "--db", str(tmp_path / "second.db"))
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["added"] == ["second.txt"]
+    assert (tmp_path / "second.db").exists() and not (tmp_path / "first.db").exists()
+
+
 def test_user_mistakes_are_one_line_and_a_non_zero_exit(tmp_path):
     missing = run("reindex", "--corpus", str(tmp_path / "nope"), "--db", str(tmp_path / "x.db"))
     assert missing.returncode == 2

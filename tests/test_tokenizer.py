@@ -58,3 +58,18 @@ def test_tokenising_texts_together_gives_each_its_own_terms(texts):
         assert together[i].split() == alone[:n_words]
         assert joined[i].split() == alone[n_words:]
         assert [pair_term(c) for c in pairs.codes[pairs.text == i].tolist()] == alone[n_words:]
+
+
+def test_general_counts_are_jiebas_without_loading_jieba():
+    """How rare a word is in Chinese at large decides whether a question's name is a fact the
+    corpus lacks: the counts must be jieba's own, for listed words, prefixes and strangers
+    alike ("nm" and "浮" share a str hash; jieba lists only 浮)."""
+    import jieba
+
+    from index.tokenizer import general_count, general_total
+
+    jieba.setLogLevel(60)
+    jieba.dt.check_initialized()
+    for word in ["中国", "雨花区", "浮", "nm", "QQ", "红色之家", "量子计算机", "x"]:
+        assert general_count(word) == jieba.dt.FREQ.get(word, 0), word
+    assert general_total() == jieba.dt.total

@@ -4,7 +4,7 @@ passage the answer (the result's input_message_content: the client sends it as i
 
 from __future__ import annotations
 
-from tests.stub_bot_api import ADMIN_ID, parse_telegram_html
+from tests.stub_bot_api import ADMIN_ID
 from tests.telegram_support import bot, check_html, logs, stub, tg_config  # noqa: F401
 
 

@@ -4,7 +4,6 @@ under "最接近的内容", never in bold, with the quote and source, and the bu
 
 from __future__ import annotations
 
-from tests.stub_bot_api import ADMIN_ID
 from tests.telegram_support import (ask, ask_stats, bot, buttons, check_html, eventually, logs,  # noqa: F401
                                     sent_message, stub, tg_config)
 

@@ -27,10 +27,9 @@ def follow_up(question: str, previous: str) -> str:
     "新田县有多少红色之家？"; "那辖区面积呢？" -> "雨花区辖区面积是多少？"; a question
     that is not elliptic comes back as it is."""
     q = question.strip()
-    m = _WHAT_ABOUT.match(q) or (None if _asks(q) else _THAT_ONE.match(q))
-    if m:
-        said = m.group(1).strip()
-        if not said or _asks(said):  # "为什么呢？": a question of its own
+    said = _what_about(q)
+    if said is not None:
+        if not said:  # "为什么呢？": a question of its own
             return question
         return _new_entity(said, previous) if _is_entity(said) else _new_attribute(said, previous)
     pronoun = _PRONOUN.match(q)
@@ -41,6 +40,25 @@ def follow_up(question: str, previous: str) -> str:
         subject = _subject(previous)
         return _about(subject, rest) if subject else question
     return question
+
+
+def new_entity(question: str, previous: str) -> str | None:
+    """The place, name or organisation a follow-up asks about instead of the previous
+    question's ("高塘岭社区" of "那高塘岭社区呢？"), or None. An answer to the follow-up must
+    come from a passage that names it: the jieba cuts of some names ("高", "塘", "岭") are
+    no name to the ranking, which would answer of the previous subject again."""
+    said = _what_about(question.strip())
+    return said if said and _is_entity(said) else None
+
+
+def _what_about(q: str) -> str | None:
+    """What a "那…呢？" follow-up names ("" when that asks something by itself: "为什么呢？"),
+    or None when the question is not of that form."""
+    m = _WHAT_ABOUT.match(q) or (None if _asks(q) else _THAT_ONE.match(q))
+    if not m:
+        return None
+    said = m.group(1).strip()
+    return "" if _asks(said) else said
 
 
 def _asks(text: str) -> bool:

@@ -28,6 +28,8 @@ class TelegramSettings:
     secret_token: str = ""
     user_questions_per_minute: int = 10
     chat_questions_per_minute: int = 20
+    queued_questions_per_user: int = 3  # asked over the limit: answered when it frees, these many
+    followup_minutes: float = 5.0  # a private chat's elliptic question this soon after an answer follows it up
     uploads_per_hour: int = 20
     retention_days: int = 90
     question_log: str = ""  # the question log's SQLite file; "" = questions.db beside the index

@@ -187,8 +187,7 @@ def cmd_console(cfg, args) -> int:
         return 0
     last, last_at = None, 0.0  # the last question answered, as searched, and when
     for q in _console_lines():
-        recent = last if time.monotonic() - last_at <= cfg.telegram.followup_minutes * 60 else None
-        answer = engine.ask(q, previous=recent)
+        answer = engine.ask(q, previous=last if cfg.telegram.follows_up(last_at) else None)
         print(format_answer_text(answer, examples))
         print()
         if answer.outcome != "chat":  # small talk ("谢谢") is no question to follow up

@@ -133,7 +133,7 @@ async def _previous(st: state.BotState, context: ContextTypes.DEFAULT_TYPE, mess
     if replies_to(message, bot_id):
         return await st.run(previous_question, st, bot_id, message)
     last = context.chat_data.get("last_asked") if message.chat.type == ChatType.PRIVATE and not edited else None
-    if last and time.monotonic() - last[1] <= st.cfg.telegram.followup_minutes * 60:
+    if last and st.cfg.telegram.follows_up(last[1]):
         return last[0]
     return None
 

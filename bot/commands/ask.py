@@ -92,8 +92,8 @@ async def _over_the_limit(st: state.BotState, message: Message, user_id: int | N
     log.info("flood control: user %s in chat %s, %s", user_id, chat_id, "queued" if queued else "not answered")
     if first:
         wait = max(1, round(st.flood.retry_in(user_id, chat_id)))
-        text = (f"提问太频繁了。这个问题会在约 {wait} 秒后回答，在那之前再问的（最多 {st.backlog.size} 个）也会依次回答。"
-                if queued else f"提问太频繁了，这个问题和 {wait} 秒内再问的问题都不会回答，请到时再问。")
+        text = (f"提问太频繁了。这个问题会在约 {wait} 秒后回答，在那之前再问的也会依次回答（连这个最多 {st.backlog.size} 个）。"
+                if queued else f"提问太频繁了，排队的问题已满：这个问题和 {wait} 秒内再问的都不会回答，请到时再问。")
         await message.reply_text(text, do_quote=True)
 
 

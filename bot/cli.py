@@ -13,6 +13,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 
 from bot import config as config_mod
@@ -179,25 +180,43 @@ def cmd_docs(cfg, args) -> int:
 
 
 def cmd_console(cfg, args) -> int:
+    """Questions typed at a prompt (or piped in, one a line, to `console`), each read in the
+    light of the one before when it follows it up ("那桂阳县呢？") within followup_minutes,
+    as in a private chat. `python -m bot` with no token and no terminal answers one example
+    and exits: its input may be a pipe nobody writes to."""
     engine = open_engine(cfg)
     examples = engine.example_questions()
     print("没有配置 Telegram 令牌（TELEGRAM_BOT_TOKEN 或 config.toml 的 [telegram] token），进入控制台问答。")
     print(f"语料：{engine.stats()['documents']} 篇文档。输入问题，回车提问；空行或 Ctrl-D 退出。")
     if examples:
         print("例如：" + " / ".join(examples))
-    if not sys.stdin.isatty():
+    if not sys.stdin.isatty() and args.command != "console":
         q = examples[0] if examples else "雨花区有多少红色之家？"
         print(f"\n> {q}\n{format_answer_text(engine.ask(q), examples)}")
         return 0
+    last, last_at = None, 0.0  # the last question answered, as searched, and when
+    for q in _console_lines():
+        answer = engine.ask(q, previous=last if cfg.telegram.follows_up(last_at) else None)
+        print(format_answer_text(answer, examples))
+        print()
+        if answer.outcome != "chat":  # small talk ("谢谢") is no question to follow up
+            last, last_at = answer.asked or q, time.monotonic()
+    return 0
+
+
+def _console_lines():
+    """The questions typed (or piped in, echoed after a prompt), up to an empty line or the end."""
+    tty = sys.stdin.isatty()
     while True:
         try:
-            q = input("> ").strip()
+            q = (input("> ") if tty else sys.stdin.readline() or "\n").strip()
         except EOFError:
-            return 0
+            return
         if not q:
-            return 0
-        print(format_answer_text(engine.ask(q), examples))
-        print()
+            return
+        if not tty:
+            print(f"> {q}")
+        yield q
 
 
 def cmd_run(cfg, args) -> int:

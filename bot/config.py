@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -28,10 +29,17 @@ class TelegramSettings:
     secret_token: str = ""
     user_questions_per_minute: int = 10
     chat_questions_per_minute: int = 20
+    queued_questions_per_user: int = 3  # asked over the limit: answered when it frees, these many
+    followup_minutes: float = 5.0  # a private chat's elliptic question this soon after an answer follows it up
     uploads_per_hour: int = 20
     retention_days: int = 90
     question_log: str = ""  # the question log's SQLite file; "" = questions.db beside the index
     answer_process: bool = True  # Engine.ask in a process of its own (bot/answer_process.py)
+
+    def follows_up(self, answered_at: float) -> bool:
+        """Is an answer given at `answered_at` (time.monotonic()) recent enough for a question
+        typed after it to follow it up? followup_minutes = 0: never."""
+        return 0 < self.followup_minutes and time.monotonic() - answered_at <= self.followup_minutes * 60
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Sliding-window limits: questions per user and per chat a minute, uploads per admin an hour.
+"""Sliding-window limits: questions per user and per chat a minute, uploads per admin an hour;
+and the few questions a user asks over the limit, answered when it frees.
 
 In memory: a restart forgives everyone, which is what a flood limit should do anyway.
 Keys whose last event is older than the period are swept away (at most once a period, when
@@ -8,10 +9,15 @@ ever asked.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from bisect import bisect_right
-from collections import defaultdict
-from typing import Callable, Hashable
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable, Hashable
+
+log = logging.getLogger(__name__)
 
 
 class Window:
@@ -81,24 +87,8 @@ class FloodControl:
                  clock: Callable[[], float] = time.monotonic):
         self.users = Window(per_user, period, clock)
         self.chats = Window(per_chat, period, clock)
-        self.clock = clock
-        self.period = period
-        self._warned: set[Hashable] = set()  # keys told to slow down, until their window frees
-        self._next_tidy = clock() + period
-
-    def _full(self, key: tuple) -> bool:
-        return (self.users if key[0] == "u" else self.chats).full(key)
-
-    def _tidy(self) -> None:
-        """Once a period, forget the warnings of keys no longer full: a user warned once who
-        never came back would otherwise stay in `_warned` for good."""
-        now = self.clock()
-        if now >= self._next_tidy:
-            self._warned = {key for key in self._warned if self._full(key)}
-            self._next_tidy = now + self.period
 
     def allow(self, user_id: int | None, chat_id: int | None) -> bool:
-        self._tidy()
         user_key, chat_key = ("u", user_id), ("c", chat_id)
         if (user_id is not None and self.users.full(user_key)) or (
                 chat_id is not None and self.chats.full(chat_key)):
@@ -107,18 +97,92 @@ class FloodControl:
             self.users.add(user_key)
         if chat_id is not None:
             self.chats.add(chat_key)
-        self._warned.discard(user_key)
-        self._warned.discard(chat_key)
-        return True
-
-    def first_refusal(self, user_id: int | None, chat_id: int | None) -> bool:
-        """True once per run of refusals, so the "slow down" notice is not itself a flood."""
-        self._tidy()
-        key = ("u", user_id) if user_id is not None and self.users.full(("u", user_id)) else ("c", chat_id)
-        if key in self._warned:
-            return False
-        self._warned.add(key)
         return True
 
     def retry_in(self, user_id: int | None, chat_id: int | None) -> float:
         return max(self.users.retry_in(("u", user_id)), self.chats.retry_in(("c", chat_id)))
+
+
+@dataclass
+class _Run:
+    """One user's questions over the limit, from the first refused until the limit frees
+    and the last queued is answered; and whether they were told of each notice yet."""
+    queue: deque = field(default_factory=deque)
+    told_queued: bool = False
+    told_full: bool = False
+
+
+class Backlog:
+    """Questions a user asks over the limit, a few of them (`size`), kept in order and
+    answered when the limit frees: a question is never dropped without a word.
+
+    asyncio, not python-telegram-bot's JobQueue: that needs the job-queue extra
+    (APScheduler), which is not installed, and one task a limited user that sleeps until
+    the window opens is all this takes."""
+
+    POLL = 1.0  # seconds between looks at the limits while waiting (a clock moved by tests is seen)
+
+    def __init__(self, flood: FloodControl, size: int):
+        self.flood = flood
+        self.size = size
+        self._runs: dict[Hashable, _Run] = {}
+        self._tasks: set[asyncio.Task] = set()
+
+    def __len__(self) -> int:
+        """Users waiting (for tests and monitoring)."""
+        return len(self._runs)
+
+    def waiting(self, user_id: int | None, chat_id: int | None) -> bool:
+        """Is this user (in a chat with no user: this chat) over the limit or queued? Then a
+        new question waits its turn behind the others."""
+        return self._key(user_id, chat_id) in self._runs
+
+    def offer(self, user_id: int | None, chat_id: int | None,
+              job: Callable[[], Awaitable[None]]) -> tuple[bool, bool]:
+        """Queue `job` (answering one question) for when the limits free. (queued, first):
+        whether it was queued, and whether it is the first of the run to be queued (or,
+        the queue full, the first refused): the one to tell the user about."""
+        key = self._key(user_id, chat_id)
+        run = self._runs.get(key)
+        if run is None:
+            run = self._runs[key] = _Run()
+            task = asyncio.create_task(self._drain(key, user_id, chat_id, run))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        if len(run.queue) < self.size:
+            run.queue.append(job)
+            first, run.told_queued = not run.told_queued, True
+            return True, first
+        first, run.told_full = not run.told_full, True
+        return False, first
+
+    async def _drain(self, key: Hashable, user_id, chat_id, run: _Run) -> None:
+        """Answer the queue in order, each question as soon as the limits let it; the run
+        ends when the limits are free and the queue is empty."""
+        try:
+            while True:
+                wait = self.flood.retry_in(user_id, chat_id)
+                if wait > 0:
+                    await asyncio.sleep(min(wait, self.POLL))
+                    continue
+                if not run.queue:
+                    return
+                if not self.flood.allow(user_id, chat_id):  # not expected: retry_in said free
+                    await asyncio.sleep(0.05)
+                    continue
+                try:
+                    await run.queue.popleft()()
+                except Exception:  # one failed answer does not lose the rest
+                    log.exception("a queued question failed")
+        finally:
+            del self._runs[key]
+
+    async def close(self) -> None:
+        """Stop waiting (the bot is stopping): queued questions are forgotten."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    @staticmethod
+    def _key(user_id, chat_id) -> Hashable:
+        return ("u", user_id) if user_id is not None else ("c", chat_id)

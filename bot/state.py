@@ -18,7 +18,7 @@ from telegram.ext import ContextTypes
 from bot import ingest_process
 from bot.answer_process import AnswerProcess, AnswerProcessGone
 from bot.config import Config, question_log_path
-from bot.flood import FloodControl, Window
+from bot.flood import Backlog, FloodControl, Window
 from bot.signing import Signer
 from index import store
 from index.engine import Answer, Engine
@@ -35,6 +35,7 @@ class BotState:
     inline: Window  # inline queries come as the user types: a looser limit of their own
     signer: Signer
     log_path: Path
+    backlog: Backlog  # questions over the flood limit, answered when it frees
     _local: threading.local = field(default_factory=threading.local)
     _examples: list[str] | None = None
     # One thread writes the question log (and answers, when there is no answering
@@ -61,8 +62,9 @@ class BotState:
         store.connect(path).conn.close()
         per_user = t.user_questions_per_minute
         inline = 0 if per_user <= 0 else max(60, 5 * per_user)
-        return cls(cfg, engine, FloodControl(per_user, t.chat_questions_per_minute),
-                   Window(t.uploads_per_hour, 3600.0), Window(inline, 60.0), Signer(t.token), path)
+        flood = FloodControl(per_user, t.chat_questions_per_minute)
+        return cls(cfg, engine, flood, Window(t.uploads_per_hour, 3600.0), Window(inline, 60.0), Signer(t.token),
+                   path, Backlog(flood, t.queued_questions_per_user))
 
     async def start_answering(self) -> None:
         """Start the answering process (when configured); without it, answer here."""

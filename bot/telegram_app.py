@@ -46,7 +46,8 @@ from index.engine import Engine
 
 log = logging.getLogger("bot.telegram")
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY,
+                   Update.MY_CHAT_MEMBER]
 HOUSEKEEPING_SECONDS = 6 * 3600
 EXIT_TOKEN_AT_START = 2
 EXIT_TOKEN_WHILE_POLLING = 3
@@ -291,6 +292,7 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
         if app.running:
             await app.stop()
         await app.shutdown()  # returns at once when never initialized
+        await st.backlog.close()
         await answering
         await st.stop_answering()
         st.answering.shutdown(wait=True)  # the last answers' log rows are written

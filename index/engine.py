@@ -34,8 +34,9 @@ import numpy as np
 
 from index import answer_features, answer_model, answering, processing, smalltalk, spans, store
 from index.examples import question_from_text
-from index.followup import follow_up
+from index.followup import follow_up, new_entity
 from index.highlight import mark_terms
+from index.normalize import normalize
 from index.processing import Processed
 from index.ranking import Bm25Index, TermCounts, counts_from_rows
 from index.readers import UnreadableDocument, suffix, too_large, unsupported
@@ -372,6 +373,10 @@ class Engine:
         else:
             outcome = "none"
             reason = reason or f"confidence {reading.confidence:.2f} < {near}"
+        named = new_entity(question, previous) if previous else None
+        if outcome != "none" and named and normalize(named) not in normalize(rows[held.pid].text):
+            outcome, sentence, span, closest = "none", None, None, None
+            reason = f"a follow-up on {named}, which the passage does not name"
         suggestions = [] if sentence else self.suggestions([rows[c.pid].title for c in cands[:10]])
         return Answer(question, sentence, span, out, suggestions, asked, reason, outcome, reading.confidence, closest,
                       source if outcome != "none" else None)

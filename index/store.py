@@ -11,7 +11,8 @@ Tables:
   questions  one row a question asked: when, chat type, chat, text, answered, latency,
              feedback (kept for `retention_days`)
   answer_messages  one row an answer the bot sent: its chat and message, the question's
-             log id and the question as searched (for follow-ups asked as replies)
+             log id, the question as searched (for follow-ups asked as replies) and the
+             message that asked it (an edited question edits its answer)
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             pk=("chat_id", "message_id"),
         )
         db["answer_messages"].create_index(["sent_at"])
+    if "question_message_id" not in db["answer_messages"].columns_dict:  # a log from before edits were followed
+        db["answer_messages"].add_column("question_message_id", int)
+        db["answer_messages"].create_index(["chat_id", "question_message_id"])
 
 
 # ---- meta -----------------------------------------------------------------------------
@@ -322,11 +326,20 @@ def questions_answered_since(db: sqlite_utils.Database, since: str) -> int:
 # ---- the bot's answer messages --------------------------------------------------------
 
 def remember_answer(db: sqlite_utils.Database, *, chat_id: int, message_id: int,
-                    question_id: int, asked: str) -> None:
-    """Note which question a message the bot sent answers, for replies and buttons."""
+                    question_id: int, asked: str, question_message_id: int | None = None) -> None:
+    """Note which question a message the bot sent answers, for replies, buttons and edits."""
     db.execute(
-        "INSERT OR REPLACE INTO answer_messages (chat_id, message_id, question_id, asked, sent_at) "
-        "VALUES (?, ?, ?, ?, ?)", [chat_id, message_id, question_id, asked, now()])
+        "INSERT OR REPLACE INTO answer_messages "
+        "(chat_id, message_id, question_id, asked, sent_at, question_message_id) VALUES (?, ?, ?, ?, ?, ?)",
+        [chat_id, message_id, question_id, asked, now(), question_message_id])
+
+
+def answer_to(db: sqlite_utils.Database, chat_id: int, question_message_id: int) -> int | None:
+    """The id of the bot's message that answers the user's message `question_message_id`."""
+    row = db.execute(
+        "SELECT message_id FROM answer_messages WHERE chat_id = ? AND question_message_id = ? "
+        "ORDER BY sent_at DESC LIMIT 1", [chat_id, question_message_id]).fetchone()
+    return row[0] if row else None
 
 
 def answer_message(db: sqlite_utils.Database, chat_id: int, message_id: int) -> dict | None:

@@ -291,6 +291,19 @@ class StubBotApi:
         msg["update_id"] = self.push({"message": _public(msg)})
         return msg
 
+    def edit(self, msg: dict, text: str) -> dict:
+        """The user edits their message `msg` to say `text`: Telegram sends edited_message."""
+        with self.cond:
+            stored = self.messages[(msg["chat"]["id"], msg["message_id"])]
+            stored.update(text=text, edit_date=int(time.time()))
+            ents = auto_entities(text)
+            if ents:
+                stored["entities"] = ents
+            else:
+                stored.pop("entities", None)
+        self.push({"edited_message": _public(stored)})
+        return stored
+
     def send_document(self, chat: dict, file_name: str, data: bytes, *, user: dict | None = None,
                       mime_type: str = "text/plain", declared_size: int | None = None) -> dict:
         """A user sends a file; getFile and the download serve `data`."""
@@ -480,6 +493,8 @@ class StubBotApi:
                 if self.updates or time.monotonic() >= deadline:
                     break
                 self.cond.wait(max(0.0, deadline - time.monotonic()))
+            allowed = p.get("allowed_updates")  # as Telegram: other kinds are never sent
+            self.updates = [u for u in self.updates if not allowed or set(u) - {"update_id"} <= set(allowed)]
             batch = self.updates[: int(p.get("limit") or 100)]
             now = time.monotonic()
             for u in batch:

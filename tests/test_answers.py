@@ -63,6 +63,25 @@ def test_follow_up_is_read_with_the_question_before_it(seed_engine):
     assert answer.sentence and "4个" in answer.sentence
 
 
+def test_follow_up_may_ask_a_new_attribute_of_the_same_subject(seed_engine):
+    answer = seed_engine.ask("那辖区面积呢？", previous="高塘岭社区有几个老旧宿舍小区？")
+    assert answer.sentence and "3.5平方公里" in answer.sentence
+    alone = seed_engine.ask("那辖区面积呢？")
+    assert "3.5平方公里" not in (alone.sentence or alone.closest or "")
+
+
+def test_follow_up_rewrites_an_elliptic_question_and_leaves_a_whole_one_alone():
+    from index.followup import follow_up
+
+    assert follow_up("那辖区面积呢？", "雨花区有多少红色之家？") == "雨花区辖区面积是多少？"
+    assert follow_up("那市中心血站呢？", "雨花区有多少红色之家？") == "市中心血站有多少红色之家？"
+    assert follow_up("那高塘岭社区呢？", "雨花区有多少红色之家？") == "高塘岭社区有多少红色之家？"
+    assert follow_up("它有多少名党员？", "高塘岭社区党总支书记叫什么名字？") == "高塘岭社区有多少名党员？"
+    assert follow_up("那副书记呢？", "高塘岭社区党总支书记叫什么名字？") == "高塘岭社区副书记是谁？"
+    for whole in ("禽流感是由什么病毒引起的？", "那桂阳县有多少人献血？", "为什么呢？"):
+        assert follow_up(whole, "雨花区有多少红色之家？") == whole
+
+
 def test_question_terms_are_marked_in_the_quote(seed_engine):
     hit = seed_engine.ask("雨花区有多少红色之家?").passages[0]
     marked = {hit.text[a:b] for a, b in hit.marks}

@@ -52,7 +52,8 @@ def _post(url: str, update: dict | bytes, secret: str | None) -> int:
 def test_the_webhook_is_registered_with_its_secret(stub, hook):
     call = stub.wait("setWebhook")
     assert call.params["url"] == hook and call.params["secret_token"] == SECRET
-    assert call.params["allowed_updates"] == ["message", "callback_query", "inline_query", "my_chat_member"]
+    assert call.params["allowed_updates"] == ["message", "edited_message", "callback_query", "inline_query",
+                                              "my_chat_member"]
 
 
 def test_updates_posted_to_the_webhook_are_answered(stub, hook):

@@ -22,7 +22,7 @@ ADMIN_COMMANDS = PUBLIC_COMMANDS + [
 
 def add_handlers(app: Application) -> None:
     """Wire every handler into `app`. Order matters within the group: the first match wins."""
-    new = filters.UpdateType.MESSAGE  # edits of old messages are not asked again
+    new = filters.UpdateType.MESSAGE  # an edited message is on_edited's alone
     private = new & filters.ChatType.PRIVATE
     app.add_handler(CommandHandler(["start", "help"], start.on_help, filters=new))
     app.add_handler(CommandHandler("ask", ask.on_ask, filters=new))
@@ -34,6 +34,7 @@ def add_handlers(app: Application) -> None:
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, ask.on_private_text))
     app.add_handler(MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, ask.on_group_text))
     app.add_handler(MessageHandler(private, ask.on_other_private))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, ask.on_edited))
     app.add_handler(CallbackQueryHandler(buttons.on_answer_button, pattern=r"^(more|up|down):"))
     app.add_handler(CallbackQueryHandler(docs.on_docs_page, pattern=r"^docs:"))
     app.add_handler(CallbackQueryHandler(stats.on_stats_refresh, pattern=r"^stats$"))

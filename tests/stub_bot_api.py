@@ -980,8 +980,9 @@ def _screen(html_text: str, markup: dict | None) -> list[str]:
 
 
 def transcript(workdir: Path | None = None) -> str:
-    """A real exchange with the bot (private chat, 更多, not found, a group, inline mode,
-    an admin upload), as text: what docs/telegram.md shows."""
+    """A real exchange with the bot (private chat, 更多, a typed follow-up, not found, a
+    group, inline mode, an admin upload, /stats with its chart), as text: what
+    docs/telegram.md shows."""
     import tempfile
 
     work = Path(workdir or tempfile.mkdtemp(prefix="transcript-"))
@@ -1015,6 +1016,12 @@ def transcript(workdir: Path | None = None) -> str:
             mark = stub.mark()
             stub.press(stored, more, user=user)
             bot_says(stub.wait("sendMessage", since=mark), "（回复答案；答案不变，它的“更多”按钮收起）")
+            show("👤 小王", "高塘岭社区的辖区有多少名党员？")
+            q = stub.send(me, "高塘岭社区的辖区有多少名党员？", user=user)
+            bot_says(stub.wait_reply(q), "（回复）")
+            show("👤 小王", "那辖区面积呢？")
+            q = stub.send(me, "那辖区面积呢？", user=user)
+            bot_says(stub.wait_reply(q), "（回复：接着上一个问题理解，问的是高塘岭社区的辖区面积）")
             show("👤 小王", "量子计算机的原理是什么？")
             q = stub.send(me, "量子计算机的原理是什么？", user=user)
             bot_says(stub.wait_reply(q), "（回复）")

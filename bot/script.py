@@ -38,6 +38,18 @@ def is_traditional(text: str) -> bool:
     return _changed(text, "t2s") > _changed(text, "s2t")
 
 
+# Telegram's language_code of a user whose app is set to traditional Chinese.
+TRADITIONAL_LOCALES = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
+
+
+def for_user(text: str | None, user) -> bool:
+    """Whether to talk to `user` in traditional characters: by what they wrote, when its
+    script shows (a question, 謝謝); else (/help, 你好, 👍) by their app's language."""
+    if text and _changed(text, "t2s") != _changed(text, "s2t"):
+        return is_traditional(text)
+    return (getattr(user, "language_code", None) or "").lower().startswith(TRADITIONAL_LOCALES)
+
+
 def corpus_texts(answer: Answer) -> list[str]:
     """What of an answer's reply is the corpus's own text, to be left as it is."""
     texts = [answer.sentence or "", answer.closest or "", *answer.suggestions]

@@ -43,6 +43,21 @@ def test_traditional_chinese_is_answered_quoting_the_corpus_as_written(stub, bot
     assert "出处：" in check_html(call.params["text"])
 
 
+def test_a_user_who_writes_traditional_gets_small_talk_help_and_notices_in_it(stub, bot):
+    """Small talk and /help in the user's script: by what they wrote (謝謝), or, when it
+    shows no script (/help), by their app's language; document titles stay as written."""
+    me = stub.private(5252)
+    msg = stub.send(me, "謝謝", user=stub.user(5252))
+    assert "不客氣" in check_html(stub.wait_reply(msg).params["text"])
+    hant = {**stub.user(5252), "language_code": "zh-hant"}
+    msg = stub.send(me, "/help", user=hant)
+    visible = check_html(stub.wait_reply(msg).params["text"])
+    assert "我根據下面" in visible and "怎麼問" in visible
+    assert "长沙市雨花区打造高质量党建纪实" in visible  # a title, as the corpus has it
+    msg = stub.send(me, "/help", user=stub.user(5252))  # a simplified app: as before
+    assert "我根据下面" in check_html(stub.wait_reply(msg).params["text"])
+
+
 def test_every_question_is_logged(stub, bot):
     _, call = ask(stub, "雨花区有多少红色之家？", user_id=5151)
     qid = int(buttons(sent_message(stub, call))["👍"].split(":")[1])

@@ -94,7 +94,8 @@ async def _over_the_limit(st: state.BotState, message: Message, user_id: int | N
         wait = max(1, round(st.flood.retry_in(user_id, chat_id)))
         text = (f"提问太频繁了。这个问题会在约 {wait} 秒后回答，在那之前再问的也会依次回答（连这个最多 {st.backlog.size} 个）。"
                 if queued else f"提问太频繁了，排队的问题已满：这个问题和 {wait} 秒内再问的都不会回答，请到时再问。")
-        await message.reply_text(text, do_quote=True)
+        await message.reply_text(script.to_user_script(text, script.for_user(message.text, message.from_user)),
+                                 do_quote=True)
 
 
 async def _answer_now(st: state.BotState, context: ContextTypes.DEFAULT_TYPE, message: Message, question: str,

@@ -20,7 +20,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot import state, wording
+from bot import script, state, wording
 from bot.telegram_html import small_talk_html
 
 
@@ -32,5 +32,6 @@ async def reply_in_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, kind
     if group and (not wording.says_in_group(kind) or (kind == "emoji" and replying_to_bot)):
         return
     examples = await asyncio.to_thread(state.get(context).examples)
-    await message.reply_html(small_talk_html(kind, examples, group), do_quote=True)
+    html = script.to_user_script(small_talk_html(kind, examples, group), script.for_user(message.text, message.from_user))
+    await message.reply_html(html, do_quote=True)
 

@@ -10,7 +10,7 @@ from telegram import ChatMember, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
-from bot import state
+from bot import script, state
 from bot.telegram_html import fit, join_within_limit
 from index import store
 
@@ -18,7 +18,9 @@ SHOWN_DOCUMENTS = 15
 TITLES_PER_DOCUMENT = 3
 
 
-def help_html(st: state.BotState, username: str, admin: bool) -> str:
+def help_html(st: state.BotState, username: str, admin: bool, traditional: bool = False) -> str:
+    """The help, in traditional characters when `traditional` (the documents' names and
+    titles as written)."""
     docs = st.engine.documents()
     titles: dict[str, list[str]] = {}
     for doc, title, _ in store.titles(st.engine.db, [d.name for d in docs[:SHOWN_DOCUMENTS]]):
@@ -41,7 +43,7 @@ def help_html(st: state.BotState, username: str, admin: bool) -> str:
         lines.append("")
     lines += [
         "<b>怎么问</b>",
-        "私聊：直接发送问题。回复我的答案可以接着问，例如“那新田县呢？”。",
+        "私聊：直接发送问题。刚答完时可以接着问，例如“那新田县呢？”“那辖区面积呢？”。",
         f"群里：{group_how(username)}",
         f"任意聊天：输入 {_mention(username)} 问题，选一段出处发送。",
         "答案下的“更多”显示更多出处，👍 / 👎 告诉我答得好不好。",
@@ -50,15 +52,18 @@ def help_html(st: state.BotState, username: str, admin: bool) -> str:
         lines += ["", "<b>管理员</b>",
                   "/reindex 按语料文件夹更新索引；/docs 文档列表；/remove 文件名 删除文档；/stats 统计。",
                   "私聊发送 .txt .md .pdf .docx 文件即可加入资料。"]
-    return join_within_limit(lines)
+    shown = [d.name for d in docs] + [t for ts in titles.values() for t in ts] + [d.title for d in docs]
+    return script.to_user_script(join_within_limit(lines), traditional, keep=shown)
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start and /help."""
     st = state.get(context)
     user = update.effective_user
-    text = await asyncio.to_thread(help_html, st, context.bot.username, st.is_admin(user.id if user else None))
-    await update.effective_message.reply_html(text)
+    message = update.effective_message
+    text = await asyncio.to_thread(help_html, st, context.bot.username, st.is_admin(user.id if user else None),
+                                   script.for_user(message.text, user))
+    await message.reply_html(text)
 
 
 def _mention(username: str) -> str:

@@ -37,9 +37,10 @@ _PDFIUM = threading.Lock()
 
 # Fractions of the font size (the character's em), measured on CJK newspaper type.
 SAME_BASELINE = 0.3  # baselines closer than this: one line
-CHAR_GAP = 1.05  # a gap up to this still joins characters into one line (a headline's space is one em)
+CHAR_GAP = 0.6  # a gap up to this joins characters into one line: a column gutter is wider
 SPACE_GAP = 0.25  # a gap over this between Latin letters or digits is a space
 LINE_GAP = 0.9  # lines stacked with less white between them than this are one block
+ALIGN = 2.5  # lines whose left edges are this close are one column's (a first line is set in 2 em)
 INDENT = 0.8  # a first line set in by more than this starts a paragraph
 SHORT = 1.5  # a line ending this far before its block's right edge ends a paragraph
 SIZE_RATIO = 1.12  # sizes within this ratio are the same type
@@ -196,8 +197,11 @@ def _blocks(runs: list[_Run]) -> list[_Block]:
                 break
             if b.top <= a.top or b.frame != a.frame or not _same_size(a.size, b.size):
                 continue
-            overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
-            if overlap > 0.5 * min(a.x1 - a.x0, b.x1 - b.x0) and _below_only(a, b, runs, i, j):
+            # One column's lines share their left edge (but a first line's indent), a
+            # centred headline's their middle: a line running over a gutter joins one side.
+            aligned = (abs(a.x0 - b.x0) <= ALIGN * a.size
+                       or abs(a.x0 + a.x1 - b.x0 - b.x1) <= 2 * a.size)
+            if aligned and min(a.x1, b.x1) > max(a.x0, b.x0) and _below_only(a, b, runs, i, j):
                 parent[find(j)] = find(i)
     groups: dict[int, _Block] = {}
     for i, r in enumerate(runs):

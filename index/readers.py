@@ -255,23 +255,30 @@ def decode_text(data: bytes) -> str:
 # ---- PDF ----------------------------------------------------------------------------
 
 def read_pdf(data: bytes, budget: _Budget | None = None) -> str:
-    """The text layer of a PDF, page by page: refused at the page, character or paragraph
-    (line) cap as soon as it is passed."""
+    """The text layer of a PDF, page by page, each in reading order (index/pdf_layout.py):
+    refused at the page, character or paragraph (line) cap as soon as it is passed."""
+    from index import pdf_layout
+
     budget = budget or _Budget()
     if b"%PDF-" not in data[:1024]:
         raise UnreadableDocument("not_pdf")
     if b"%%EOF" not in data[-8192:]:
         raise UnreadableDocument("pdf_truncated")
-    pages = _pdf_pages(data)
+    _pdf_pages(data)  # encryption, damage and the page cap, told apart by pypdf
+    pages = _layout_pages(data)
     texts, failures = [], []
-    for page in pages:
-        try:
-            text = page.extract_text() or ""
-        except Exception as exc:  # one broken page does not lose the others
-            failures.append(exc)
-            continue
-        budget.add(len(text), text.count("\n") + 1)
-        texts.append(text)
+    try:
+        for index in range(len(pages)):
+            try:
+                lines = pages.lines(index)
+            except Exception as exc:  # one broken page does not lose the others
+                failures.append(exc)
+                continue
+            text = pdf_layout.page_text(lines)
+            budget.add(len(text), len(lines))
+            texts.append(text)
+    finally:
+        pages.close()
     text = "\n\n".join(texts)
     if not text.strip():
         if failures:
@@ -280,6 +287,20 @@ def read_pdf(data: bytes, budget: _Budget | None = None) -> str:
     if _bad_share(text) > 0.2:
         raise UnreadableDocument("pdf_no_unicode")
     return text
+
+
+def _layout_pages(data: bytes):
+    """The PDF opened by pdfium for its characters' positions, at most MAX_PAGES pages."""
+    from index.pdf_layout import PdfPages
+
+    try:
+        pages = PdfPages(data)
+    except Exception as exc:  # pypdf read it, pdfium cannot
+        raise UnreadableDocument("damaged_pdf", detail=_brief(exc)) from None
+    if len(pages) > MAX_PAGES:
+        pages.close()
+        raise UnreadableDocument("too_many_pages", limit=MAX_PAGES)
+    return pages
 
 
 def _pdf_pages(data: bytes) -> list:

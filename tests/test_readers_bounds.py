@@ -215,15 +215,15 @@ def test_text_caps(monkeypatch, name):
 
 
 def _counting_pages(monkeypatch) -> list:
-    """The pages whose text pypdf was asked for, in order."""
-    from pypdf import PageObject
+    """The pages whose lines were asked for, in order."""
+    from index.pdf_layout import PdfPages
 
-    asked, extract = [], PageObject.extract_text
+    asked, lines = [], PdfPages.lines
 
-    def counted(self, *args, **kwargs):
-        asked.append(self)
-        return extract(self, *args, **kwargs)
-    monkeypatch.setattr(PageObject, "extract_text", counted)
+    def counted(self, index):
+        asked.append(index)
+        return lines(self, index)
+    monkeypatch.setattr(PdfPages, "lines", counted)
     return asked
 
 

@@ -52,6 +52,8 @@ CHINESE = {
     "unsafe_xml": ".docx 文件含有 Word 不会写入的 DOCTYPE 声明，已拒绝读取，请用 Word 重新保存后再上传。",
     "too_large_unzipped": ".docx 解压后超过 {limit_mb} MB，请拆分后再上传。",
     "too_compressed": ".docx 的压缩比超过 {limit}:1，像是压缩炸弹，请用 Word 重新保存后再上传。",
+    # .html / .htm and links
+    "html_no_article": "网页里没有找到正文（可能是目录页、登录页，或正文由脚本生成），请发送文章页面的链接或另存为 .txt。",
 }
 
 # A code without Chinese words (a caller's own sentence, from before the codes).

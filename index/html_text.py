@@ -70,6 +70,17 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.-]+
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
 
 
+def page_name(data: bytes) -> str:
+    """The page's title, for its file name; "" when it has none (or is no page at all:
+    reading it says why)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    try:
+        return page_title(LexborHTMLParser(decode_page(data)))
+    except UnreadableDocument:
+        return ""
+
+
 def decode_page(data: bytes) -> str:
     """A BOM wins; then the charset a <meta> declares near the top, when the page decodes
     in it (some lie); else the rules for text files (UTF-8, then GB18030...). The server's

@@ -110,6 +110,15 @@ REASONS = {
     "too_compressed": "the .docx is compressed more than {limit}:1, like a zip bomb; save it again from Word",
     # .html / .htm (index/html_text.py) and links (index/fetch.py)
     "html_no_article": "the web page holds no article text (a list of links, a login page, or text a script writes)",
+    "url_scheme": "only http and https links are fetched, not {scheme}",
+    "url_bad": "not a link that can be fetched",
+    "url_private": "{host} is a private or local address ({address}), which links may not reach",
+    "url_unreachable": "cannot reach {host} ({detail})",
+    "url_timeout": "the site did not answer in time ({connect:g} s to connect or read, {total:g} s in all)",
+    "url_http_error": "the site answered HTTP {status}",
+    "url_not_html": "the link is not a web page but {kind}; download it and send the file",
+    "url_too_large": "the page is over the {limit_mb:g} MB limit",
+    "url_too_many_redirects": "the link redirects more than {limit} times",
 }
 
 

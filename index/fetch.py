@@ -10,7 +10,8 @@ the host resolved and every address it has checked, again at each redirect, refu
 private, loopback, link-local, multicast, reserved and unspecified ones unless the
 settings' allow_private_urls (a link must not reach the server's own network); the
 connection made to the address that was checked (a second lookup could answer
-otherwise); CONNECT_SECONDS to connect and for each read, TOTAL_SECONDS for all of it;
+otherwise); CONNECT_SECONDS to connect and for each read, and no read started after
+TOTAL_SECONDS (so a page trickled a byte at a time ends by TOTAL + CONNECT seconds);
 the body read in chunks and dropped past max_file_mb (a declared Content-Length over it
 is refused before reading). Only HTML is taken: a link is a web page.
 """
@@ -85,7 +86,7 @@ def fetch(url: str, *, max_bytes: int, allow_private: bool = False) -> Page:
             if response.status in _REDIRECTS and response.getheader("Location"):
                 url = urljoin(url, response.getheader("Location").strip())
                 continue
-            return Page(url, _body(url, conn, response, max_bytes, deadline))
+            return Page(url, _body(url, response, max_bytes, deadline))
         finally:
             conn.close()
     raise UnreadableDocument("url_too_many_redirects", limit=MAX_REDIRECTS)
@@ -141,7 +142,7 @@ def _public(ip) -> bool:
                                  or ip.is_reserved or ip.is_unspecified)
 
 
-def _body(url: str, conn, response, max_bytes: int, deadline: float) -> bytes:
+def _body(url: str, response, max_bytes: int, deadline: float) -> bytes:
     if response.status != 200:
         raise UnreadableDocument("url_http_error", status=response.status)
     kind = (response.getheader("Content-Type") or "text/html").split(";")[0].strip().lower()
@@ -153,8 +154,8 @@ def _body(url: str, conn, response, max_bytes: int, deadline: float) -> bytes:
     chunks, size = [], 0
     try:
         while True:
-            conn.sock.settimeout(_left(deadline, url))  # no read may outlast the whole
-            chunk = response.read(_CHUNK)
+            _left(deadline, url)
+            chunk = response.read1(_CHUNK)  # what one read gives: a trickle cannot hold it
             if not chunk:
                 return b"".join(chunks)
             size += len(chunk)

@@ -3,7 +3,7 @@
     python -m bot                      the Telegram bot, or a console with no token set
     python -m bot ask "问题" [--json] [--top-k K]
     python -m bot reindex [--corpus DIR] [--db FILE]
-    python -m bot add FILE... | remove NAME...
+    python -m bot add FILE_OR_URL... | remove NAME...
     python -m bot stats | docs
 """
 
@@ -50,8 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, help="how many passages to return")
     p = sub.add_parser("reindex", parents=[common], help="bring the index in line with the corpus folder")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p = sub.add_parser("add", parents=[common], help="copy files into the corpus folder and index them")
-    p.add_argument("file", nargs="+", help=".txt .md .pdf .docx files")
+    p = sub.add_parser("add", parents=[common], help="copy files (or fetch web pages) into the corpus folder and index them")
+    p.add_argument("file", nargs="+", help=".txt .md .pdf .docx .html files, or http(s) links to web pages")
     p.add_argument("--json", action="store_true", help="one JSON object per file on standard output")
     p.add_argument("--wait", type=float, default=600.0, help="seconds to wait for a running reindex (default 600)")
     p = sub.add_parser("remove", parents=[common], help="remove documents from the index and the corpus folder")
@@ -99,15 +99,21 @@ def cmd_reindex(cfg, args) -> int:
 
 
 def cmd_add(cfg, args) -> int:
-    """Each file in turn, as an upload: copied into the corpus folder once it is indexed."""
+    """Each file in turn, as an upload: copied into the corpus folder once it is indexed;
+    an http(s) link is fetched (index.fetch) and added as a link sent to the bot is."""
+    from index.fetch import add_url, is_url
+
     engine = open_engine(cfg)
     failed = 0
     for file in args.file:
         path = Path(file)
         try:
-            if (why := too_large(path.stat().st_size, cfg.index.max_file_mb)) is not None:
+            if is_url(file):
+                name, processed, summary = add_url(engine, file, wait=args.wait)
+            elif (why := too_large(path.stat().st_size, cfg.index.max_file_mb)) is not None:
                 raise why  # never read into memory
-            name, processed, summary = engine.add_document(path.name, path.read_bytes(), wait=args.wait)
+            else:
+                name, processed, summary = engine.add_document(path.name, path.read_bytes(), wait=args.wait)
         except (UnreadableDocument, OSError) as exc:
             failed += 1
             if isinstance(exc, OSError):

@@ -3,6 +3,7 @@ process, so that questions keep their usual latency while a large document is in
 
     summary = await ingest_process.run(settings, "reindex")
     added = await ingest_process.run(settings, "add", "报纸.pdf", data)
+    added = await ingest_process.run(settings, "add_url", "https://example.com/news/1.html")
 
 Why a process, not a thread: cleaning and tokenising hold the GIL; in a thread of the
 bot's process a 512 KB upload held a question sent a second later for 13.7 s (12 ms
@@ -43,7 +44,7 @@ class IngestFailed(RuntimeError):
 
 
 async def run(settings, job: str, *args):
-    """`job` ("add", "remove", "reindex") with `args` in a child process: its result, or
+    """`job` ("add", "add_url", "remove", "reindex") with `args` in a child process: its result, or
     the exception the engine raised there."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
            PARENT_ENV: str(os.getpid())}
@@ -68,7 +69,17 @@ async def run(settings, job: str, *args):
 # ---- the child ----------------------------------------------------------------------------
 
 def _add(engine, filename: str, data: bytes) -> dict:
-    name, processed, summary = engine.add_document(filename, data, wait=LOCK_WAIT_SECONDS)
+    return _added(*engine.add_document(filename, data, wait=LOCK_WAIT_SECONDS))
+
+
+def _add_url(engine, url: str) -> dict:
+    """A link: the page fetched here, in the child, where a slow site blocks no question."""
+    from index.fetch import add_url
+
+    return _added(*add_url(engine, url, wait=LOCK_WAIT_SECONDS))
+
+
+def _added(name: str, processed, summary) -> dict:
     return {"name": name, "title": processed.title, "passages": len(processed.passages), "summary": summary}
 
 
@@ -82,7 +93,7 @@ def _reindex(engine):
     return engine.reindex(wait=LOCK_WAIT_SECONDS)
 
 
-JOBS = {"add": _add, "remove": _remove, "reindex": _reindex}
+JOBS = {"add": _add, "add_url": _add_url, "remove": _remove, "reindex": _reindex}
 
 
 def _serve() -> None:

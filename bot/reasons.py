@@ -52,6 +52,17 @@ CHINESE = {
     "unsafe_xml": ".docx 文件含有 Word 不会写入的 DOCTYPE 声明，已拒绝读取，请用 Word 重新保存后再上传。",
     "too_large_unzipped": ".docx 解压后超过 {limit_mb} MB，请拆分后再上传。",
     "too_compressed": ".docx 的压缩比超过 {limit}:1，像是压缩炸弹，请用 Word 重新保存后再上传。",
+    # .html / .htm and links
+    "html_no_article": "网页里没有找到正文（可能是目录页、登录页，或正文由脚本生成），请发送文章页面的链接或另存为 .txt。",
+    "url_scheme": "只能抓取 http 或 https 链接，不支持 {scheme}。",
+    "url_bad": "这不是可以抓取的链接，请检查后重新发送。",
+    "url_private": "{host} 是内网或本机地址（{address}），不允许抓取。",
+    "url_unreachable": "无法访问 {host}（{detail}），请稍后再试或检查链接。",
+    "url_timeout": "网站响应超时（连接或读取超过 {connect:g} 秒，或总计超过 {total:g} 秒），请稍后再试。",
+    "url_http_error": "网站返回错误（HTTP {status}），请检查链接后再试。",
+    "url_not_html": "这个链接不是网页，而是 {kind}，请下载后把文件发给我。",
+    "url_too_large": "网页超过 {limit_mb:g} MB 的上限，未加入。",
+    "url_too_many_redirects": "链接跳转超过 {limit} 次，请发送最终页面的链接。",
 }
 
 # A code without Chinese words (a caller's own sentence, from before the codes).

@@ -71,6 +71,9 @@ class Settings:
     w_type: float = 0.35
     w_entity: float = 1.0
     max_file_mb: float = 20.0
+    # May a link (index/fetch.py) reach private, loopback, link-local, multicast or
+    # reserved addresses? Off: a link sent to the bot must not reach its own network.
+    allow_private_urls: bool = False
     workers: int = 2
     parallel_min_bytes: int = 2_000_000  # below this a reindex tokenises in-process
 

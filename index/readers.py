@@ -1,5 +1,6 @@
 """Bytes of a corpus file to text: .txt and .md (UTF-8 with or without BOM, UTF-16 with
-BOM, GB18030/GBK, Big5), .pdf (its text layer) and .docx (body paragraphs and tables).
+BOM, GB18030/GBK, Big5), .pdf (its text layer), .docx (body paragraphs and tables) and
+.html/.htm (the page's title and article, index/html_text.py).
 
     text = read_document("报纸.pdf", data)   # str, line ends "\\n"
     # raises UnreadableDocument("pdf_encrypted") and nothing else
@@ -35,7 +36,7 @@ import zipfile
 
 from index.reasons import Reason
 
-SUPPORTED = (".txt", ".md", ".pdf", ".docx")
+SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 
 # ---- bounds, the same for every format ----------------------------------------------
 # An upload is at most 20 MB (settings.max_file_mb): as Chinese UTF-8 that is ~6.7M
@@ -107,6 +108,17 @@ REASONS = {
     "unsafe_xml": "the .docx declares a DOCTYPE (entities), which Word never writes; save it again from Word",
     "too_large_unzipped": "the .docx unzips to more than {limit_mb} MB",
     "too_compressed": "the .docx is compressed more than {limit}:1, like a zip bomb; save it again from Word",
+    # .html / .htm (index/html_text.py) and links (index/fetch.py)
+    "html_no_article": "the web page holds no article text (a list of links, a login page, or text a script writes)",
+    "url_scheme": "only http and https links are fetched, not {scheme}",
+    "url_bad": "not a link that can be fetched",
+    "url_private": "{host} is a private or local address ({address}), which links may not reach",
+    "url_unreachable": "cannot reach {host} ({detail})",
+    "url_timeout": "the site did not answer in time ({connect:g} s to connect or read, {total:g} s in all)",
+    "url_http_error": "the site answered HTTP {status}",
+    "url_not_html": "the link is not a web page but {kind}; download it and send the file",
+    "url_too_large": "the page is over the {limit_mb:g} MB limit",
+    "url_too_many_redirects": "the link redirects more than {limit} times",
 }
 
 
@@ -575,6 +587,10 @@ def read_document(name: str, data: bytes) -> str:
                 raise UnreadableDocument("binary")
         elif kind == ".pdf":
             text = read_pdf(data, budget)
+        elif kind in (".html", ".htm"):
+            from index.html_text import read_html  # it imports this module
+
+            text = read_html(data, budget)
         else:
             text = read_docx(data, budget)
         text = tidy(text)

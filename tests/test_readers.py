@@ -305,11 +305,15 @@ def _fields(template: str) -> set[str]:
 
 # A value for each detail any sentence takes: numbers where it is formatted as one.
 SAMPLE = {"limit": 25_000_000, "limit_mb": 256, "size_mb": 21.37, "kind": "PNG",
-          "supported": ".txt, .md", "encoding": "UTF-16-LE", "detail": "BadZipFile: Bad CRC-32"}
+          "supported": ".txt, .md", "encoding": "UTF-16-LE", "detail": "BadZipFile: Bad CRC-32",
+          "scheme": "ftp", "host": "intranet.example", "address": "10.0.0.8", "status": 404,
+          "connect": 10.0, "total": 30.0}
 
 
 def test_every_code_raised_is_in_the_table():
-    source = pathlib.Path(readers.__file__).read_text(encoding="utf-8")
+    from index import fetch, html_text
+
+    source = "".join(pathlib.Path(m.__file__).read_text(encoding="utf-8") for m in (readers, html_text, fetch))
     raised = set(re.findall(r'UnreadableDocument\("(\w+)"', source))
     raised |= set(re.findall(r'\(b"[^"]*", \("(\w+)"', source))  # the magic-bytes table
     assert raised and raised <= set(readers.REASONS), raised - set(readers.REASONS)

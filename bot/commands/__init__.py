@@ -6,7 +6,7 @@ from telegram import BotCommand
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, InlineQueryHandler, MessageHandler, filters
 from telegram.ext import ChatMemberHandler
 
-from bot.commands import ask, buttons, docs, errors, inline, reindex, start, stats, upload
+from bot.commands import ask, buttons, docs, errors, inline, link, reindex, start, stats, upload
 
 PUBLIC_COMMANDS = [
     BotCommand("ask", "提问，例如 /ask 雨花区有多少红色之家？"),
@@ -31,6 +31,7 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("remove", docs.on_remove, filters=new))
     app.add_handler(CommandHandler("stats", stats.on_stats, filters=new))
     app.add_handler(MessageHandler(private & filters.Document.ALL, upload.on_document))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND & link.LINK, link.on_link))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, ask.on_private_text))
     app.add_handler(MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, ask.on_group_text))
     app.add_handler(MessageHandler(private, ask.on_other_private))

@@ -1,5 +1,5 @@
-"""Admins: a .txt, .md, .pdf or .docx file sent in a private chat is added to the corpus
-and the index. The engine reduces the file name to a plain name inside the corpus folder
+"""Admins: a .txt, .md, .pdf, .docx or .html file sent in a private chat is added to the
+corpus and the index (and a link, bot/commands/link.py, the same way). The engine reduces the file name to a plain name inside the corpus folder
 and refuses what it cannot read; the size and the uploads per hour are capped."""
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     st = state.get(context)
     message = update.effective_message
     document = message.document
-    user_id = update.effective_user.id
     try:
         safe_name(document.file_name or "")
     except DocumentRejected as exc:
@@ -34,6 +33,26 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if (why := too_large(document.file_size or 0, st.cfg.index.max_file_mb)) is not None:
         await message.reply_text(reasons.say(why), do_quote=True)
         return
+
+    async def download(queued) -> tuple | None:
+        try:
+            file = await document.get_file()
+            return document.file_name, bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            log.warning("download of %s failed: %s", document.file_name, exc)
+            await _say(message, queued, "无法下载这个文件（可能太大），请稍后再试。")
+            return None
+
+    await add_in_turn(update, context, document.file_name, "add", download)
+
+
+async def add_in_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, label: str, job: str, job_args) -> None:
+    """What an upload and a link share: the hourly cap, a "queued" note when others are
+    ahead, `job` run in its turn on what `await job_args(queued)` gives (None: it said
+    why not), and the result said. `label` names it in a refusal (a file name, a link)."""
+    st = state.get(context)
+    message = update.effective_message
+    user_id = update.effective_user.id
     if _capped(st, user_id):
         await message.reply_text(_cap_text(st, user_id), do_quote=True)
         return
@@ -46,22 +65,18 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         if _capped(st, user_id):  # the uploads queued before it filled the hour's cap
             await _say(message, queued, _cap_text(st, user_id))
             return
-        try:
-            file = await document.get_file()
-            data = bytes(await file.download_as_bytearray())
-        except TelegramError as exc:
-            log.warning("download of %s failed: %s", document.file_name, exc)
-            await _say(message, queued, "无法下载这个文件（可能太大），请稍后再试。")
+        args = await job_args(queued)
+        if args is None:
             return
         try:
-            added = await st.ingest("add", document.file_name, data)
+            added = await st.ingest(job, *args)
         except DocumentRejected as exc:
-            log.info("upload of %s refused: %s", document.file_name, exc)
-            await _say(message, queued, f"未加入 {document.file_name}：{reasons.say(exc)}")
+            log.info("%s of %s refused: %s", job, label, exc)
+            await _say(message, queued, f"未加入 {label}：{reasons.say(exc)}")
             return
         except (ReindexBusy, ReindexFailed, IngestFailed) as exc:
-            log.error("upload of %s failed: %s", document.file_name, exc)
-            await _say(message, queued, f"未加入 {document.file_name}：{reasons.say(exc)}")
+            log.error("%s of %s failed: %s", job, label, exc)
+            await _say(message, queued, f"未加入 {label}：{reasons.say(exc)}")
             return
         st.uploads.add(user_id)  # the hourly cap counts documents added, not attempts
     summary = added["summary"]

@@ -1,5 +1,6 @@
 """Bytes of a corpus file to text: .txt and .md (UTF-8 with or without BOM, UTF-16 with
-BOM, GB18030/GBK, Big5), .pdf (its text layer) and .docx (body paragraphs and tables).
+BOM, GB18030/GBK, Big5), .pdf (its text layer), .docx (body paragraphs and tables) and
+images (.jpg, .png, .webp: by OCR, index/ocr.py).
 
     text = read_document("报纸.pdf", data)   # str, line ends "\\n"
     # raises UnreadableDocument("pdf_encrypted") and nothing else
@@ -33,9 +34,11 @@ import re
 import unicodedata
 import zipfile
 
+from index.places import Reading
 from index.reasons import Reason
 
-SUPPORTED = (".txt", ".md", ".pdf", ".docx")
+IMAGES = (".jpg", ".jpeg", ".png", ".webp")  # read by OCR (index/ocr.py, the `ocr` extra)
+SUPPORTED = (".txt", ".md", ".pdf", ".docx", *IMAGES)
 
 # ---- bounds, the same for every format ----------------------------------------------
 # An upload is at most 20 MB (settings.max_file_mb): as Chinese UTF-8 that is ~6.7M
@@ -107,6 +110,11 @@ REASONS = {
     "unsafe_xml": "the .docx declares a DOCTYPE (entities), which Word never writes; save it again from Word",
     "too_large_unzipped": "the .docx unzips to more than {limit_mb} MB",
     "too_compressed": "the .docx is compressed more than {limit}:1, like a zip bomb; save it again from Word",
+    # images (OCR)
+    "ocr_unavailable": "images are read by OCR, which is not installed: pip install -e '.[ocr]'",
+    "ocr_no_text": "OCR found no readable text in the image",
+    "not_image": "not an image that can be opened (damaged, or another kind of file)",
+    "image_too_large": "the image has more than {megapixels} million pixels; scale it down",
 }
 
 
@@ -540,6 +548,12 @@ def too_large(size: int, limit_mb: float) -> UnreadableDocument | None:
 def read_document(name: str, data: bytes) -> str:
     """The text of a corpus file named `name` (only its extension matters), line ends
     "\\n". Raises UnreadableDocument, and no other exception, when it has none."""
+    return read_with_places(name, data).text
+
+
+def read_with_places(name: str, data: bytes) -> Reading:
+    """read_document's text, and, for text read off pages (an image by OCR), where each
+    line of it is (index/places.py) and how many pages were read by OCR."""
     if (why := unsupported(name)) is not None:
         raise why
     kind = suffix(name)
@@ -554,6 +568,10 @@ def read_document(name: str, data: bytes) -> str:
                 raise UnreadableDocument("binary")
         elif kind == ".pdf":
             text = read_pdf(data, budget)
+        elif kind in IMAGES:
+            from index import ocr  # onnxruntime and its models: only when an image comes
+
+            return ocr.read_image(data)  # its lines tidied one by one: the places' offsets hold
         else:
             text = read_docx(data, budget)
         text = tidy(text)
@@ -565,4 +583,4 @@ def read_document(name: str, data: bytes) -> str:
         raise UnreadableDocument("cannot_read", detail=_brief(exc)) from None
     if not text.strip():
         raise UnreadableDocument("no_text")
-    return text
+    return Reading(text)

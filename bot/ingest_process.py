@@ -69,7 +69,8 @@ async def run(settings, job: str, *args):
 
 def _add(engine, filename: str, data: bytes) -> dict:
     name, processed, summary = engine.add_document(filename, data, wait=LOCK_WAIT_SECONDS)
-    return {"name": name, "title": processed.title, "passages": len(processed.passages), "summary": summary}
+    return {"name": name, "title": processed.title, "passages": len(processed.passages),
+            "ocr_pages": processed.ocr_pages, "summary": summary}
 
 
 def _remove(engine, name: str) -> dict | None:

@@ -1,6 +1,7 @@
-"""Admins: a .txt, .md, .pdf or .docx file sent in a private chat is added to the corpus
-and the index. The engine reduces the file name to a plain name inside the corpus folder
-and refuses what it cannot read; the size and the uploads per hour are capped."""
+"""Admins: a .txt, .md, .pdf, .docx or image file, or a photo, sent in a private chat is
+added to the corpus and the index (an image read by OCR). The engine reduces the file name
+to a plain name inside the corpus folder and refuses what it cannot read; the size and the
+uploads per hour are capped."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from telegram.ext import ContextTypes
 
 from bot import access, chat_action, reasons, state
 from bot.telegram_html import esc, fit
+from bot.wording import ocr_note
 from bot.ingest_process import IngestFailed
 from index.engine import DocumentRejected, ReindexBusy, ReindexFailed, safe_name
 from index.readers import too_large
@@ -21,17 +23,17 @@ log = logging.getLogger("bot.upload")
 
 @access.admin_command("upload")
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Add the sent document to the corpus and the index."""
+    """Add the sent document or photo to the corpus and the index."""
     st = state.get(context)
     message = update.effective_message
-    document = message.document
+    file_name, file_size, sent = _sent_file(message)
     user_id = update.effective_user.id
     try:
-        safe_name(document.file_name or "")
+        safe_name(file_name)
     except DocumentRejected as exc:
         await message.reply_text(reasons.say(exc), do_quote=True)
         return
-    if (why := too_large(document.file_size or 0, st.cfg.index.max_file_mb)) is not None:
+    if (why := too_large(file_size, st.cfg.index.max_file_mb)) is not None:
         await message.reply_text(reasons.say(why), do_quote=True)
         return
     if _capped(st, user_id):
@@ -47,29 +49,40 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             await _say(message, queued, _cap_text(st, user_id))
             return
         try:
-            file = await document.get_file()
+            file = await sent.get_file()
             data = bytes(await file.download_as_bytearray())
         except TelegramError as exc:
-            log.warning("download of %s failed: %s", document.file_name, exc)
+            log.warning("download of %s failed: %s", file_name, exc)
             await _say(message, queued, "无法下载这个文件（可能太大），请稍后再试。")
             return
         try:
-            added = await st.ingest("add", document.file_name, data)
+            added = await st.ingest("add", file_name, data)
         except DocumentRejected as exc:
-            log.info("upload of %s refused: %s", document.file_name, exc)
-            await _say(message, queued, f"未加入 {document.file_name}：{reasons.say(exc)}")
+            log.info("upload of %s refused: %s", file_name, exc)
+            await _say(message, queued, f"未加入 {file_name}：{reasons.say(exc)}")
             return
         except (ReindexBusy, ReindexFailed, IngestFailed) as exc:
-            log.error("upload of %s failed: %s", document.file_name, exc)
-            await _say(message, queued, f"未加入 {document.file_name}：{reasons.say(exc)}")
+            log.error("upload of %s failed: %s", file_name, exc)
+            await _say(message, queued, f"未加入 {file_name}：{reasons.say(exc)}")
             return
         st.uploads.add(user_id)  # the hourly cap counts documents added, not attempts
     summary = added["summary"]
     log.info("admin %s added %s (%d passages)", user_id, added["name"], added["passages"])
     verb = "已更新" if summary.changed else "已加入"
     await _say(message, queued,
-               f"{verb}：<b>{fit(added['title'], 300)}</b>\n文件 <code>{esc(added['name'])}</code>，{added['passages']} 段。\n"
+               f"{verb}：<b>{fit(added['title'], 300)}</b>\n文件 <code>{esc(added['name'])}</code>，"
+               f"{added['passages']} 段{ocr_note(added['ocr_pages'])}。\n"
                f"现有 {summary.documents} 篇文档，{summary.passages} 段。", html=True)
+
+
+def _sent_file(message) -> tuple[str, int, object]:
+    """(file name, size, what to download) of the document or the photo sent. A photo has
+    no name: it is named by when it was sent (and its message, as an album's photos share
+    a second), a .jpg as Telegram stores every photo; of its sizes, the largest (last)."""
+    if message.document is not None:
+        return message.document.file_name or "", message.document.file_size or 0, message.document
+    photo = message.photo[-1]
+    return f"图片-{message.date.astimezone():%Y%m%d-%H%M%S}-{message.message_id}.jpg", photo.file_size or 0, photo
 
 
 def _capped(st, user_id: int) -> bool:

@@ -96,7 +96,7 @@ def open_image(data: bytes):
     except (UnidentifiedImageError, OSError):
         raise UnreadableDocument("not_image") from None
     if image.width * image.height > MAX_PIXELS:
-        raise UnreadableDocument("image_too_large", megapixels=MAX_PIXELS // 1_000_000)
+        raise UnreadableDocument("image_too_large", limit=MAX_PIXELS // 1_000_000)
     return ImageOps.exif_transpose(image).convert("RGB")
 
 

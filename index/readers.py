@@ -114,7 +114,7 @@ REASONS = {
     "ocr_unavailable": "images are read by OCR, which is not installed: pip install -e '.[ocr]'",
     "ocr_no_text": "OCR found no readable text in the image",
     "not_image": "not an image that can be opened (damaged, or another kind of file)",
-    "image_too_large": "the image has more than {megapixels} million pixels; scale it down",
+    "image_too_large": "the image has more than {limit} million pixels; scale it down",
 }
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bot import config as config_mod
 from bot import reasons, redact
+from bot.wording import ocr_note
 from bot.render import format_answer_text, format_summary_text
 from index.engine import Answer, CorpusMissing, Engine, ReindexBusy, ReindexFailed
 from index.readers import UnreadableDocument, too_large
@@ -123,8 +124,9 @@ def cmd_add(cfg, args) -> int:
             continue
         verb = "已更新" if summary.changed else "已加入"
         print(json.dumps({"file": file, "added": True, "name": name, "title": processed.title,
-                          "passages": len(processed.passages)}, ensure_ascii=False) if args.json
-              else f"{verb} {name}：{processed.title}（{len(processed.passages)} 段）")
+                          "passages": len(processed.passages), "ocr_pages": processed.ocr_pages},
+                         ensure_ascii=False) if args.json
+              else f"{verb} {name}：{processed.title}（{len(processed.passages)} 段{ocr_note(processed.ocr_pages)}）")
     return 1 if failed else 0
 
 

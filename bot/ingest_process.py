@@ -80,7 +80,8 @@ def _add_url(engine, url: str) -> dict:
 
 
 def _added(name: str, processed, summary) -> dict:
-    return {"name": name, "title": processed.title, "passages": len(processed.passages), "summary": summary}
+    return {"name": name, "title": processed.title, "passages": len(processed.passages),
+            "ocr_pages": processed.ocr_pages, "summary": summary}
 
 
 def _remove(engine, name: str) -> dict | None:

@@ -63,6 +63,11 @@ CHINESE = {
     "url_not_html": "这个链接不是网页，而是 {kind}，请下载后把文件发给我。",
     "url_too_large": "网页超过 {limit_mb:g} MB 的上限，未加入。",
     "url_too_many_redirects": "链接跳转超过 {limit} 次，请发送最终页面的链接。",
+    # images (OCR)
+    "ocr_unavailable": "图片要用文字识别（OCR）读取，但服务器没有安装 OCR 组件：请管理员安装 ocr 扩展（pip install -e '.[ocr]'），或改为上传文字版文件。",
+    "ocr_no_text": "文字识别（OCR）在图片里没有找到可读的文字，请上传更清晰的图片。",
+    "not_image": "无法打开这张图片（可能已损坏，或不是图片文件），请重新导出后再上传。",
+    "image_too_large": "图片超过 {limit} 百万像素，请缩小后再上传。",
 }
 
 # A code without Chinese words (a caller's own sentence, from before the codes).

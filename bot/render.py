@@ -12,13 +12,15 @@ from index.engine import Answer, Hit, ReindexSummary
 def source_line(hit: Hit, name: Callable[[str, int], str] = lambda text, most: text) -> str:
     """Where a passage comes from, worded once for the console and the bot: its article,
     then its document (the document's own title, its file name only when it has none) and
-    第N段, N the passage's place in the document (`Hit.number`: no two passages share it).
-    The document is named once when the article bears its title. `name(text, most)`
-    shortens a name to at most `most` characters (and, for the bot, escapes it)."""
+    第N段, N the passage's place in the document (`Hit.number`: no two passages share it),
+    after 第P页 when it was read from a page (an image, a PDF). The document is named once
+    when the article bears its title. `name(text, most)` shortens a name to at most `most`
+    characters (and, for the bot, escapes it)."""
     doc = hit.doc_title or hit.doc
+    where = f"第{hit.page}页，第{hit.number}段" if hit.page else f"第{hit.number}段"
     if hit.title and hit.title != doc:
-        return f"{name(hit.title, 200)}（{name(doc, 120)}，第{hit.number}段）"
-    return f"{name(doc, 200)}，第{hit.number}段"
+        return f"{name(hit.title, 200)}（{name(doc, 120)}，{where}）"
+    return f"{name(doc, 200)}，{where}"
 
 
 def format_answer_text(answer: Answer, examples: list[str] = ()) -> str:

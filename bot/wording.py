@@ -38,3 +38,9 @@ def small_talk(kind: str, examples: list[str], group: bool = False) -> tuple[str
         return line.removesuffix("，例如：").removesuffix("例如：") + "。", []
     shown = examples[:1] if kind == "greeting" else examples[:3]
     return line, [f"/ask {q}" for q in shown] if group else shown
+
+
+def ocr_note(pages: int) -> str:
+    """What an admin is told of a document added by OCR (an image, scanned pages): how many
+    pages were read that way, to check against what they sent; nothing for other files."""
+    return f"，{pages} 页由文字识别（OCR）读出" if pages else ""

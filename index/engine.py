@@ -37,6 +37,7 @@ from index.examples import question_from_text
 from index.followup import follow_up, new_entity
 from index.highlight import mark_terms
 from index.normalize import normalize
+from index.places import Place
 from index.processing import Processed
 from index.ranking import Bm25Index, TermCounts, counts_from_rows
 from index.readers import UnreadableDocument, suffix, too_large, unsupported
@@ -95,6 +96,8 @@ class Hit:
     ord: int = 0  # the passage's place in its document, from 0 (a long paragraph is several passages)
     doc_title: str = ""  # the document's own title (documents.title); "" when it has none
     best: str = ""  # the sentence saying most of the question's words (what a list of passages shows)
+    page: int | None = None  # the page its first line is on (read from pages: an image, a PDF)
+    box: tuple[float, float, float, float] | None = None  # that line's box there, in pixels
 
     @property
     def number(self) -> int:
@@ -153,7 +156,8 @@ class Answer:
             "closest": self.closest,
             "passages": [
                 {"doc": h.doc, "doc_title": h.doc_title, "title": h.title, "section": h.section, "text": h.text,
-                 "paragraph": h.paragraph, "number": h.number, "score": round(h.score, 4)}
+                 "paragraph": h.paragraph, "number": h.number, "score": round(h.score, 4),
+                 "page": h.page, "box": h.box}
                 for h in self.passages
             ],
         }
@@ -437,9 +441,11 @@ class Engine:
 
     def _hit(self, row: store.PassageRow, score: float, terms: list[str]) -> Hit:
         marks = mark_terms(row.text, terms)
+        place = Place.from_column(row.place)
         return Hit(row.id, row.doc, row.title, row.section, row.text, row.paragraph,
                    row.start, row.end, score, marks, row.ord, row.doc_title,
-                   _most_marked(row.text, row.cuts, marks))
+                   _most_marked(row.text, row.cuts, marks),
+                   place.page if place else None, place.box if place else None)
 
     def suggestions(self, near: list[str], limit: int = 3) -> list[str]:
         """The closest topics the corpus covers: the distinct titles of the passages nearest

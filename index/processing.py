@@ -17,7 +17,8 @@ import numpy as np
 
 from index import lifeline
 from index.cleaning import Passage, clean
-from index.readers import UnreadableDocument, read_document
+from index.places import places_at
+from index.readers import UnreadableDocument, read_with_places
 from index.termcounts import Coded, Coder
 from index.tokenizer import SENTENCE_SEP, SEP, char_pairs_many, sentence_texts, tokenize_many
 
@@ -30,15 +31,19 @@ class Processed:
     chars: int
     passages: list[tuple]  # the passages table's rows, as store.PASSAGE_FIELDS
     counts: Coded  # each passage's BM25 terms, counted
+    ocr_pages: int = 0  # pages read by OCR (an image: 1)
 
 
 def process_document(name: str, data: bytes, max_chars: int, min_chars: int,
                      coder: Coder | None = None) -> Processed:
     """Bytes of one file to stored passage rows. Raises UnreadableDocument."""
-    text = read_document(name, data)
+    reading = read_with_places(name, data)
+    text = reading.text
     passages = clean(text, max_chars, min_chars)
     if not passages:
         raise UnreadableDocument("no_text")
+    # Where each passage's first line is on its page (an image, a PDF), for its source.
+    places = [p.column if p else None for p in places_at(reading.places, [p.start for p in passages])]
     coder = coder or Coder()
     rows: list[tuple] = []
     counted = []
@@ -46,10 +51,11 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int,
     # lists, numpy arrays of every term) took 1.1 GB for 10 MB of text in one go.
     for lo, hi in _parts(passages):
         part_rows, part_counts = _rows_and_counts(passages[lo:hi], passages[lo - 1] if lo else None, coder)
-        rows += [(lo + i, *row[1:]) for i, row in enumerate(part_rows)]
+        rows += [(lo + i, *row[1:], places[lo + i]) for i, row in enumerate(part_rows)]
         counted.append(part_counts)
     title = next((r[2] for r in rows if r[2]), Path(name).stem)
-    return Processed(name, hashlib.sha256(data).hexdigest(), title, len(text), rows, _joined(counted))
+    return Processed(name, hashlib.sha256(data).hexdigest(), title, len(text), rows, _joined(counted),
+                     reading.ocr_pages)
 
 
 PART_CHARS = 1_000_000  # characters of passages tokenised together
@@ -82,7 +88,7 @@ def _rows_and_counts(passages: list[Passage], previous: Passage | None, coder: C
             cuts.append(str(acc))
         head = " ".join(t for k in parts[:2] for t in (words_of[k], head_pairs[k]) if t)
         rows.append((i, p.paragraph, p.title, p.section, p.text, p.start, p.end, ",".join(cuts),
-                     SENTENCE_SEP.join([words_of[k] for k in parts[2:]]), head))  # store.PASSAGE_FIELDS
+                     SENTENCE_SEP.join([words_of[k] for k in parts[2:]]), head))  # store.PASSAGE_FIELDS but the place
     return rows, coder.count(words, pairs, made_of)
 
 

@@ -1,6 +1,7 @@
 """Bytes of a corpus file to text: .txt and .md (UTF-8 with or without BOM, UTF-16 with
-BOM, GB18030/GBK, Big5), .pdf (its text layer), .docx (body paragraphs and tables) and
-.html/.htm (the page's title and article, index/html_text.py).
+BOM, GB18030/GBK, Big5), .pdf (its text layer), .docx (body paragraphs and tables),
+.html/.htm (the page's title and article, index/html_text.py) and images (.jpg, .png,
+.webp: by OCR, index/ocr.py).
 
     text = read_document("报纸.pdf", data)   # str, line ends "\\n"
     # raises UnreadableDocument("pdf_encrypted") and nothing else
@@ -34,9 +35,11 @@ import re
 import unicodedata
 import zipfile
 
+from index.places import Reading
 from index.reasons import Reason
 
-SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+IMAGES = (".jpg", ".jpeg", ".png", ".webp")  # read by OCR (index/ocr.py, the `ocr` extra)
+SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm", *IMAGES)
 
 # ---- bounds, the same for every format ----------------------------------------------
 # An upload is at most 20 MB (settings.max_file_mb): as Chinese UTF-8 that is ~6.7M
@@ -119,6 +122,11 @@ REASONS = {
     "url_not_html": "the link is not a web page but {kind}; download it and send the file",
     "url_too_large": "the page is over the {limit_mb:g} MB limit",
     "url_too_many_redirects": "the link redirects more than {limit} times",
+    # images (OCR)
+    "ocr_unavailable": "images are read by OCR, which is not installed: pip install -e '.[ocr]'",
+    "ocr_no_text": "OCR found no readable text in the image",
+    "not_image": "not an image that can be opened (damaged, or another kind of file)",
+    "image_too_large": "the image has more than {limit} million pixels; scale it down",
 }
 
 
@@ -573,6 +581,12 @@ def too_large(size: int, limit_mb: float) -> UnreadableDocument | None:
 def read_document(name: str, data: bytes) -> str:
     """The text of a corpus file named `name` (only its extension matters), line ends
     "\\n". Raises UnreadableDocument, and no other exception, when it has none."""
+    return read_with_places(name, data).text
+
+
+def read_with_places(name: str, data: bytes) -> Reading:
+    """read_document's text, and, for text read off pages (an image by OCR), where each
+    line of it is (index/places.py) and how many pages were read by OCR."""
     if (why := unsupported(name)) is not None:
         raise why
     kind = suffix(name)
@@ -591,6 +605,10 @@ def read_document(name: str, data: bytes) -> str:
             from index.html_text import read_html  # it imports this module
 
             text = read_html(data, budget)
+        elif kind in IMAGES:
+            from index import ocr  # onnxruntime and its models: only when an image comes
+
+            return ocr.read_image(data)  # its lines tidied one by one: the places' offsets hold
         else:
             text = read_docx(data, budget)
         text = tidy(text)
@@ -602,4 +620,4 @@ def read_document(name: str, data: bytes) -> str:
         raise UnreadableDocument("cannot_read", detail=_brief(exc)) from None
     if not text.strip():
         raise UnreadableDocument("no_text")
-    return text
+    return Reading(text)

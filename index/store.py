@@ -3,7 +3,8 @@
 Tables:
   documents  one row a corpus file: name, content hash, title, when added and changed
   passages   one row a passage: document, order, paragraph number, title, section, text,
-             place in the source, and its tokens (so start-up never re-tokenises)
+             place in the source (and on its page, when read from pages), and its tokens
+             (so start-up never re-tokenises)
   meta       key/value: the live index generation, the tokenizer version
   folder_moves  the corpus folder's changes an index change promised and has not yet
              made: a staged upload to put in place, a removed document's file to delete
@@ -67,10 +68,12 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db["passages"].create(
             {"id": int, "doc_id": int, "ord": int, "paragraph": int, "title": str,
              "section": str, "text": str, "start": int, "end": int, "cuts": str,
-             "tokens": str, "head_tokens": str},
+             "tokens": str, "head_tokens": str, "place": str},
             pk="id", foreign_keys=[("doc_id", "documents", "id")],
         )
         db["passages"].create_index(["doc_id", "ord"])
+    if "place" not in db["passages"].columns_dict:  # an index from before places were kept
+        db["passages"].add_column("place", str)
     if "meta" not in db.table_names():
         db["meta"].create({"key": str, "value": str}, pk="key")
     if "folder_moves" not in db.table_names():
@@ -131,7 +134,10 @@ def document_hashes(db: sqlite_utils.Database) -> dict[str, str]:
 
 
 # A passage as `replace_document` takes it: these fields, in this order.
-PASSAGE_FIELDS = ("ord", "paragraph", "title", "section", "text", "start", "end", "cuts", "tokens", "head_tokens")
+# place: its first line's page and box ("page x0 y0 x1 y1", index.places.Place.column),
+# NULL for text without pages.
+PASSAGE_FIELDS = ("ord", "paragraph", "title", "section", "text", "start", "end", "cuts", "tokens", "head_tokens",
+                  "place")
 _INSERT_PASSAGE = (f"INSERT INTO passages (id, doc_id, {', '.join(PASSAGE_FIELDS)}) "
                    f"VALUES ({', '.join('?' * (len(PASSAGE_FIELDS) + 2))})")
 
@@ -227,6 +233,7 @@ class PassageRow:
     cuts: str
     tokens: str
     head_tokens: str
+    place: str | None
 
 
 def passages_by_id(db: sqlite_utils.Database, ids: list[int]) -> dict[int, PassageRow]:
@@ -234,7 +241,7 @@ def passages_by_id(db: sqlite_utils.Database, ids: list[int]) -> dict[int, Passa
         return {}
     marks = ",".join("?" * len(ids))
     rows = db.execute(
-        "SELECT p.id, d.name, coalesce(d.title, ''), p.ord, p.paragraph, p.title, p.section, p.text, p.start, p.end, p.cuts, p.tokens, p.head_tokens "
+        "SELECT p.id, d.name, coalesce(d.title, ''), p.ord, p.paragraph, p.title, p.section, p.text, p.start, p.end, p.cuts, p.tokens, p.head_tokens, p.place "
         f"FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({marks})",
         ids).fetchall()
     return {r[0]: PassageRow(*r) for r in rows}

@@ -317,6 +317,21 @@ class StubBotApi:
         msg["update_id"] = self.push({"message": _public(msg)})
         return msg
 
+    def send_photo(self, chat: dict, sizes: list[bytes], *, user: dict | None = None) -> dict:
+        """A user sends a photo: Telegram offers it in several sizes (JPEGs), smallest first."""
+        user = user or self.user(chat["id"])
+        photo = []
+        for data in sizes:
+            file_id = f"PHOTO{next(self._ids)}"
+            with self.cond:
+                self.files[file_id] = (f"photos/{file_id}.jpg", data)
+            photo.append({"file_id": file_id, "file_unique_id": f"U{file_id}", "width": 0, "height": 0,
+                          "file_size": len(data)})
+        msg = self._new_message(chat, user, None)
+        msg["photo"] = photo
+        msg["update_id"] = self.push({"message": _public(msg)})
+        return msg
+
     def press(self, message: dict, data: str, *, user: dict | None = None) -> str:
         """A user presses an inline button with `data` under `message` (data may be forged)."""
         stored = self.messages.get((message["chat"]["id"], message["message_id"]), message)

@@ -30,7 +30,7 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("docs", docs.on_docs, filters=new))
     app.add_handler(CommandHandler("remove", docs.on_remove, filters=new))
     app.add_handler(CommandHandler("stats", stats.on_stats, filters=new))
-    app.add_handler(MessageHandler(private & filters.Document.ALL, upload.on_document))
+    app.add_handler(MessageHandler(private & (filters.Document.ALL | filters.PHOTO), upload.on_document))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND & link.LINK, link.on_link))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, ask.on_private_text))
     app.add_handler(MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, ask.on_group_text))

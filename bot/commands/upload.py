@@ -1,6 +1,8 @@
-"""Admins: a .txt, .md, .pdf, .docx or .html file sent in a private chat is added to the
-corpus and the index (and a link, bot/commands/link.py, the same way). The engine reduces the file name to a plain name inside the corpus folder
-and refuses what it cannot read; the size and the uploads per hour are capped."""
+"""Admins: a .txt, .md, .pdf, .docx, .html or image file, or a photo, sent in a private
+chat is added to the corpus and the index (an image read by OCR; a link, in
+bot/commands/link.py, the same way). The engine reduces the file name to a plain name
+inside the corpus folder and refuses what it cannot read; the size and the uploads per
+hour are capped."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot import access, chat_action, reasons, state
 from bot.telegram_html import esc, fit
+from bot.wording import ocr_note
 from bot.ingest_process import IngestFailed
 from index.engine import DocumentRejected, ReindexBusy, ReindexFailed, safe_name
 from index.readers import too_large
@@ -21,29 +24,29 @@ log = logging.getLogger("bot.upload")
 
 @access.admin_command("upload")
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Add the sent document to the corpus and the index."""
+    """Add the sent document or photo to the corpus and the index."""
     st = state.get(context)
     message = update.effective_message
-    document = message.document
+    file_name, file_size, sent = _sent_file(message)
     try:
-        safe_name(document.file_name or "")
+        safe_name(file_name)
     except DocumentRejected as exc:
         await message.reply_text(reasons.say(exc), do_quote=True)
         return
-    if (why := too_large(document.file_size or 0, st.cfg.index.max_file_mb)) is not None:
+    if (why := too_large(file_size, st.cfg.index.max_file_mb)) is not None:
         await message.reply_text(reasons.say(why), do_quote=True)
         return
 
     async def download(queued) -> tuple | None:
         try:
-            file = await document.get_file()
-            return document.file_name, bytes(await file.download_as_bytearray())
+            file = await sent.get_file()
+            return file_name, bytes(await file.download_as_bytearray())
         except TelegramError as exc:
-            log.warning("download of %s failed: %s", document.file_name, exc)
+            log.warning("download of %s failed: %s", file_name, exc)
             await _say(message, queued, "无法下载这个文件（可能太大），请稍后再试。")
             return None
 
-    await add_in_turn(update, context, document.file_name, "add", download)
+    await add_in_turn(update, context, file_name, "add", download)
 
 
 async def add_in_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, label: str, job: str, job_args) -> None:
@@ -83,8 +86,19 @@ async def add_in_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, label:
     log.info("admin %s added %s (%d passages)", user_id, added["name"], added["passages"])
     verb = "已更新" if summary.changed else "已加入"
     await _say(message, queued,
-               f"{verb}：<b>{fit(added['title'], 300)}</b>\n文件 <code>{esc(added['name'])}</code>，{added['passages']} 段。\n"
+               f"{verb}：<b>{fit(added['title'], 300)}</b>\n文件 <code>{esc(added['name'])}</code>，"
+               f"{added['passages']} 段{ocr_note(added.get('ocr_pages', 0))}。\n"
                f"现有 {summary.documents} 篇文档，{summary.passages} 段。", html=True)
+
+
+def _sent_file(message) -> tuple[str, int, object]:
+    """(file name, size, what to download) of the document or the photo sent. A photo has
+    no name: it is named by when it was sent (and its message, as an album's photos share
+    a second), a .jpg as Telegram stores every photo; of its sizes, the largest (last)."""
+    if message.document is not None:
+        return message.document.file_name or "", message.document.file_size or 0, message.document
+    photo = message.photo[-1]
+    return f"图片-{message.date.astimezone():%Y%m%d-%H%M%S}-{message.message_id}.jpg", photo.file_size or 0, photo
 
 
 def _capped(st, user_id: int) -> bool:

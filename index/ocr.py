@@ -4,7 +4,7 @@
     reading = read_image(data)          # an image file's bytes -> places.Reading, or
                                         # UnreadableDocument (ocr_no_text, image_too_large…)
     lines = ocr_lines(pil_image, page=3)  # one page: [OcrLine(text, page, box, score, …)]
-    text, places = joined(lines)        # lines of any number of pages -> text, places
+    text, places = places.joined(lines)  # lines of any number of pages -> text, places
 
 Reading order: columns left to right, lines top to bottom within each, and a line across
 columns (a headline) before the columns below it (`reading_order`). The text is one line
@@ -23,7 +23,7 @@ import math
 import statistics
 from dataclasses import dataclass
 
-from index.places import Box, Place, Reading
+from index.places import Box, Reading, joined
 from index.readers import UnreadableDocument, tidy
 
 # A line scored below this by the recogniser is dropped. On the fixtures
@@ -221,20 +221,3 @@ def _starts_paragraph(above: Box, box: Box, above_text: str, height: float) -> b
     if below:
         return box[1] - above[3] > PARAGRAPH_GAP * height
     return above_text.endswith(_ENDS_SENTENCE)
-
-
-# ---- lines to text ------------------------------------------------------------------
-
-def joined(lines: list[OcrLine]) -> tuple[str, list[Place]]:
-    """The lines as text, a line each and a blank line before a paragraph or a new page,
-    and the place of each line in it."""
-    parts, places, at = [], [], 0
-    for k, line in enumerate(lines):
-        if k:
-            sep = "\n\n" if line.starts_paragraph or line.page != lines[k - 1].page else "\n"
-            parts.append(sep)
-            at += len(sep)
-        places.append(Place(at, line.page, line.box))
-        parts.append(line.text)
-        at += len(line.text)
-    return "".join(parts), places

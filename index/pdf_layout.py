@@ -343,6 +343,16 @@ class PdfPages:
             finally:
                 page.close()
 
+    def image(self, index: int, scale: float):
+        """Page `index` (from 0) drawn as a PIL image, `scale` pixels a point: for OCR of a
+        page with no text layer (a scan)."""
+        with _PDFIUM:
+            page = self._doc[index]
+            try:
+                return page.render(scale=scale).to_pil()
+            finally:
+                page.close()
+
     def __iter__(self) -> Iterator[list[Line]]:
         return (self.lines(i) for i in range(len(self)))
 

@@ -52,3 +52,19 @@ def places_at(places: list[Place], offsets: list[int]) -> list[Place | None]:
     starts = [p.offset for p in places]  # once: a long PDF has a line for every passage
     found = [bisect_right(starts, at) - 1 for at in offsets]
     return [places[i] if i >= 0 else None for i in found]
+
+
+def joined(lines) -> tuple[str, list[Place]]:
+    """Lines read off pages (anything with text, page, box, starts_paragraph: OCR's, a
+    PDF's text layer's) as text, a line each and a blank line before a paragraph or a new
+    page, with the place of each line in it."""
+    parts, places, at = [], [], 0
+    for k, line in enumerate(lines):
+        if k:
+            sep = "\n\n" if line.starts_paragraph or line.page != lines[k - 1].page else "\n"
+            parts.append(sep)
+            at += len(sep)
+        places.append(Place(at, line.page, line.box))
+        parts.append(line.text)
+        at += len(line.text)
+    return "".join(parts), places

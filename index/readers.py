@@ -35,7 +35,7 @@ import re
 import unicodedata
 import zipfile
 
-from index.places import Reading
+from index.places import Reading, joined
 from index.reasons import Reason
 
 IMAGES = (".jpg", ".jpeg", ".png", ".webp")  # read by OCR (index/ocr.py, the `ocr` extra)
@@ -274,11 +274,16 @@ def decode_text(data: bytes) -> str:
 
 # ---- PDF ----------------------------------------------------------------------------
 
-def read_pdf(data: bytes, budget: _Budget | None = None) -> str:
-    """The text layer of a PDF, page by page, each in reading order (index/pdf_layout.py):
-    refused at the page, character or paragraph (line) cap as soon as it is passed."""
-    from index import pdf_layout
+# A page with no text layer is drawn at this many pixels a point for OCR (200 dpi: body
+# type of 9-10 points is ~25 pixels high, what the recogniser reads best).
+SCAN_SCALE = 200 / 72
 
+
+def read_pdf(data: bytes, budget: _Budget | None = None) -> Reading:
+    """A PDF's text, page by page, each in reading order (index/pdf_layout.py), with each
+    line's place; a page with no text layer (a scan) is read by OCR when the `ocr` extra
+    is there. Refused at the page, character or paragraph (line) cap as soon as it is
+    passed."""
     budget = budget or _Budget()
     if b"%PDF-" not in data[:1024]:
         raise UnreadableDocument("not_pdf")
@@ -286,27 +291,43 @@ def read_pdf(data: bytes, budget: _Budget | None = None) -> str:
         raise UnreadableDocument("pdf_truncated")
     _pdf_pages(data)  # encryption, damage and the page cap, told apart by pypdf
     pages = _layout_pages(data)
-    texts, failures = [], []
+    lines, failures, scanned, ocr_missing = [], [], 0, None
     try:
         for index in range(len(pages)):
             try:
-                lines = pages.lines(index)
+                page = [line._replace(text=tidy(line.text)) for line in pages.lines(index)]
+                if not page:
+                    page = _scanned_page(pages, index)
+                    scanned += bool(page)
+            except UnreadableDocument as exc:  # no OCR here: the other pages still count
+                ocr_missing = exc
+                continue
             except Exception as exc:  # one broken page does not lose the others
                 failures.append(exc)
                 continue
-            text = pdf_layout.page_text(lines)
-            budget.add(len(text), len(lines))
-            texts.append(text)
+            budget.add(sum(len(line.text) for line in page), len(page))
+            lines += page
     finally:
         pages.close()
-    text = "\n\n".join(texts)
+    text, places = joined(lines)
     if not text.strip():
         if failures:
             raise UnreadableDocument("pdf_pages_unreadable", detail=_brief(failures[0]))
-        raise UnreadableDocument("pdf_no_text_layer")
+        raise UnreadableDocument("pdf_no_text_layer") if ocr_missing else UnreadableDocument("ocr_no_text")
     if _bad_share(text) > 0.2:
         raise UnreadableDocument("pdf_no_unicode")
-    return text
+    return Reading(text, places, ocr_pages=scanned)
+
+
+def _scanned_page(pages, index: int) -> list:
+    """The lines of a page with no text layer, by OCR of its picture, boxes in points as the
+    text layer's are; UnreadableDocument("ocr_unavailable") without the `ocr` extra."""
+    from index import ocr
+
+    ocr.engine()  # before drawing the page: without the extra, say so at once
+    found = ocr.ocr_lines(pages.image(index, SCAN_SCALE), page=index + 1)
+    return [line.__class__(line.text, line.page, tuple(v / SCAN_SCALE for v in line.box), line.score,
+                           line.starts_paragraph) for line in found]
 
 
 def _layout_pages(data: bytes):
@@ -600,7 +621,7 @@ def read_with_places(name: str, data: bytes) -> Reading:
             if _bad_share(text) > MAX_BAD_SHARE:
                 raise UnreadableDocument("binary")
         elif kind == ".pdf":
-            text = read_pdf(data, budget)
+            return read_pdf(data, budget)  # its lines tidied one by one: the places' offsets hold
         elif kind in (".html", ".htm"):
             from index.html_text import read_html  # it imports this module
 

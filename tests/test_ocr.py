@@ -135,3 +135,38 @@ def test_the_command_line_adds_an_image_and_says_it_was_read_by_ocr(tmp_path):
     row = json.loads(out.stdout)
     assert "3月15日" in row["answer"] and row["passages"][0]["doc"] == "供暖.jpg"
     assert row["passages"][0]["page"] == 1
+
+
+# ---- PDFs: a scanned page by OCR, a text layer's lines with their places ---------------
+
+def test_a_scanned_pdf_page_is_read_by_ocr_and_answers(tmp_path):
+    """A PDF whose page is only a picture (a scan) is read by OCR: the admin is told one
+    page was, and its passages keep page 1 and a box in the page's points."""
+    data = image("scanned.pdf")
+    reading = read_with_places("扫描件.pdf", data)
+    assert reading.ocr_pages == 1 and "137座" in reading.text
+    assert {p.page for p in reading.places} == {1}
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "扫描件.pdf").write_bytes(data)
+    engine = Engine(make_settings(tmp_path, corpus=corpus))
+    assert engine.reindex().added == ["扫描件.pdf"]
+    answer = engine.ask("青松县建成了多少座乡村图书馆？")
+    assert answer.outcome == "answer" and "137座" in answer.sentence
+    x0, y0, x1, y1 = answer.quoted.box
+    assert answer.quoted.page == 1 and 0 <= x0 < x1 <= 800 and 0 <= y0 < y1 <= 800  # points, not pixels
+
+
+def test_a_pdf_text_layer_keeps_each_line_on_its_page(tmp_path):
+    reading = read_with_places("three_columns.pdf", (FIXTURES / "three_columns.pdf").read_bytes())
+    assert reading.ocr_pages == 0 and reading.places and {p.page for p in reading.places} == {1}
+    line = next(p for p in reading.places if reading.text[p.offset:].startswith("白沙镇图书馆今年新增"))
+    assert line.box[0] > 150  # the second of three columns
+
+
+def test_a_blank_scanned_pdf_is_refused_as_having_no_text(tmp_path):
+    blank = io.BytesIO()
+    Image.new("L", (200, 200), 255).save(blank, format="PDF")
+    with pytest.raises(UnreadableDocument) as info:
+        read_document("空白.pdf", blank.getvalue())
+    assert info.value.code == "ocr_no_text"

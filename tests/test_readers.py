@@ -181,8 +181,18 @@ def test_pdf_encrypted_with_an_empty_password_opens():
     assert FACT in read_document("a.pdf", make_pdf([[FACT]], password=""))
 
 
-def test_scanned_pdf_without_text():
-    assert unreadable("a.pdf", make_pdf([[], []], text_layer=False)) == "pdf_no_text_layer"
+def test_scanned_pdf_without_text(monkeypatch):
+    """Pages with no text layer are read by OCR: a scan of nothing has no text; without
+    the `ocr` extra the PDF is refused as having no text layer (run OCR on it first)."""
+    scan = make_pdf([[], []], text_layer=False)
+    assert unreadable("a.pdf", scan) == "ocr_no_text"
+    from index import ocr
+
+    def missing():
+        raise UnreadableDocument("ocr_unavailable")
+
+    monkeypatch.setattr(ocr, "engine", missing)
+    assert unreadable("a.pdf", scan) == "pdf_no_text_layer"
 
 
 @pytest.mark.parametrize("data", [b"hello, not a pdf", b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF"])

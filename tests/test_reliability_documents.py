@@ -49,7 +49,7 @@ BAD = {
     "image.txt": (b"\x89PNG\r\n\x1a\n" + os.urandom(2000), "binary_kind", "PNG 文件"),
     "truncated.pdf": (make_pdf([[FACT]])[:600], "pdf_truncated", "不完整"),
     "encrypted.pdf": (make_pdf([[FACT]], password="secret"), "pdf_encrypted", "已加密"),
-    "scanned.pdf": (make_pdf([[]], text_layer=False), "pdf_no_text_layer", "文字识别"),
+    "scanned.pdf": (make_pdf([[]], text_layer=False), "ocr_no_text", "没有找到可读的文字"),  # a scan of nothing
     "notzip.docx": (b"PK? no, just text pretending to be a docx", "not_zip", "zip"),
     "old.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old_doc", ".doc"),
 }

@@ -170,3 +170,17 @@ def test_a_blank_scanned_pdf_is_refused_as_having_no_text(tmp_path):
     with pytest.raises(UnreadableDocument) as info:
         read_document("空白.pdf", blank.getvalue())
     assert info.value.code == "ocr_no_text"
+
+
+def test_python_m_bot_add_takes_a_scan_a_column_pdf_and_a_saved_page(tmp_path):
+    settings = make_settings(tmp_path)
+    files = [IMAGES / "scanned.pdf", FIXTURES / "three_columns.pdf", FIXTURES / "web" / "news_utf8.html"]
+    out = subprocess.run([sys.executable, "-m", "bot", "add", "--json", *map(str, files), "--corpus",
+                          str(settings.corpus_dir), "--db", str(settings.db_path)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert out.returncode == 0 and [r["added"] for r in rows] == [True] * 3, out.stdout + out.stderr
+    assert [r["ocr_pages"] for r in rows] == [1, 0, 0]
+    engine = Engine.open(settings)
+    assert "137座" in engine.ask("青松县建成了多少座乡村图书馆？").sentence
+    assert "白沙镇图书馆今年新增" in engine.ask("白沙镇图书馆今年新增了多少册藏书？").sentence

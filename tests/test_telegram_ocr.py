@@ -50,3 +50,25 @@ def test_an_image_sent_as_a_file_is_read_by_ocr_and_a_blank_one_refused(stub, bo
     refused = check_html(stub.wait_reply(blank, timeout=60).params["text"])
     assert "未加入 空白.png" in refused and "文字识别（OCR）在图片里没有找到可读的文字" in refused
     assert not (tg_config.index.corpus_dir / "空白.png").exists()
+
+
+def test_a_scanned_pdf_a_column_pdf_and_a_saved_page_sent_by_an_admin_answer(stub, bot, tg_config):
+    """Documents as admins have them, sent as files: a scanned PDF (its page read by OCR,
+    the reply says so), a newspaper PDF drawn row by row across its columns, a web page
+    saved from a browser; each answers as its source reads."""
+    sent = [("扫描通知.pdf", IMAGES / "scanned.pdf", "1 页由文字识别（OCR）读出"),
+            ("三栏版面.pdf", FIXTURES / "three_columns.pdf", "已加入"),
+            ("网页.html", FIXTURES / "web" / "news_gbk.html", "已加入")]
+    for name, path, said in sent:
+        msg = stub.send_document(stub.private(ADMIN_ID), name, path.read_bytes(), user=stub.user(ADMIN_ID))
+        reply = stub.wait_reply(msg, timeout=60)
+        text = reply.params["text"]
+        if "排队中" in text:
+            text = stub.wait("editMessageText", lambda c: c.params["message_id"] == reply.result["message_id"],
+                             timeout=60).params["text"]
+        assert said in check_html(text) and name in text, text
+    for question, expected in [("青松县建成了多少座乡村图书馆？", "137座"),
+                               ("白沙镇图书馆今年新增了多少册藏书？", "白沙镇图书馆今年新增"),
+                               ("红枫镇污水处理厂设计日处理能力是多少？", "3000吨")]:
+        _, call = ask(stub, question, user_id=703)
+        assert expected in check_html(call.params["text"]), question

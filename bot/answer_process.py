@@ -1,7 +1,7 @@
 """Engine.ask in a process of its own, so that answering runs beside the bot, not under its GIL.
 
     answers = await AnswerProcess.start(settings)   # python -m bot.answer_process, index open
-    result = await answers.ask("雨花区有多少红色之家？", previous=None)
+    result = await answers.ask("这里有多少座图书馆？", previous=None)
     await answers.stop()
 
 Why: the bot's event loop (python-telegram-bot, HTTP, JSON) and Engine.ask each need most

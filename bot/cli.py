@@ -199,8 +199,8 @@ def cmd_console(cfg, args) -> int:
     if examples:
         print("例如：" + " / ".join(examples))
     if not sys.stdin.isatty() and args.command != "console":
-        q = examples[0] if examples else "雨花区有多少红色之家？"
-        print(f"\n> {q}\n{format_answer_text(engine.ask(q), examples)}")
+        if examples:  # no one to type: show what an answer looks like, on the corpus's own example
+            print(f"\n> {examples[0]}\n{format_answer_text(engine.ask(examples[0]), examples)}")
         return 0
     last, last_at = None, 0.0  # the last question answered, as searched, and when
     for q in _console_lines():

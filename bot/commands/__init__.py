@@ -9,7 +9,7 @@ from telegram.ext import ChatMemberHandler
 from bot.commands import ask, buttons, docs, errors, inline, link, reindex, start, stats, upload
 
 PUBLIC_COMMANDS = [
-    BotCommand("ask", "提问，例如 /ask 雨花区有多少红色之家？"),
+    BotCommand("ask", "提问：/ask 加问题"),
     BotCommand("help", "我知道什么、怎么问"),
 ]
 ADMIN_COMMANDS = PUBLIC_COMMANDS + [

@@ -201,7 +201,9 @@ async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     question = ask_text(message, context.bot.id)
     if not has_words(clean_question(question)):
-        await message.reply_text("用法：/ask 问题，例如 /ask 雨花区有多少红色之家？；或用 /ask 回复别人的问题。", do_quote=True)
+        examples = await asyncio.to_thread(state.get(context).examples)
+        example = f"，例如 /ask {examples[0]}" if examples else ""
+        await message.reply_text(f"用法：/ask 问题{example}；或用 /ask 回复别人的问题。", do_quote=True)
         return
     await answer(update, context, question)
 

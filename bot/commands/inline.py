@@ -47,8 +47,9 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await _admin_inline(update, context, text)
         return
     if not has_words(text) or smalltalk.is_small_talk(text):  # "你好" typed inline: nothing to look up
-        await query.answer([], cache_time=300, button=InlineQueryResultsButton("输入问题，例如：雨花区有多少红色之家？",
-                                                                                start_parameter="help"))
+        examples = await asyncio.to_thread(st.examples)
+        hint = f"输入问题，例如：{examples[0]}" if examples else "输入问题"
+        await query.answer([], cache_time=300, button=InlineQueryResultsButton(hint[:64], start_parameter="help"))
         return
     if st.inline.full(query.from_user.id):
         await query.answer([], cache_time=0, is_personal=True,

@@ -32,6 +32,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from index.cleaning import CLOSERS, TERMINAL
+
 # pdfium is not thread-safe: one document is read at a time in a process.
 _PDFIUM = threading.Lock()
 
@@ -261,10 +263,17 @@ def _lines(blocks: list[_Block], page: int) -> list[Line]:
                 starts = not _continues(prev, block)
             else:
                 above = block.runs[k - 1]
-                starts = r.x0 > block.x0 + INDENT * r.size or above.x1 < block.x1 - SHORT * r.size
+                # A short line ends a paragraph only when it ends a sentence: lines of one
+                # paragraph end short too, where a punctuation mark would not fit ("、").
+                ended = above.x1 < block.x1 - SHORT * r.size and _ends_sentence(above.text())
+                starts = r.x0 > block.x0 + INDENT * r.size or ended
             out.append(Line(r.text(), page, (r.x0, r.top, r.x1, r.bottom), starts))
         prev = block
     return out
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().rstrip(CLOSERS)[-1:] in TERMINAL
 
 
 def _continues(prev: _Block | None, block: _Block) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -110,10 +111,20 @@ def ocr_lines(image, page: int = 1) -> list[OcrLine]:
     result, _ = engine()(image.convert("RGB"))
     found = []
     for quad, text, score in result or []:
-        text = tidy(text).replace("\n", " ").strip()
+        text = _full_stops(tidy(text).replace("\n", " ").strip())
         if text and float(score) >= MIN_SCORE:
             found.append((text, [(x / scale, y / scale) for x, y in quad], float(score)))
     return reading_order(found, page)
+
+
+# The recogniser reads a Chinese full stop as a degree sign, and at a line's end as a middle
+# dot (bench/documents.py's page photos: "公里°", "车站·"): after a Chinese character
+# neither is what a page prints (a degree follows a digit; a name's dot is mid-line).
+_MISREAD_STOP = re.compile(r"(?<=[\u3400-\u9fff])(?:°|·$)")
+
+
+def _full_stops(text: str) -> str:
+    return _MISREAD_STOP.sub("。", text)
 
 
 def reading_order(found: list[tuple[str, list[tuple[float, float]], float]], page: int = 1) -> list[OcrLine]:

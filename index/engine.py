@@ -14,23 +14,17 @@ or is killed leaves the previous generation whole and serving.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import logging
 import os
 import re
-import shutil
 import sqlite3
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from itertools import accumulate
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
-
-import numpy as np
 
 from index import answer_features, answer_model, answering, processing, smalltalk, spans, store
 from index.examples import question_from_text
@@ -39,15 +33,13 @@ from index.highlight import mark_terms
 from index.normalize import normalize
 from index.places import Place
 from index.processing import Processed
-from index.ranking import Bm25Index, TermCounts, counts_from_rows
+from index.ranking import Bm25Index
 from index.readers import UnreadableDocument, suffix, too_large, unsupported
 from index.reasons import Reason
-from index.termcounts import Batch, Coder
+from index.reindex import PIPELINE_VERSION, STAGED_SUFFIX, Reindex, ReindexSummary, generations_dir, keep_promises
 from index.tokenizer import char_bigrams, general_total, sentence_texts
 
 log = logging.getLogger(__name__)
-
-PIPELINE_VERSION = "12"  # bump when cleaning or tokenising changes: every document is redone
 
 
 @dataclass
@@ -164,23 +156,6 @@ class Answer:
 
 
 @dataclass
-class ReindexSummary:
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    skipped: list[tuple[str, UnreadableDocument]] = field(default_factory=list)  # (file, why)
-    documents: int = 0
-    passages: int = 0
-    seconds: float = 0.0
-
-    def to_json(self) -> dict:
-        out = asdict(self)
-        out["skipped"] = [{"file": name, "code": why.code, "reason": str(why)} for name, why in self.skipped]
-        return out
-
-
-@dataclass
 class Reading:
     """The answer model's reading of the candidates: its best sentence, the candidate that
     holds it, and how sure it is that the sentence answers."""
@@ -233,9 +208,6 @@ class CorpusMissing(Reason):
 class DocumentRejected(UnreadableDocument):
     """An uploaded document cannot be added: a reader's code (index.readers.REASONS), or
     "bad_name" for a name that is no plain file name in the corpus folder."""
-
-
-STAGED_SUFFIX = ".uploading"  # ".名字.txt.uploading": an upload not yet in place (a dot-file: no reindex reads it)
 
 
 def _write_synced(path: Path, data: bytes) -> None:
@@ -313,12 +285,9 @@ class Engine:
             db = self._local.db = store.connect(self.settings.db_path)
         return db
 
-    def _generations_dir(self) -> Path:
-        return self.settings.db_path.with_name(self.settings.db_path.name + ".index")
-
     def _load(self) -> None:
         gen = int(store.get_meta(self.db, "generation", "0"))
-        directory = self._generations_dir() / f"gen-{gen}"
+        directory = generations_dir(self.settings.db_path) / f"gen-{gen}"
         try:
             index = Bm25Index.load(directory)
         except (FileNotFoundError, ValueError, OSError):
@@ -326,20 +295,23 @@ class Engine:
             log.warning("index generation %s not found; rebuilding from stored tokens", gen)
             index = Bm25Index.build(processing.stored_terms(store.iter_passage_tokens(self.db)),
                                      self.settings.k1, self.settings.b)
-        with self._swap_lock:
-            self._index, self._generation = index, gen
-        self._data_version = self._db_version()
+        self._serve(index, gen)
+        self._data_version = store.data_version(self.db)
 
-    def _db_version(self):
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
+    def _serve(self, index: Bm25Index, generation: int) -> None:
+        """Answer from now on with `index`, the database's generation `generation`."""
+        with self._swap_lock:
+            self._index, self._generation = index, generation
+        # Checked again on the next question: a reindex made here changed the database.
+        self._data_version = None
 
     def _current_index(self) -> Bm25Index:
         # Another process (the command line) may have reindexed: follow it.
-        if self._data_version != self._db_version():
+        if self._data_version != store.data_version(self.db):
             gen = int(store.get_meta(self.db, "generation", "0"))
             if gen != self._generation:
                 self._load()
-            self._data_version = self._db_version()
+            self._data_version = store.data_version(self.db)
         assert self._index is not None
         return self._index
 
@@ -461,14 +433,14 @@ class Engine:
     # point. A change to the folder (an upload put in place, a removed file deleted) is
     # promised in the index's own transaction (store.promise_move), made after the commit,
     # then forgotten. Whoever writes next, or opens the engine to serve, first keeps the
-    # promises a crash left (`_keep_promises`): a crash before the commit leaves only a
+    # promises a crash left (`reindex.keep_promises`): a crash before the commit leaves only a
     # staged file, which no promise names, and which goes; one after it leaves a promise.
 
     def reindex(self, progress: Callable[[int, int], None] | None = None, wait: float = 0.0) -> ReindexSummary:
         """Bring the index in line with the corpus folder: new, changed and removed files."""
         with self._writing(wait) as db:
             files, skipped = self._scan_folder()
-            return self._apply(db, files, skipped, progress=progress)
+            return Reindex(db, self.settings, files, skipped, progress=progress).run(self._serve)
 
     def _scan_folder(self) -> tuple[dict[str, Path], list[tuple[str, UnreadableDocument]]]:
         corpus = self.settings.corpus_dir
@@ -507,8 +479,8 @@ class Engine:
             staged = corpus / f".{name}{STAGED_SUFFIX}"
             try:
                 _write_synced(staged, data)
-                summary = self._apply(db, {}, [], extra={name: processed}, keep_others=True,
-                                      moves={name: staged.name})
+                summary = Reindex(db, self.settings, {}, [], extra={name: processed}, keep_others=True,
+                                  moves={name: staged.name}).run(self._serve)
             except BaseException:
                 staged.unlink(missing_ok=True)  # no promise names it: the upload never was
                 raise
@@ -524,8 +496,8 @@ class Engine:
             indexed = name in store.document_hashes(db)
             if not indexed and not in_folder:
                 return False
-            self._apply(db, {}, [], remove=[name] if indexed else [], keep_others=True,
-                        moves={name: None} if in_folder else {})
+            Reindex(db, self.settings, {}, [], remove=[name] if indexed else [], keep_others=True,
+                    moves={name: None} if in_folder else {}).run(self._serve)
         return True
 
     def recover(self) -> None:
@@ -555,168 +527,16 @@ class Engine:
                 lock_file = open(lock_path, "a")
                 _flock(lock_file, wait)
                 db = store.connect(self.settings.db_path, cache_mb=64)
-                self._keep_promises(db)
+                keep_promises(db, self.settings.corpus_dir)
                 yield db
             except (sqlite3.Error, OSError) as exc:
                 raise _write_failure(exc) from exc
         finally:
             if db is not None:
-                db.conn.close()
+                store.close(db)
             if lock_file is not None:
                 lock_file.close()
             self._reindex_lock.release()
-
-    def _keep_promises(self, db) -> None:
-        """Make the folder changes committed index changes promised, then drop staged
-        files no promise names (uploads that crashed before their index change)."""
-        corpus = self.settings.corpus_dir
-        for name, staged in store.pending_moves(db):
-            target = corpus / name
-            if staged is None:
-                target.unlink(missing_ok=True)
-            elif (corpus / staged).exists():  # not yet moved: the crash came first
-                os.replace(corpus / staged, target)
-            store.forget_move(db, name)
-        if corpus.is_dir():
-            for leftover in corpus.glob(f".*{STAGED_SUFFIX}"):
-                log.warning("removing %s, left by an upload that did not finish", leftover.name)
-                leftover.unlink(missing_ok=True)
-
-    def _apply(self, db, files: dict[str, Path], skipped: list[tuple[str, UnreadableDocument]], *,
-               extra: dict[str, Processed] | None = None, remove: list[str] | None = None,
-               keep_others: bool = False, progress=None, moves: dict[str, str | None] | None = None) -> ReindexSummary:
-        """One index change, all or nothing, in `db` (the writer's connection): `files`
-        read, `extra` written as they are, `remove` dropped, and (unless `keep_others`)
-        every indexed document not in `files` dropped; `moves` promised with it and kept."""
-        t0 = time.perf_counter()
-        s = self.settings
-        summary = ReindexSummary(skipped=list(skipped))
-        extra, remove, moves = extra or {}, remove or [], moves or {}
-        known = store.document_hashes(db)
-        redo_all = store.get_meta(db, "pipeline_version") != PIPELINE_VERSION
-        todo: list[tuple[str, Path]] = []
-        for name, path in list(files.items()):
-            if redo_all or name not in known:  # new: read once, by the worker
-                todo.append((name, path))
-                continue
-            try:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError as exc:  # gone or unreadable since the folder was listed
-                summary.skipped.append((name, UnreadableDocument("cannot_read", detail=exc.strerror or str(exc))))
-                del files[name]
-                continue
-            if known[name] != digest:
-                todo.append((name, path))
-            else:
-                summary.unchanged += 1
-        gone = list(remove)
-        directory = None
-        batch = Batch()
-
-        def write(p: Processed) -> None:
-            first = store.replace_document(db, p.name, p.sha256, p.title, p.chars, p.passages)
-            batch.add(p.counts, first)
-            (summary.changed if p.name in known else summary.added).append(p.name)
-
-        # The transaction is open while the workers tokenise: each document is written
-        # as it comes back, so SQLite's work overlaps theirs. Readers (WAL) go on
-        # reading the previous state; a failure anywhere rolls it all back.
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            for p in extra.values():
-                write(p)
-            self._process_many(todo, summary, progress, write)
-            if not keep_others:
-                # A file still in the folder but skipped now (too large, unreadable)
-                # keeps its last good version in the index.
-                present = set(files) | {n for n, _ in summary.skipped}
-                gone += [n for n in known if n not in present]
-            for name in gone:
-                if store.delete_document(db, name):
-                    summary.removed.append(name)
-            for name, staged in moves.items():
-                store.promise_move(db, name, staged)
-            store.set_meta(db, "pipeline_version", PIPELINE_VERSION)
-            gen = int(store.get_meta(db, "generation", "0")) + 1
-            ids = np.asarray(store.passage_ids(db), dtype=np.int64)
-
-            def new_counts(after: int, vocab: dict[str, int]) -> TermCounts:
-                # The passages written above, counted by the workers, unless more are
-                # needed (the previous generation is gone): those are read back.
-                if np.array_equal(batch.ids, ids[ids > after]):
-                    return batch.counts(vocab)
-                return counts_from_rows(processing.stored_terms(store.iter_passage_tokens(db, after=after)), vocab)
-
-            # Only the new passages are counted: the rest come from the live generation.
-            index = Bm25Index.update(self._generations_dir() / f"gen-{gen - 1}", ids, new_counts, s.k1, s.b)
-            directory = self._generations_dir() / f"gen-{gen}"
-            if directory.exists():
-                shutil.rmtree(directory)
-            index.save(directory)
-            store.set_meta(db, "generation", str(gen))
-            db.execute("COMMIT")
-        except BaseException:
-            # SQLite may have rolled back already (disk full): a second ROLLBACK
-            # would raise and hide the reason.
-            if db.conn.in_transaction:
-                db.execute("ROLLBACK")
-            if directory is not None:
-                shutil.rmtree(directory, ignore_errors=True)
-            raise
-        with self._swap_lock:
-            self._index, self._generation = index, gen
-        self._data_version = None
-        try:
-            self._keep_promises(db)
-        except OSError as exc:  # committed all the same: the next writer tries again
-            log.warning("corpus folder not yet in line with the index (%s); will retry", exc)
-        self._prune_generations(gen)
-        counts = store.counts(db)
-        summary.documents, summary.passages = counts["documents"], counts["passages"]
-        summary.seconds = round(time.perf_counter() - t0, 3)
-        return summary
-
-    def _process_many(self, todo, summary: ReindexSummary, progress, write: Callable[[Processed], None]) -> None:
-        """Read, clean and tokenise the files `todo`, in worker processes when there is
-        enough text; `write` each document as it comes back, in `todo`'s order."""
-        s = self.settings
-        jobs = [(str(path), name, s.max_passage_chars, s.min_passage_chars) for name, path in todo]
-        size = 0
-        for path, *_ in jobs:  # enough text to be worth starting workers?
-            size += Path(path).stat().st_size
-            if size >= s.parallel_min_bytes:
-                break
-        if s.workers > 1 and size >= s.parallel_min_bytes and len(jobs) > 1:
-            with ProcessPoolExecutor(s.workers, mp_context=get_context("spawn"),
-                                     initializer=processing.start_worker) as pool:
-                # Small chunks: results come back (and are written) while the rest is read.
-                chunk = max(1, min(16, len(jobs) // (s.workers * 8)))
-                results = pool.map(processing.process_file_in_worker, jobs, chunksize=chunk)
-                for i, r in enumerate(results, 1):
-                    self._collect(r, write, summary)
-                    if progress:
-                        progress(i, len(jobs))
-        else:
-            coder = Coder()
-            for i, job in enumerate(jobs, 1):
-                self._collect(processing.process_file(job, coder), write, summary)
-                if progress:
-                    progress(i, len(jobs))
-
-    @staticmethod
-    def _collect(result, write: Callable[[Processed], None], summary: ReindexSummary) -> None:
-        if isinstance(result, Processed):
-            write(result)
-        else:
-            name, reason = result
-            log.warning("skipped %s: %s", name, reason)
-            summary.skipped.append((name, reason))
-
-    def _prune_generations(self, live: int) -> None:
-        root = self._generations_dir()
-        for d in root.glob("gen-*"):
-            if d.name != f"gen-{live}":
-                shutil.rmtree(d, ignore_errors=True)
 
     # ---- looking at it ------------------------------------------------------------------
 
@@ -732,14 +552,13 @@ class Engine:
     def example_questions(self, n: int = 3) -> list[str]:
         """Questions this corpus can answer, made from its own sentences with numbers."""
         out: list[str] = []
-        per_doc = [self.db.execute("SELECT text FROM passages WHERE doc_id = ? ORDER BY ord LIMIT 200",
-                                   [doc.id]).fetchall() for doc in self.documents()[:20]]
+        per_doc = [store.passage_texts(self.db, doc.id, 200) for doc in self.documents()[:20]]
         # One from each document in turn, so that the examples show the corpus's range.
         for round_ in range(max((len(rows) for rows in per_doc), default=0)):
             for rows in per_doc:
                 if round_ >= len(rows) or len(out) >= n:
                     continue
-                text = rows[round_][0]
+                text = rows[round_]
                 q = question_from_text(text)
                 # Offer only what the engine really answers, from the sentence it came from.
                 if q and q not in out and (a := self.ask(q)).found and a.sentence in text:

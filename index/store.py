@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -54,6 +55,33 @@ def connect(path: str | Path, cache_mb: int = 0) -> sqlite_utils.Database:
                 raise
             time.sleep(0.05)
     return db
+
+
+def close(db: sqlite_utils.Database) -> None:
+    db.conn.close()
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    """A number that changes when another connection commits a change to the database:
+    a reader's cue to follow a reindex made elsewhere."""
+    return db.execute("PRAGMA data_version").fetchone()[0]
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction, all or nothing: taken at once (IMMEDIATE, so no other
+    writer slips in between its reads and its writes), committed at the end, rolled back
+    on any exception."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.execute("COMMIT")
+    except BaseException:
+        # SQLite may have rolled back already (disk full): a second ROLLBACK
+        # would raise and hide the reason.
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -245,6 +273,12 @@ def passages_by_id(db: sqlite_utils.Database, ids: list[int]) -> dict[int, Passa
         f"FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({marks})",
         ids).fetchall()
     return {r[0]: PassageRow(*r) for r in rows}
+
+
+def passage_texts(db: sqlite_utils.Database, doc_id: int, limit: int) -> list[str]:
+    """The texts of a document's first `limit` passages, in order."""
+    rows = db.execute("SELECT text FROM passages WHERE doc_id = ? ORDER BY ord LIMIT ?", [doc_id, limit])
+    return [text for text, in rows.fetchall()]
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:

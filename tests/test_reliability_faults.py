@@ -19,6 +19,7 @@ from bot import cli
 from index import store
 from index.engine import Answer, DocumentRejected, Engine, ReindexBusy, ReindexFailed
 from index.ranking import Bm25Index
+from index.reindex import generations_dir
 from tests.conftest import ROOT
 from tests.fixtures.docmaker import generated_corpus
 from tests.fixtures.engines import QUESTION, answer_key, clone_engine, integrity, snapshot
@@ -41,7 +42,7 @@ def add_generated(engine: Engine, docs: int = 20) -> None:
 
 
 def generations(engine: Engine) -> list[str]:
-    return sorted(p.name for p in engine._generations_dir().iterdir())
+    return sorted(p.name for p in generations_dir(engine.settings.db_path).iterdir())
 
 
 def assert_serves_as_before(engine: Engine, before: dict, key: tuple) -> None:

@@ -384,14 +384,32 @@ def term_weight(term: str, idf, known) -> float:
     return idf(term) if known(term) else UNKNOWN_WEIGHT * idf(term)
 
 
-def _weights(query: Query, idf, known) -> dict[str, float]:
+@dataclass(frozen=True)
+class RankingWeights:
+    """What each part of a candidate's score weighs in `score_candidates`. The first five
+    are settings (index.engine.Settings); the rest were tuned with them and are fixed."""
+
+    w_bm25: float  # its BM25 score, as a share of the best candidate's
+    w_cover: float  # the share of the question's weight it covers
+    w_sentence: float  # its best sentence's score
+    w_type: float  # that sentence holds the kind of thing asked for (times the `typed_` weights)
+    w_entity: float  # the places and names of the question it does not hold (a penalty)
+    w_phrase: float = 0.5  # the sentence says the question's character pairs, in order
+    w_context: float = 0.3  # the question's words in the sentences beside it, or in the headline
+    w_focus: float = 1.5  # a word by the question word, against 1 for the others
+    typed_beside: float = 1.0  # the thing asked for, next to what is asked about
+    typed_held: float = 0.5  # the thing asked for, elsewhere in the sentence
+    missing_place: float = 1.0  # a place of the question the passage lacks
+    missing_name: float = 0.5  # a name (or a year) of the question the passage lacks
+
+
+def _weights(query: Query, idf, known, w_focus: float) -> dict[str, float]:
     """The question's terms and their weights, the words by the question word weighing more."""
-    return {t: term_weight(t, idf, known) * (1.5 if t in query.focus else 1.0) for t in dict.fromkeys(query.terms)}
+    return {t: term_weight(t, idf, known) * (w_focus if t in query.focus else 1.0) for t in dict.fromkeys(query.terms)}
 
 
-def score_candidates(query: Query, cands: list[Candidate], idf, known, presence, *, w_bm25: float,
-                     w_cover: float, w_sentence: float, w_type: float, w_phrase: float = 0.5,
-                     w_entity: float = 0.0, deep: int = 8) -> None:
+def score_candidates(query: Query, cands: list[Candidate], idf, known, presence, weights: RankingWeights,
+                     deep: int = 8) -> None:
     """Give every candidate its score, coverage and best sentence, in place, best first.
 
     A passage ranks by BM25, by how much of the question's weight it covers, by the
@@ -399,27 +417,27 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, presence,
     is the one that says most of the question and holds the kind of thing asked for,
     best right by the word the question turns on. Sentences are read only for the
     `deep` passages ranked best without them: the rest cannot catch up."""
-    weights = _weights(query, idf, known)
-    total = sum(weights.values()) or 1.0
+    term_weights = _weights(query, idf, known, weights.w_focus)
+    total = sum(term_weights.values()) or 1.0
     top_bm25 = max((c.bm25 for c in cands), default=1.0) or 1.0
     # Which candidate holds which term, from the index: no stored text is split for it.
     group_terms = [t for group in query.entities for t in group]
-    words = list(weights) + group_terms
+    words = list(term_weights) + group_terms
     held = presence(words, [c.pid for c in cands])
-    w = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
-    coverage = w @ held[: len(weights)] / total
+    term_vector = np.fromiter(term_weights.values(), dtype=np.float64, count=len(term_weights))
+    coverage = term_vector @ held[: len(term_weights)] / total
     entity_missing = np.zeros(len(cands))
-    row = len(weights)
+    row = len(term_weights)
     for group in query.entities:
         has = held[row: row + len(group)].any(axis=0)
-        entity_missing += (~has) * (1.0 if group[0] in query.places else 0.5)
+        entity_missing += (~has) * (weights.missing_place if group[0] in query.places else weights.missing_name)
         row += len(group)
     for i, c in enumerate(cands):
         c.coverage = float(coverage[i])
-        c.score = w_bm25 * c.bm25 / top_bm25 + w_cover * c.coverage
-        if w_entity and query.entities:
+        c.score = weights.w_bm25 * c.bm25 / top_bm25 + weights.w_cover * c.coverage
+        if weights.w_entity and query.entities:
             # A passage on 新田县 does not answer a question on 雨花区.
-            c.score -= w_entity * float(entity_missing[i]) / len(query.entities)
+            c.score -= weights.w_entity * float(entity_missing[i]) / len(query.entities)
     cands.sort(key=lambda c: -c.score)
     pairs = query.pairs
     for c in cands[:deep]:
@@ -427,19 +445,19 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, presence,
         sentence_terms = c.sentence_terms(pairs)
         n = len(sentence_terms)
         for i, sterms in enumerate(sentence_terms):
-            cov = sum(w for t, w in weights.items() if t in sterms) / total
+            cov = sum(tw for t, tw in term_weights.items() if t in sterms) / total
             # Words of the sentences around it count a little: "中考顺利落幕。中考成绩将于
             # 7月3日公布。" answers "长沙2022年中考成绩哪天出来" in its second sentence.
             near = (sentence_terms[i - 1] if i else set()) | (sentence_terms[i + 1] if i + 1 < n else set()) | c.head_terms
-            ctx = sum(w for t, w in weights.items() if t in near and t not in sterms) / total
+            ctx = sum(tw for t, tw in term_weights.items() if t in near and t not in sterms) / total
             typed, phrase = 0.0, 0.0
             if cov > 0:
-                held, beside = c.typed(query, i)
-                typed = 1.0 if beside else 0.5 if held else 0.0
+                holds, beside = c.typed(query, i)
+                typed = weights.typed_beside if beside else weights.typed_held if holds else 0.0
                 phrase = phrase_match(query.bigrams, sterms)
-            lexical = cov + 0.3 * ctx + w_phrase * phrase
-            best = max(best, lexical + w_type * typed)
-        c.score += w_sentence * max(best, 0.0)
+            lexical = cov + weights.w_context * ctx + weights.w_phrase * phrase
+            best = max(best, lexical + weights.w_type * typed)
+        c.score += weights.w_sentence * max(best, 0.0)
     cands.sort(key=lambda c: -c.score)
 
 

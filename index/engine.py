@@ -58,6 +58,7 @@ class Settings:
     # the thresholds the model file was trained with.
     answer_confidence: float | None = None
     closest_confidence: float | None = None
+    # What re-ranking the BM25 candidates weighs (answering.RankingWeights, with its fixed ones).
     w_bm25: float = 2.0
     w_cover: float = 0.5
     w_sentence: float = 0.5
@@ -253,6 +254,9 @@ class Engine:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self._ranking_weights = answering.RankingWeights(
+            w_bm25=settings.w_bm25, w_cover=settings.w_cover, w_sentence=settings.w_sentence,
+            w_type=settings.w_type, w_entity=settings.w_entity)
         self._local = threading.local()
         self._index: Bm25Index | None = None
         self._generation = -1
@@ -370,7 +374,6 @@ class Engine:
     def retrieve(self, asked: str, pool: int):
         """The question analysed and its BM25 candidates re-ranked, best first, with their
         stored rows and the index that found them; None when no passage shares a word."""
-        s = self.settings
         query = answering.analyze(asked[:500])
         index = self._current_index()
         hits = index.top(query.terms, pool)
@@ -379,8 +382,7 @@ class Engine:
                  for pid, score in hits if (row := rows.get(pid)) is not None]  # None: removed since
         if not cands:
             return None
-        answering.score_candidates(query, cands, index.idf, index.known, index.presence, w_bm25=s.w_bm25, w_cover=s.w_cover,
-                                   w_sentence=s.w_sentence, w_type=s.w_type, w_entity=s.w_entity)
+        answering.score_candidates(query, cands, index.idf, index.known, index.presence, self._ranking_weights)
         return query, cands, rows, index
 
     def read(self, query: answering.Query, cands: list[answering.Candidate], index: Bm25Index) -> Reading:

@@ -20,10 +20,12 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from index.chars import HAN, HAN_CHAR
+
 TERMINAL = "。！？!?…；;"
 CLOSERS = "”’」』）)》】\"'"
 SENTENCE_END = re.compile(rf"[{TERMINAL}]+[{CLOSERS}]*")
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+CJK = HAN_CHAR
 LIST_MARK = re.compile(
     r"^(?:\d{1,2}[、.．](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[）)]|"
     r"[一二三四五六七八九十]{1,3}、|[★☆●■◆▲•·]|第[一二三四五六七八九十\d]+[章节部分条])"
@@ -35,7 +37,7 @@ FURNITURE = re.compile(
 )
 JUMP_MARK = re.compile(r"[（(]\s*[上下]转\s*\d+\s*版\s*[）)]")
 # "（陆益平 彭晓艳）" after an article's last sentence: its authors, and its end.
-CLOSING_BYLINE = re.compile(r"[（(]([\u4e00-\u9fff·][\u4e00-\u9fff·\s]{1,29})[）)]$")
+CLOSING_BYLINE = re.compile(rf"[（(]([{HAN}·][{HAN}·\s]{{1,29}})[）)]$")
 
 
 @dataclass(slots=True)  # slots: a document of many short lines holds one Text and Line each
@@ -181,7 +183,7 @@ def remove_stray_spaces(text: str, offset: int) -> Text:
     if not _SPACES.search(text):
         return Text.copied(text, offset)
     cjk = len(CJK.findall(text))
-    spaced_out = cjk and len(re.findall(r"[\u3400-\u9fff][ \t\u3000]+(?=\S)", text)) / cjk > 0.25
+    spaced_out = cjk and len(re.findall(rf"[{HAN}][ \t\u3000]+(?=\S)", text)) / cjk > 0.25
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
     size = last = 0
@@ -204,8 +206,8 @@ def remove_stray_spaces(text: str, offset: int) -> Text:
             if _is_latin(left) and _is_latin(right):
                 one_space = True
             elif not spaced_out and CJK.match(left) and CJK.match(right):
-                run_left = re.search(r"[\u3400-\u9fff]+$", text[max(0, i - 4):i])
-                run_right = re.match(r"[\u3400-\u9fff]+", text[j: j + 4])
+                run_left = re.search(rf"[{HAN}]+$", text[max(0, i - 4):i])
+                run_right = re.match(rf"[{HAN}]+", text[j: j + 4])
                 one_space = bool(run_left and run_right and len(run_left.group()) >= 2 and len(run_right.group()) >= 2)
         if one_space:
             keep(i, i + 1, " ")

@@ -15,9 +15,10 @@ import functools
 import re
 from typing import Iterable
 
+from index.chars import HAN
 from index.engine import Answer
 
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN_RUN = re.compile(f"[{HAN}]+")
 
 
 @functools.cache

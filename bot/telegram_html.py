@@ -13,6 +13,7 @@ import html
 
 from bot import render, wording
 from index import smalltalk
+from index.chars import HAN_CHAR
 from index.engine import Answer, Hit
 
 MAX_MESSAGE = 4096  # sendMessage / editMessageText
@@ -182,5 +183,5 @@ def _join_within(parts: list[str], limit: int) -> str:
 
 def _no_chinese(text: str) -> bool:
     has_latin = any("a" <= ch.lower() <= "z" for ch in text)
-    has_han = any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+    has_han = HAN_CHAR.search(text) is not None
     return has_latin and not has_han

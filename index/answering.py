@@ -18,6 +18,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 import rjieba
 
+from index.chars import HAN, HAN_CHAR, is_han
 from index.normalize import normalize
 from index.tokenizer import (CHINESE_PAIR, NUMBER_RE, SENTENCE_SEP, UNITS, char_bigrams, general_count,
                              general_total, sentence_texts, stopwords, tokenize)
@@ -44,13 +45,13 @@ PERSON_TITLE = (
     "院长|校长|经理|董事长|总经理|科长|队长|组长|委员|教授|医生|护士|记者|通讯员|志愿者|"
     "老人|居民|党员|民警|主持人|负责人|创始人|作者|导演|演员|选手"
 )
-PERSON_RE = re.compile(rf"(?:{PERSON_TITLE})[\u4e00-\u9fff]{{2,3}}|[\u4e00-\u9fff]{{2,3}}(?:说|表示|指出|介绍|认为|告诉)")
+PERSON_RE = re.compile(rf"(?:{PERSON_TITLE})[{HAN}]{{2,3}}|[{HAN}]{{2,3}}(?:说|表示|指出|介绍|认为|告诉)")
 DATE_RE = re.compile(r"\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号]|\d{4}年\d{1,2}月|[上下]旬|凌晨|上午|下午|晚上|当天|次日")
 YEAR_RE = re.compile(r"\d{3,4}\s*年|[一二〇零]{4}年")
 PERCENT_RE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[\d一二三四五六七八九十百]+|[\d.一二三四五六七八九十]+成")
 ORDINAL_RE = re.compile(r"第\s*[\d一二三四五六七八九十]+")
-PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,8}(?:省|市|区|县|镇|乡|村|街道|社区|路|站|中心|广场|公园|大学|医院)")
-PLACE_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:省|市|区|县|镇|乡|村|街道|社区)$")
+PLACE_RE = re.compile(rf"[{HAN}]{{2,8}}(?:省|市|区|县|镇|乡|村|街道|社区|路|站|中心|广场|公园|大学|医院)")
+PLACE_WORD = re.compile(rf"^[{HAN}]{{2,6}}(?:省|市|区|县|镇|乡|村|街道|社区)$")
 # A clock time (几点), an amount of money (多少钱), an area (多大面积), a telephone number.
 TIME_RE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}\s*[点时](?:\d{1,2}分|半|整)?|[一二三四五六七八九十]{1,3}点(?:半|整)?")
 MONEY_RE = re.compile(r"\d[\d.,]*\s*[万亿千百]?\s*(?:元|块钱|美元|欧元|英镑|日元|港元|卢布|人民币)|[一二两三四五六七八九十百千万亿]+(?:元|块钱)")
@@ -96,7 +97,7 @@ def _count_unit(norm: str) -> str | None:
         return None
     rest = norm[m.end():]
     unit = rest[:1] if rest[:1] in COUNT_WORDS else next(
-        (u for u in UNITS if rest.startswith(u) and len(u) == 1 and "\u4e00" <= u <= "\u9fff"), None)
+        (u for u in UNITS if rest.startswith(u) and len(u) == 1 and is_han(u)), None)
     if unit and len(next(iter(rjieba.cut(rest[:6])), unit)) > 1:
         return None
     return unit
@@ -173,9 +174,9 @@ def analyze(question: str) -> Query:
     return Query(question, tokens, kind, unit, entities, places, _focus(norm), pairs, runs, terms)
 
 
-WH_RE = re.compile(r"多少|几[\u4e00-\u9fff]?|什么|啥|哪[\u4e00-\u9fff]?|谁|何时|如何|怎么")
+WH_RE = re.compile(rf"多少|几[{HAN}]?|什么|啥|哪[{HAN}]?|谁|何时|如何|怎么")
 WH_TOKEN = re.compile(r"^(?:哪|几|多少|什么|啥|谁|何时|如何|怎么)")
-RUNS = re.compile(r"[\u3400-\u9fffa-z0-9]+")
+RUNS = re.compile(rf"[{HAN}a-z0-9]+")
 
 
 def _pairs(run: str) -> list[str]:
@@ -220,7 +221,7 @@ COUNT_NUMBER = r"(?:\d+(?:[.,]\d+)*(?:\s*[-~～至到]\s*\d+(?:\.\d+)*)?|[零一
 
 
 CN_COUNT_RE = re.compile("(?<![\\d.零一二两三四五六七八九十百千万亿])[一两三四五六七八九十百千][零一二两三四五六七八九十百千万亿]*(?:" + "|".join(
-    re.escape(u) for u in UNITS if re.match(r"[\u4e00-\u9fff]", u)) + "|[" + COUNT_WORDS + "])")
+    re.escape(u) for u in UNITS if HAN_CHAR.match(u)) + "|[" + COUNT_WORDS + "])")
 
 
 def _count_spans(text: str, unit: str | None) -> list[tuple[int, int]]:
@@ -230,7 +231,7 @@ def _count_spans(text: str, unit: str | None) -> list[tuple[int, int]]:
         units = "|".join(re.escape(u) for u in sorted(UNIT_SYNONYMS.get(unit, (unit,)), key=len, reverse=True))
         spans = []
         # "150万": a large round number stands alone for a count of anything.
-        pattern = rf"{COUNT_NUMBER}(?:{units})|\d[\d.,]*\s*[万亿](?![\u4e00-\u9fff])"
+        pattern = rf"{COUNT_NUMBER}(?:{units})|\d[\d.,]*\s*[万亿](?![{HAN}])"
         for m in re.finditer(pattern, text):
             after = text[m.end(): m.end() + 1]
             # "一户户上门" repeats a word; "一对一" is not a count; "2023年" is a year.
@@ -264,7 +265,7 @@ def _counts_another(text: str, end: int, asked: str) -> bool:
     """Is the count ending at `end` a count of something the question does not name?
     "多少红色之家" is not answered by "约3万名新就业群体": the noun after a number is what
     it counts."""
-    after = re.match(r"[\u4e00-\u9fff]{0,4}", text[end:]).group()
+    after = re.match(rf"[{HAN}]{{0,4}}", text[end:]).group()
     if len(after) < 2 or after.startswith(MEASURES):
         return False  # the clause ends, or the number's own unit follows: "4公分", "3小时"
     return not any(after[i: i + 2] in asked for i in range(len(after) - 1))
@@ -303,7 +304,7 @@ def answer_spans(query: Query, sentence: str) -> list[tuple[int, int]]:
 
 
 NAME_TAGS = {"person": ("nr", "nrfg", "nrt"), "place": ("ns", "nsf")}
-WHEN_RE = re.compile(r"\d{2,4}\s*年(?:代)?|[一二三四五六七八九十]+世纪|\d+\s*世纪|[\u4e00-\u9fff]{1,2}(?:朝|时期|年间)")
+WHEN_RE = re.compile(rf"\d{{2,4}}\s*年(?:代)?|[一二三四五六七八九十]+世纪|\d+\s*世纪|[{HAN}]{{1,2}}(?:朝|时期|年间)")
 
 
 def _tagged(sentence: str, tags: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -476,7 +477,7 @@ def counts_focus(spans: list[tuple[int, int]], text: str, focus: set[str]) -> bo
     if not focus:
         return True
     for s, e in spans:
-        after = re.match(r"[\u4e00-\u9fff“”\"a-z]{1,8}", text[e:])
+        after = re.match(rf"[{HAN}“”\"a-z]{{1,8}}", text[e:])
         if after:
             window = after.group()
         else:

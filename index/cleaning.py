@@ -20,10 +20,12 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from index.chars import HAN, HAN_CHAR
+
 TERMINAL = "。！？!?…；;"
 CLOSERS = "”’」』）)》】\"'"
 SENTENCE_END = re.compile(rf"[{TERMINAL}]+[{CLOSERS}]*")
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+CJK = HAN_CHAR
 LIST_MARK = re.compile(
     r"^(?:\d{1,2}[、.．](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[）)]|"
     r"[一二三四五六七八九十]{1,3}、|[★☆●■◆▲•·]|第[一二三四五六七八九十\d]+[章节部分条])"
@@ -35,7 +37,7 @@ FURNITURE = re.compile(
 )
 JUMP_MARK = re.compile(r"[（(]\s*[上下]转\s*\d+\s*版\s*[）)]")
 # "（陆益平 彭晓艳）" after an article's last sentence: its authors, and its end.
-CLOSING_BYLINE = re.compile(r"[（(]([\u4e00-\u9fff·][\u4e00-\u9fff·\s]{1,29})[）)]$")
+CLOSING_BYLINE = re.compile(rf"[（(]([{HAN}·][{HAN}·\s]{{1,29}})[）)]$")
 
 
 @dataclass(slots=True)  # slots: a document of many short lines holds one Text and Line each
@@ -181,7 +183,7 @@ def remove_stray_spaces(text: str, offset: int) -> Text:
     if not _SPACES.search(text):
         return Text.copied(text, offset)
     cjk = len(CJK.findall(text))
-    spaced_out = cjk and len(re.findall(r"[\u3400-\u9fff][ \t\u3000]+(?=\S)", text)) / cjk > 0.25
+    spaced_out = cjk and len(re.findall(rf"[{HAN}][ \t\u3000]+(?=\S)", text)) / cjk > 0.25
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
     size = last = 0
@@ -204,8 +206,8 @@ def remove_stray_spaces(text: str, offset: int) -> Text:
             if _is_latin(left) and _is_latin(right):
                 one_space = True
             elif not spaced_out and CJK.match(left) and CJK.match(right):
-                run_left = re.search(r"[\u3400-\u9fff]+$", text[max(0, i - 4):i])
-                run_right = re.match(r"[\u3400-\u9fff]+", text[j: j + 4])
+                run_left = re.search(rf"[{HAN}]+$", text[max(0, i - 4):i])
+                run_right = re.match(rf"[{HAN}]+", text[j: j + 4])
                 one_space = bool(run_left and run_right and len(run_left.group()) >= 2 and len(run_right.group()) >= 2)
         if one_space:
             keep(i, i + 1, " ")
@@ -415,83 +417,129 @@ class _Paragraph:
     def text(self) -> Text:
         return Text.joined(self.lines)
 
+    def ends_colon(self) -> bool:
+        return self.tail.endswith(("：", ":"))
 
-def join_paragraphs(lines: list[Line]) -> list[Block]:
-    """Join column lines into paragraphs, telling headings from body by line width."""
+    def closes_article(self) -> bool:
+        """It ends a sentence and then its article's byline: "……。（陆益平 彭晓艳）"."""
+        return self.ends_sentence() and CLOSING_BYLINE.search(self.tail) is not None
+
+    def block(self) -> Block:
+        kind = "heading" if self.heading_like() and not self.ends_sentence() else "body"
+        return Block(self.text(), kind)
+
+
+class _Layout(NamedTuple):
+    """What a document's lines say about how it is laid out, for telling where a
+    paragraph ends."""
+
+    widths: list[float]  # the usual width of the lines around each line
+    columns: bool  # newspaper columns (one narrow line a line), not prose
+    usual_gap: int  # the usual number of blank lines before a line
+
+
+def _layout(lines: list[Line]) -> _Layout:
     widths = _local_widths(lines)
     # Newspaper columns put one narrow line per line; prose files one paragraph per line
     # (or hard-wrapped wide lines with blank lines between paragraphs).
     columns = sorted(widths)[len(widths) // 2] <= 30 if widths else False
     gaps = sorted(line.gap for line in lines[1:]) or [1]
-    usual_gap = gaps[len(gaps) // 2]
+    return _Layout(widths, columns, gaps[len(gaps) // 2])
+
+
+def _is_caption_inside(par: _Paragraph, line: Line, following: Line | None, usual_gap: int) -> bool:
+    """A short complete sentence dropped into an unfinished one after a wider gap than the
+    page's usual: a photo caption (unless a list item follows, which it would introduce)."""
+    s = line.text.chars
+    return (
+        line.gap > usual_gap
+        and len(s) <= 25
+        and (_ends_sentence(s) or _heading_like(s))
+        and not par.ends_sentence()
+        and not par.heading_like()
+        and not par.ends_colon()
+        and following is not None
+        and not LIST_MARK.match(following.text.chars)
+    )
+
+
+def _starts_new_paragraph(par: _Paragraph, line: Line, short: bool, last_short: bool, closed: bool,
+                          layout: _Layout) -> bool:
+    """Whether `line` begins a paragraph of its own rather than continuing `par`, whose
+    last line was short (`last_short`) and whose paragraph before closed an article with its
+    byline (`closed`)."""
+    s = line.text.chars
+    if LIST_MARK.match(s) and (par.ends_sentence() or par.ends_colon() or par.heading_like()):
+        return True
+    if par.ends_sentence():
+        return _starts_after_sentence(line, short, last_short, layout)
+    if par.heading_like():
+        return _starts_after_heading(par.head, line, last_short, closed, layout.usual_gap)
+    return False  # an unfinished clause goes on
+
+
+def _starts_after_sentence(line: Line, short: bool, last_short: bool, layout: _Layout) -> bool:
+    """After a finished sentence, a new paragraph: after a short line or a wider gap (any
+    blank line, in prose), at every line of prose without blank lines, or at a byline, a
+    short line introducing what follows, a headline with separators."""
+    s = line.text.chars
+    return (
+        last_short
+        or line.gap > (layout.usual_gap if layout.columns else 0)
+        or (not layout.columns and layout.usual_gap == 0)  # no blank lines: a line a paragraph
+        or _byline_like(s)
+        or (short and s.endswith(("：", ":")))
+        or _separator_headline(s)
+    )
+
+
+def _starts_after_heading(heading: str, line: Line, last_short: bool, closed: bool, usual_gap: int) -> bool:
+    """After a heading (`heading` is the whole of it: a heading is short), a new paragraph
+    unless the headline runs on: it runs on over full lines and ends on a short one."""
+    s = line.text.chars
+    return (
+        last_short
+        or line.gap > usual_gap
+        or _byline_like(heading)
+        or _byline_like(s)
+        or s.startswith("—")
+        or heading.startswith("——")
+        or _separator_headline(heading)
+        or (closed and not re.search(r"[^\w\s]", heading))
+    )
+
+
+def join_paragraphs(lines: list[Line]) -> list[Block]:
+    """Join column lines into paragraphs, telling headings from body by line width."""
+    layout = _layout(lines)
     blocks: list[Block] = []
-    cur: _Paragraph | None = None
-    last_short = False
+    par: _Paragraph | None = None
+    last_short = False  # the paragraph's last line was short
     closed = False  # the paragraph before ended an article with its byline
 
     def flush() -> None:
-        nonlocal cur
-        if cur is not None and cur.size:
-            kind = "heading" if cur.heading_like() and not cur.ends_sentence() else "body"
-            blocks.append(Block(cur.text(), kind))
-        cur = None
+        nonlocal par
+        if par is not None and par.size:
+            blocks.append(par.block())
+        par = None
 
     for k, line in enumerate(lines):
-        s = line.text.chars
-        short = line.width < 0.75 * widths[k]
+        short = line.width < 0.75 * layout.widths[k]
         if line.title:
             flush()
             blocks.append(Block(line.text, "title"))
             continue
-        if cur is not None:
-            ends_sentence, heading_like = cur.ends_sentence(), cur.heading_like()
-            ends_colon = cur.tail.endswith(("：", ":"))
-            # A short complete sentence dropped into an unfinished one after a wider
-            # gap than the page's usual: a photo caption. Skip it, keep joining.
-            if (
-                line.gap > usual_gap
-                and len(s) <= 25
-                and (_ends_sentence(s) or _heading_like(s))
-                and not ends_sentence
-                and not heading_like
-                and not ends_colon
-                and k + 1 < len(lines)
-                and not LIST_MARK.match(lines[k + 1].text.chars)
-            ):
-                continue
-            if LIST_MARK.match(s) and (ends_sentence or ends_colon or heading_like):
-                new_par = True
-            elif ends_sentence:
-                new_par = (
-                    last_short
-                    or line.gap > (usual_gap if columns else 0)
-                    or (not columns and usual_gap == 0)  # no blank lines: a line a paragraph
-                    or _byline_like(s)
-                    or (short and s.endswith(("：", ":")))
-                    or _separator_headline(s)
-                )
-            elif heading_like:
-                prev = cur.head  # the whole of it: a heading is short
-                # A headline runs on over full lines and ends on a short one.
-                new_par = (
-                    last_short
-                    or line.gap > usual_gap
-                    or _byline_like(prev)
-                    or _byline_like(s)
-                    or s.startswith("—")
-                    or prev.startswith("——")
-                    or _separator_headline(prev)
-                    or (closed and not re.search(r"[^\w\s]", prev))
-                )
-            else:
-                new_par = False  # an unfinished clause goes on
-            if not new_par:
-                cur.add(line.text)
+        if par is not None:
+            following = lines[k + 1] if k + 1 < len(lines) else None
+            if _is_caption_inside(par, line, following, layout.usual_gap):
+                continue  # skipped: the sentence it interrupts goes on
+            if not _starts_new_paragraph(par, line, short, last_short, closed, layout):
+                par.add(line.text)
                 last_short = short
                 continue
-            closed = bool(CLOSING_BYLINE.search(cur.tail)) and ends_sentence
+            closed = par.closes_article()
             flush()
-        cur, last_short = _Paragraph(line.text), short
+        par, last_short = _Paragraph(line.text), short
     flush()
     return _mark_bylines(blocks)
 
@@ -538,69 +586,137 @@ def build_articles(blocks: list[Block]) -> list[Article]:
     whichever neighbour it shares more words with."""
     articles: list[Article] = [Article()]
     i = 0
-    n = len(blocks)
-
-    def next_body(j: int) -> str:
-        parts, size = [], 0
-        for k in range(j, n):  # not blocks[j:]: a copy of the rest at every such heading
-            b = blocks[k]
-            if b.kind == "heading" and parts:
-                break
-            if b.kind == "body":
-                parts.append(b.text.chars)
-                size += len(b.text.chars)
-            if size > 400:
-                break
-        return "".join(parts)
-
-    while i < n:
+    while i < len(blocks):
         b = blocks[i]
-        art = articles[-1]
         if b.kind in ("heading", "title"):
-            parts = [b.text.chars]
-            # A title and its "——" subtitle, or a headline printed over several lines.
-            while i + 1 < n and blocks[i + 1].kind == "heading" and (
-                blocks[i + 1].text.chars.startswith(("——", "—")) or not NUMBERED_HEADING.match(blocks[i + 1].text.chars)
-            ) and not NUMBERED_HEADING.match(parts[0]):
-                i += 1
-                parts += ["" if blocks[i].text.chars.startswith("—") else " ", blocks[i].text.chars]
-            text = "".join(parts)
-            following = blocks[i + 1] if i + 1 < n else None
-            numbered = NUMBERED_HEADING.match(text) is not None
-            starts_article = b.kind == "title" or not numbered and (
-                not art.paragraphs
-                or art.closed
-                or (following is not None and (following.kind == "byline" or BYLINE_WORDS.search(following.text.chars[:12])))
-                or "——" in text
-                or (following is not None and LIST_MARK.match(following.text.chars) and following.text.chars[0] in "★☆●■◆")
-                or affinity(text, art.title + art.body_text(2000)) < 0.25
-            )
-            if not starts_article:
-                if numbered and re.match(r"^[（(]", text) and art.section and not re.match(r"^[（(]", art.section):
-                    art.section = art.section.split(" · ")[0] + " · " + text
-                else:
-                    art.section = text
-            elif not art.title and art.paragraphs and affinity(text, art.body_text()) >= affinity(text, next_body(i + 1)):
-                art.title = text  # printed after its article
-                art.closed = True
-            elif not art.paragraphs and not art.title:
-                art.title = text
-            else:
-                articles.append(Article(title=text))
+            i = _add_heading(articles, blocks, i)
         elif b.kind == "byline":
-            if art.paragraphs and not b.closes_article:
-                articles.append(Article())
-            elif b.closes_article:
-                art.closed = True
+            _add_byline(articles, b)
         elif b.kind == "body":
-            if art.closed:
-                art = Article()
-                articles.append(art)
-            art.paragraphs.append((art.section, b))
-            if b.closes_article:
-                art.closed = True
+            _add_body(articles, b)
         i += 1
     return [a for a in articles if a.paragraphs]
+
+
+def _add_heading(articles: list[Article], blocks: list[Block], first: int) -> int:
+    """The heading at `first`, with the headings that continue it, as a new article's
+    title, the current article's title or its section; the index of its last block."""
+    text, last = _whole_heading(blocks, first)
+    art = articles[-1]
+    following = blocks[last + 1] if last + 1 < len(blocks) else None
+    if not _starts_article(blocks[first].kind, text, art, following):
+        _set_section(art, text)
+    elif not art.title and art.paragraphs and (
+        affinity(text, art.body_text()) >= affinity(text, _body_after(blocks, last + 1))
+    ):
+        art.title = text  # printed after its article
+        art.closed = True
+    elif not art.paragraphs and not art.title:
+        art.title = text
+    else:
+        articles.append(Article(title=text))
+    return last
+
+
+def _whole_heading(blocks: list[Block], first: int) -> tuple[str, int]:
+    """A title and its "——" subtitle, or a headline printed over several lines, as one
+    text; the index of its last block. A numbered heading is a section's, whole in itself."""
+    head = blocks[first].text.chars
+    parts = [head]
+    last = first
+    while last + 1 < len(blocks) and _continues_heading(head, blocks[last + 1]):
+        last += 1
+        s = blocks[last].text.chars
+        parts += ["" if s.startswith("—") else " ", s]
+    return "".join(parts), last
+
+
+def _continues_heading(head: str, b: Block) -> bool:
+    s = b.text.chars
+    return (
+        b.kind == "heading"
+        and (s.startswith(("——", "—")) or not NUMBERED_HEADING.match(s))
+        and not NUMBERED_HEADING.match(head)
+    )
+
+
+def _starts_article(kind: str, text: str, art: Article, following: Block | None) -> bool:
+    """A title starts an article; a numbered heading is a section of the current one;
+    another heading starts one when the current has no paragraph yet or is closed, a byline
+    or a starred list follows it, it has a "——" subtitle, or it shares few words with the
+    current article."""
+    if kind == "title":
+        return True
+    if NUMBERED_HEADING.match(text):
+        return False
+    return (
+        not art.paragraphs
+        or art.closed
+        or _byline_follows(following)
+        or "——" in text
+        or _starred_list_follows(following)
+        or affinity(text, art.title + art.body_text(2000)) < 0.25
+    )
+
+
+def _byline_follows(following: Block | None) -> bool:
+    return following is not None and (
+        following.kind == "byline" or BYLINE_WORDS.search(following.text.chars[:12]) is not None
+    )
+
+
+def _starred_list_follows(following: Block | None) -> bool:
+    return (
+        following is not None
+        and LIST_MARK.match(following.text.chars) is not None
+        and following.text.chars[0] in "★☆●■◆"
+    )
+
+
+def _set_section(art: Article, text: str) -> None:
+    """The heading names the section its paragraphs belong to; a "（一）" sub-section under a
+    "一、" section keeps the section's name before its own."""
+    numbered = NUMBERED_HEADING.match(text) is not None
+    if numbered and re.match(r"^[（(]", text) and art.section and not re.match(r"^[（(]", art.section):
+        art.section = art.section.split(" · ")[0] + " · " + text
+    else:
+        art.section = text
+
+
+def _body_after(blocks: list[Block], first: int) -> str:
+    """The body text after a heading, up to the next heading once some is read, about
+    400 characters: what a heading is compared with."""
+    parts, size = [], 0
+    for k in range(first, len(blocks)):  # not blocks[first:]: a copy of the rest at every such heading
+        b = blocks[k]
+        if b.kind == "heading" and parts:
+            break
+        if b.kind == "body":
+            parts.append(b.text.chars)
+            size += len(b.text.chars)
+        if size > 400:
+            break
+    return "".join(parts)
+
+
+def _add_byline(articles: list[Article], b: Block) -> None:
+    """A byline after paragraphs starts the next article, or closes the current one."""
+    art = articles[-1]
+    if art.paragraphs and not b.closes_article:
+        articles.append(Article())
+    elif b.closes_article:
+        art.closed = True
+
+
+def _add_body(articles: list[Article], b: Block) -> None:
+    """A paragraph joins the current article, or starts one after a closed article."""
+    art = articles[-1]
+    if art.closed:
+        art = Article()
+        articles.append(art)
+    art.paragraphs.append((art.section, b))
+    if b.closes_article:
+        art.closed = True
 
 
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from index import answer_features, answer_model, answering, processing, smalltalk, spans, store
+from index.chars import CONTROLS, HAN, INVISIBLE
 from index.examples import question_from_text
 from index.followup import follow_up, new_entity
 from index.highlight import mark_terms
@@ -236,7 +237,7 @@ def safe_name(name: str) -> str:
     """A file name from a user, reduced to a plain name inside the corpus folder."""
     base = name.replace("\\", "/").split("/")[-1]
     # Control characters, and the invisible ones that reorder or hide what a name shows.
-    base = re.sub(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]", "", base)
+    base = re.sub(f"[{CONTROLS}{INVISIBLE}]", "", base)
     base = base.strip().lstrip(".")
     if not base:
         raise DocumentRejected("bad_name")
@@ -587,4 +588,4 @@ def _most_marked(text: str, cuts: str, marks: list[tuple[int, int]]) -> str:
 def _content_chars(tokens: list[str]) -> int:
     """Chinese characters and Latin words in these (distinct) tokens; a bare number says
     nothing by itself."""
-    return len(re.findall(r"[\u3400-\u9fff]|[a-z]+", " ".join(set(tokens))))
+    return len(re.findall(rf"[{HAN}]|[a-z]+", " ".join(set(tokens))))

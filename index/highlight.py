@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
+from index.chars import HAN_CHAR
 from index.normalize import normalize
 
 
 def mark_terms(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Spans of `text` whose normalised form is one of the question's terms."""
-    wanted = {t for t in terms if len(t) >= 2 or re.match(r"[\u4e00-\u9fff]", t) is None}
+    wanted = {t for t in terms if len(t) >= 2 or HAN_CHAR.match(t) is None}
     if not wanted:
         return []
     norm = normalize(text)

@@ -24,6 +24,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
+from index.chars import HAN
 from index.places import Box, Reading, joined
 from index.readers import UnreadableDocument, tidy
 
@@ -120,7 +121,7 @@ def ocr_lines(image, page: int = 1) -> list[OcrLine]:
 # The recogniser reads a Chinese full stop as a degree sign, and at a line's end as a middle
 # dot (bench/documents.py's page photos: "公里°", "车站·"): after a Chinese character
 # neither is what a page prints (a degree follows a digit; a name's dot is mid-line).
-_MISREAD_STOP = re.compile(r"(?<=[\u3400-\u9fff])(?:°|·$)")
+_MISREAD_STOP = re.compile(rf"(?<=[{HAN}])(?:°|·$)")
 
 
 def _full_stops(text: str) -> str:

@@ -35,6 +35,7 @@ import re
 import unicodedata
 import zipfile
 
+from index.chars import NOT_TEXT, UNIFIED, UNIFIED_ASSIGNED
 from index.places import Reading, joined
 from index.reasons import Reason
 
@@ -180,9 +181,10 @@ _MAGIC = (
 )
 
 
-_BAD = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]")
+_NOT_TEXT = re.compile(f"[{NOT_TEXT}]")
+_UNIFIED = re.compile(f"[{UNIFIED}]")
 _SAMPLE = 100_000
-_ASSIGNED = re.compile(r"[\t\n\r\x20-\x7e\u3000-\u303f\u4e00-\u9fef\uff01-\uffbe]+")
+_ASSIGNED = re.compile(rf"[\t\n\r\x20-\x7e\u3000-\u303f{UNIFIED_ASSIGNED}\uff01-\uffbe]+")
 
 
 def _bad_share(text: str) -> float:
@@ -190,7 +192,7 @@ def _bad_share(text: str) -> float:
     breaks), private-use, unassigned, lone surrogates, U+FFFD. Binary data decodes to them."""
     if not text:
         return 0.0
-    bad = len(_BAD.findall(text))
+    bad = len(_NOT_TEXT.findall(text))
     sample = text[:_SAMPLE]
     # Only characters outside ASCII, CJK and its punctuation can be unassigned: asking
     # about those alone spares a call per character of ordinary text.
@@ -207,7 +209,7 @@ def _common_share(text: str) -> float:
     """Share of the Chinese characters that are in GB2312 once made simplified: near 1 for
     real Chinese text, about a half for bytes of another encoding read as GBK."""
     global _t2s
-    chars = "".join(c for c in text[:_SAMPLE] if "\u4e00" <= c <= "\u9fff")
+    chars = "".join(_UNIFIED.findall(text[:_SAMPLE]))
     if not chars:
         return 1.0
     if _t2s is None:
@@ -567,7 +569,6 @@ class _DocxText:
 
 # ---- all kinds ----------------------------------------------------------------------
 
-_DROP = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
@@ -576,7 +577,7 @@ def tidy(text: str) -> str:
     dropped (what a chat or a passage should never carry)."""
     text = text.lstrip("\ufeff")
     text = _LINE_BREAKS.sub("\n", text)
-    return _DROP.sub("", text)
+    return _NOT_TEXT.sub("", text)
 
 
 def _brief(exc: BaseException) -> str:

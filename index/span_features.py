@@ -21,6 +21,7 @@ import numpy as np
 import rjieba
 
 from index.answering import PERSON_TITLE, UNIT_SYNONYMS, classify
+from index.chars import HAN, is_han
 from index.normalize import fold, normalize
 from index.tokenizer import UNITS, stopwords
 
@@ -153,7 +154,7 @@ def profile(question: str) -> QuestionProfile:
     else:
         before = words[wh_at - 1] if wh_at > 0 else None
         after = words[wh_at] if wh_at < len(words) else None
-    chars = frozenset(c for w in words for c in w if "\u4e00" <= c <= "\u9fff" or c.isdigit())
+    chars = frozenset(c for w in words for c in w if is_han(c) or c.isdigit())
     return QuestionProfile(kind, unit, frozenset(words), chars, before, after, "".join(plain),
                            bool(_ASKS_DAY.search(norm)), tuple(types), wh_at > 0, 0 <= wh_at < len(words), verb)
 
@@ -284,12 +285,12 @@ _NUM = r"(?:\d+(?:[.,]\d+)*(?:[-~～至到]\d+(?:\.\d+)*)?|[零〇一二两三�
 _APPROX = r"(?:约|近|共|达|超过|逾|将近|大约|仅|只有|多达|高达)?"
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNIT_SET, key=len, reverse=True))
 # A reign year: "崇宁五年", "万历十一年".
-_ERA_YEAR = r"[\u4e00-\u9fff]{2}[元一二三四五六七八九十]{1,3}年"
+_ERA_YEAR = rf"[{HAN}]{{2}}[元一二三四五六七八九十]{{1,3}}年"
 # What a whole answer of each asked kind looks like, as normalised text.
 SHAPES = {
     # Any measure word: "18趟", "22代", "14.2光年" are counts whose units no list holds.
     "count": re.compile(rf"{_APPROX}{_NUM}(?:[至到~～-]{_NUM})?(?:[万亿千百]|余|多)*"
-                        rf"(?:(?:{_UNIT_ALT})+|[\u4e00-\u9fff]{{1,2}})?(?:余|多)?"),
+                        rf"(?:(?:{_UNIT_ALT})+|[{HAN}]{{1,2}})?(?:余|多)?"),
     "date": re.compile(r"(?:\d{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})?[日号]?"
                        r"(?:凌晨|上午|中午|下午|晚上)?(?:\d{1,2}[点时:](?:\d{1,2}分?)?)?|\d{1,2}[日号]|"
                        r"(?:凌晨|早上|上午|中午|下午|傍晚|晚上)?\d{1,2}[点时:](?:\d{1,2}分?|半)?|[上中下]旬|\d{4}年\d{1,2}月"),

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from index import answering, span_features
+from index.chars import HAN
 
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "span_ranker.json"
 _model: dict | None = None
@@ -93,7 +94,7 @@ _COPULA = frozenset("是 就是 即 为 乃 系".split())
 _SKIP_RIGHT = frozenset("的 之 等 等等 之类 这样 这些 是".split())
 _ENUM_SEP = frozenset("、 和 及 与 以及 或".split())
 _PERSON_ROLE = re.compile(rf"(?:{answering.PERSON_TITLE}|人员|员|者|长|师|生|工|手|家)$")
-_UNKNOWN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
+_UNKNOWN_NAME = re.compile(rf"^[{HAN}]{{2,3}}$")
 _DAY_OF_MONTH = re.compile(r"^\d{1,2}[日号]$")
 
 

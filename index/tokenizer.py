@@ -21,6 +21,7 @@ from typing import Iterable, NamedTuple
 import numpy as np
 import rjieba
 
+from index.chars import HAN, PAIR_FIRST, PAIR_LAST
 from index.normalize import fold, normalize
 
 # Measure words and units that follow a number. Longest first so "平方公里" beats "公里".
@@ -37,7 +38,7 @@ NUMBER_RE = re.compile(
     rf"第?\d+(?:[.,]\d+)*(?:\s*[-~～至到]\s*\d+(?:\.\d+)*)?(?:\s?[万亿千百])?(?:\s?(?:{_UNIT_RE}))?"
 )
 _SPACE = re.compile(r"\s+")
-_WORDLIKE = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
+_WORDLIKE = re.compile(rf"[\w{HAN}]", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
@@ -86,10 +87,8 @@ def _tokens(norm: str) -> list[str]:
             if w in kept or (w not in dropped and _judge(w))]
 
 
-# The Chinese characters that make character pairs (CJK Extension A and Unified Ideographs):
-# the pattern and the numeric test in _char_pairs must agree.
-_CJK_FIRST, _CJK_LAST = 0x3400, 0x9FFF
-_CJK = f"[{chr(_CJK_FIRST)}-{chr(_CJK_LAST)}]"
+# The pattern and the numeric test in _char_pairs must agree: both read chars.PAIR_FIRST..PAIR_LAST.
+_CJK = f"[{chr(PAIR_FIRST)}-{chr(PAIR_LAST)}]"
 _CJK_RUN = re.compile(_CJK + "{2,}")
 CHINESE_PAIR = re.compile(_CJK + "{2}")  # a string that can be one of char_bigrams's pairs
 
@@ -169,7 +168,7 @@ def sentence_texts(text: str, cuts: str) -> list[str]:
 
 def _char_pairs(norm: str, n: int) -> CharPairs:
     cp = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
-    cjk = (cp >= _CJK_FIRST) & (cp <= _CJK_LAST)
+    cjk = (cp >= PAIR_FIRST) & (cp <= PAIR_LAST)
     at = np.flatnonzero(cjk[:-1] & cjk[1:])
     codes = (cp[at].astype(np.int64) << 16) | cp[at + 1]
     return CharPairs(codes, np.cumsum(cp == 0)[at].astype(np.int64), n)  # SEP is U+0000

@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+# The Telegram fixtures (a stub Bot API, a running bot on it) for every test file that
+# names them, without importing them into each.
+pytest_plugins = ["tests.telegram_support"]
+
 
 def make_settings(tmp: Path, corpus: Path | None = None, **overrides) -> Settings:
     """Settings like config.toml's, on a corpus folder and database inside `tmp`."""

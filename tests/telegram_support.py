@@ -1,9 +1,8 @@
 """Fixtures and checks shared by the tests/test_telegram_*.py files.
 
 Each test file gets its own stub Bot API and its own running bot (module scope) on a
-private copy of the seeds; import the fixtures it uses:
-
-    from tests.telegram_support import bot, stub, tg_config  # noqa: F401
+private copy of the seeds. Its fixtures (stub, tg_config, logs, bot) reach
+every test file through tests/conftest.py's pytest_plugins; its helpers are imported.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.stub_bot_api import ADMIN_ID
-from tests.telegram_support import ask, ask_stats, bot, check_html, logs, sent_message, stub, tg_config  # noqa: F401
+from tests.telegram_support import ask, ask_stats, check_html, sent_message
 
 STRANGER = 7777
 REFUSAL = "只有管理员"

@@ -7,8 +7,7 @@ import random
 import re
 
 from tests.stub_bot_api import ADMIN_ID, SEEDS
-from tests.telegram_support import (ADMIN2_ID, ask, ask_stats, bot, buttons, check_html, logs,  # noqa: F401
-                                    sent_message, stub, tg_config)
+from tests.telegram_support import ADMIN2_ID, ask, ask_stats, buttons, check_html, sent_message
 
 ADMIN3_ID = 1003  # only for the upload cap
 ADMIN4_ID = 1004  # only for the upload queue

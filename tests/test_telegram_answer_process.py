@@ -8,7 +8,7 @@ import logging
 import os
 import signal
 
-from tests.telegram_support import ask, bot, check_html, logs, stub, tg_config  # noqa: F401
+from tests.telegram_support import ask, check_html
 
 QUESTION = "雨花区有多少红色之家？"
 

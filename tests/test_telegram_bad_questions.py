@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from tests.telegram_support import ask, bot, check_html, logs, stub, tg_config  # noqa: F401
+from tests.telegram_support import ask, check_html
 
 HINT = "请发一个问题给我"
 NOT_FOUND = "没有找到"

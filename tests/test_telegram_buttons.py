@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from index import store
 from tests.stub_bot_api import BotRunner
-from tests.telegram_support import (ask, bot, buttons, check_html, eventually, logs, sent_message,  # noqa: F401
-                                    stub, tg_config)
+from tests.telegram_support import ask, buttons, check_html, sent_message
 
 QUESTION = "雨花区有多少红色之家？"
 

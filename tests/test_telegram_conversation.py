@@ -6,8 +6,7 @@ from __future__ import annotations
 import time
 
 from index import store
-from tests.telegram_support import (ask, bot, check_html, eventually, logs, sent_message,  # noqa: F401
-                                    stub, tg_config)
+from tests.telegram_support import ask, check_html, eventually, sent_message
 
 FIRST = "雨花区新组建了几个新就业群体党支部？"
 FOLLOW = "那新田县呢？"  # alone: a sentence on 新田县's new service centre; after FIRST: its 4 branches

@@ -9,7 +9,7 @@ import time
 
 from bot.telegram_app import RetryingRateLimiter
 from tests.stub_bot_api import TOKEN
-from tests.telegram_support import ask, bot, check_html, logs, stub, tg_config  # noqa: F401
+from tests.telegram_support import ask, check_html
 
 # Short timeouts and pauses, so that the faults cost the test run little time.
 BUILD_KWARGS = {"read_timeout": 1.0, "poll_timeout": 0.5, "rate_limiter": RetryingRateLimiter(backoff=0.1)}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 from bot.flood import FloodControl, Window
-from tests.telegram_support import ask, bot, check_html, logs, stub, tg_config  # noqa: F401
+from tests.telegram_support import ask, check_html
 
 TG_OVERRIDES = {"user_questions_per_minute": 3, "chat_questions_per_minute": 5, "queued_questions_per_user": 2}
 QUESTION = "雨花区有多少红色之家？"

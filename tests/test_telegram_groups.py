@@ -3,8 +3,7 @@ reply; all other chatter is ignored."""
 
 from __future__ import annotations
 
-from tests.telegram_support import (ask, bot, check_html, eventually, logs, sent_message,  # noqa: F401
-                                    stub, tg_config)
+from tests.telegram_support import ask, check_html, eventually, sent_message
 
 QUESTION = "雨花区有多少红色之家？"
 

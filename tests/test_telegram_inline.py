@@ -5,7 +5,7 @@ passage the answer (the result's input_message_content: the client sends it as i
 from __future__ import annotations
 
 from tests.stub_bot_api import ADMIN_ID
-from tests.telegram_support import bot, check_html, logs, stub, tg_config  # noqa: F401
+from tests.telegram_support import check_html
 
 
 ANSWER = "目前，全区“红色之家”已建成28家。"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.fixtures.pages import UTF8_PAGE, UTF8_TITLE, html, serving
 from tests.stub_bot_api import ADMIN_ID
-from tests.telegram_support import ask, bot, check_html, logs, stub, tg_config  # noqa: F401
+from tests.telegram_support import ask, check_html
 
 INDEX_OVERRIDES = {"allow_private_urls": True}  # the page is served on 127.0.0.1
 

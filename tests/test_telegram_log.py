@@ -9,7 +9,7 @@ import datetime as dt
 from bot.config import question_log_path
 from bot.telegram_app import prune_log
 from index import store
-from tests.telegram_support import ask, bot, buttons, eventually, logs, sent_message, stub, tg_config  # noqa: F401
+from tests.telegram_support import ask, eventually
 
 TG_OVERRIDES = {"retention_days": 30}
 

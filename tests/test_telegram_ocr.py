@@ -11,7 +11,7 @@ from PIL import Image
 
 from tests.conftest import FIXTURES
 from tests.stub_bot_api import ADMIN_ID
-from tests.telegram_support import ask, bot, check_html, logs, stub, tg_config  # noqa: F401
+from tests.telegram_support import ask, check_html
 
 IMAGES = FIXTURES / "ocr"
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.telegram_support import (ask, bot, buttons, check_html, eventually, logs, sent_message,  # noqa: F401
-                                    stub, tg_config)
+from tests.telegram_support import ask, buttons, check_html, eventually, sent_message
 
 NOT_IN_YUHUA = "芙蓉区一共建了多少家红色之家？"
 NOT_IN_XINTIAN = "新田县的水稻产量是多少吨？"

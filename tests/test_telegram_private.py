@@ -6,8 +6,7 @@ import re
 
 from index import store
 from tests.stub_bot_api import ADMIN_ID
-from tests.telegram_support import (USER_ID, ask, bot, buttons, check_html, eventually, logs,  # noqa: F401
-                                    sent_message, stub, tg_config)
+from tests.telegram_support import ask, buttons, check_html, eventually, sent_message
 
 
 def test_private_question_gets_a_quoted_answer_as_a_reply(stub, bot):

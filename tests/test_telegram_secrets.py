@@ -6,7 +6,7 @@ import logging
 
 from bot import redact
 from tests.stub_bot_api import TOKEN
-from tests.telegram_support import ask, ask_stats, bot, logs, stub, tg_config  # noqa: F401
+from tests.telegram_support import ask, ask_stats
 
 
 def test_token_is_in_no_log_line_even_at_debug(stub, bot, logs):

@@ -11,7 +11,7 @@ import pytest
 
 from bot.telegram_app import RetryingRateLimiter, TokenRefused
 from tests.stub_bot_api import BotRunner, StubBotApi, write_config
-from tests.telegram_support import check_html, logs, seed_index  # noqa: F401
+from tests.telegram_support import check_html, seed_index
 
 QUESTION = "雨花区有多少红色之家？"
 FAST = {"read_timeout": 1.0, "rate_limiter": RetryingRateLimiter(backoff=0.1)}

@@ -4,8 +4,7 @@ under "最接近的内容", never in bold, with the quote and source, and the bu
 
 from __future__ import annotations
 
-from tests.telegram_support import (ask, ask_stats, bot, buttons, check_html, eventually, logs,  # noqa: F401
-                                    sent_message, stub, tg_config)
+from tests.telegram_support import ask, ask_stats, buttons, check_html, eventually, sent_message
 
 INDEX_OVERRIDES = {"answer_confidence": 1.01, "closest_confidence": 0.0}
 QUESTION = "雨花区有多少红色之家？"

@@ -15,7 +15,7 @@ import pytest
 
 from bot.webhook import MAX_BODY_BYTES
 from tests.stub_bot_api import BotRunner, _public, write_config
-from tests.telegram_support import check_html, logs, stub  # noqa: F401
+from tests.telegram_support import check_html
 
 SECRET = "s3cret-token_for-the-webhook"
 

@@ -34,11 +34,12 @@ from bot import script, signing, state
 from bot.commands import chat as chat_replies
 from bot.telegram_html import answer_html, hint_html
 from index import smalltalk, store
+from index.chars import CONTROLS_BUT_TAB_NEWLINE, INVISIBLE
 
 log = logging.getLogger("bot.ask")
 
 MAX_QUESTION = 1000  # characters kept of a question (the engine reads the first 500)
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_INVISIBLE = re.compile(f"[{CONTROLS_BUT_TAB_NEWLINE}{INVISIBLE}]")
 _SPACES = re.compile(r"\s+")
 
 

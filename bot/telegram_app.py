@@ -41,7 +41,6 @@ from bot.commands import ADMIN_COMMANDS, PUBLIC_COMMANDS, add_handlers
 from bot.config import Config
 from bot.http_request import AiohttpRequest
 from bot.state import BotState
-from index import store
 from index.engine import Engine
 
 log = logging.getLogger("bot.telegram")
@@ -154,8 +153,8 @@ def prune_log(st: BotState) -> int:
     if days <= 0:
         return 0
     before = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)).isoformat(timespec="seconds")
-    n = store.prune_questions(st.log_db, before)
-    store.prune_answer_messages(st.log_db, before)
+    n = st.question_log.prune_questions(before)
+    st.question_log.prune_answer_messages(before)
     if n:
         log.info("question log: %d questions older than %d days removed", n, days)
     return n

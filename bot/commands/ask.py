@@ -33,7 +33,7 @@ from telegram.ext import ContextTypes
 from bot import script, signing, state
 from bot.commands import chat as chat_replies
 from bot.telegram_html import answer_html, hint_html
-from index import smalltalk, store
+from index import smalltalk
 
 log = logging.getLogger("bot.ask")
 
@@ -76,7 +76,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         if not edited:
             await chat_replies.reply_in_kind(update, context, kind, replying_to_bot=replies_to(message, context.bot.id))
         return
-    answer_id = await st.run(_answer_to, st, chat.id, message.message_id) if edited else None
+    answer_id = await st.run(st.question_log.answer_to, chat.id, message.message_id) if edited else None
     job = functools.partial(_answer_now, st, context, message, question, answer_id, edited)
     user_id = user.id if user else None
     if st.backlog.waiting(user_id, chat.id) or not st.flood.allow(user_id, chat.id):
@@ -148,21 +148,17 @@ async def _ask_and_log(st: state.BotState, message: Message, question: str, prev
     latency = (time.perf_counter() - started) * 1000
     chat, user = message.chat, message.from_user
     qid = await st.run(functools.partial(
-        st.log_question, chat_type=chat.type, chat_id=chat.id, user_id=user.id if user else None,
+        st.question_log.log_question, chat_type=chat.type, chat_id=chat.id, user_id=user.id if user else None,
         question=question, answered=result.outcome == "answer", latency_ms=latency))
     return result, qid
 
 
 def _remember(st: state.BotState, chat_id: int, message_id: int, qid: int, asked: str, question_message_id: int) -> None:
     try:
-        store.remember_answer(st.log_db, chat_id=chat_id, message_id=message_id, question_id=qid, asked=asked,
-                              question_message_id=question_message_id)
+        st.question_log.remember_answer(chat_id=chat_id, message_id=message_id, question_id=qid, asked=asked,
+                                        question_message_id=question_message_id)
     except Exception as exc:  # a follow-up then falls back on the buttons
         log.warning("answer message not remembered: %s", exc)
-
-
-def _answer_to(st: state.BotState, chat_id: int, question_message_id: int) -> int | None:
-    return store.answer_to(st.log_db, chat_id, question_message_id)
 
 
 def replies_to(message: Message, bot_id: int) -> bool:
@@ -177,14 +173,14 @@ def previous_question(st: state.BotState, bot_id: int, message: Message) -> str 
         return None
     reply = message.reply_to_message
     chat_id = message.chat.id
-    row = store.answer_message(st.log_db, chat_id, reply.message_id)
+    row = st.question_log.answer_message(chat_id, reply.message_id)
     if row:
         return row["asked"]
     for line in (reply.reply_markup.inline_keyboard if reply.reply_markup else ()):
         for button in line:  # not remembered: the buttons name the question, signed
             data = signing.parse(button.callback_data if isinstance(button.callback_data, str) else None)
             if data and st.signer.check(chat_id, data):
-                q = store.question(st.log_db, data.qid)
+                q = st.question_log.question(data.qid)
                 if q and q["chat_id"] == chat_id:
                     return q["question"]
     return None

@@ -14,7 +14,6 @@ from telegram.ext import ContextTypes
 
 from bot import access, chart, state
 from bot.telegram_html import fit
-from index import store
 
 REFRESH = InlineKeyboardMarkup([[InlineKeyboardButton("刷新", callback_data="stats")]])
 CHART_DAYS = 30
@@ -35,7 +34,7 @@ def last_days(st: state.BotState, n: int = CHART_DAYS) -> list[tuple[str, int, i
     """(date, asked, answered, 👍, 👎) for each of the last `n` days, today last; days
     without questions are zeros."""
     first = dt.date.today() - dt.timedelta(days=n - 1)
-    logged = {row[0]: tuple(row) for row in store.questions_by_day(st.log_db, start_of_today(n - 1))}
+    logged = {row[0]: tuple(row) for row in st.question_log.by_day(start_of_today(n - 1))}
     days = [(first + dt.timedelta(days=i)).isoformat() for i in range(n)]
     return [logged.get(day, (day, 0, 0, 0, 0)) for day in days]
 
@@ -44,8 +43,8 @@ def stats_html(st: state.BotState, days: list[tuple[str, int, int, int, int]] | 
     """The numbers; with `days` (last_days), a line that sums them up as well."""
     s = st.engine.stats()
     today = start_of_today()
-    q = store.question_stats(st.log_db, since=today)
-    answered_today = store.questions_answered_since(st.log_db, today)
+    q = st.question_log.stats(since=today)
+    answered_today = st.question_log.answered_since(today)
     rate = 1 - q["answered"] / q["total"] if q["total"] else 0.0
     lines = [
         "<b>统计</b>",

@@ -37,7 +37,7 @@ from telegram.error import (
 from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, Defaults
 
 from bot import redact, webhook
-from bot.commands import ADMIN_COMMANDS, PUBLIC_COMMANDS, add_handlers
+from bot.commands import add_handlers, menu
 from bot.config import Config
 from bot.http_request import AiohttpRequest
 from bot.state import BotState
@@ -217,12 +217,12 @@ async def _housekeeping(st: BotState) -> None:
 async def _set_commands(app: Application, admins: list[int]) -> None:
     """The command menu: /ask and /help for everyone, the admin commands in admins' chats."""
     try:
-        await app.bot.set_my_commands(PUBLIC_COMMANDS)
+        await app.bot.set_my_commands(menu(admin=False))
     except TelegramError as exc:
         log.warning("setMyCommands failed: %s", exc)
     for admin in admins:
         try:
-            await app.bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
+            await app.bot.set_my_commands(menu(admin=True), scope=BotCommandScopeChat(admin))
         except TelegramError as exc:  # "chat not found" until the admin has talked to the bot
             log.info("admin command menu for %s not set: %s", admin, exc)
 

@@ -25,43 +25,19 @@ import logging
 import re
 import time
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import script, signing, state
+from bot.answer_buttons import answer_buttons
 from bot.commands import chat as chat_replies
+from bot.question_text import clean_question, has_words
 from bot.telegram_html import answer_html, hint_html
 from index import smalltalk
 
 log = logging.getLogger("bot.ask")
-
-MAX_QUESTION = 1000  # characters kept of a question (the engine reads the first 500)
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-_SPACES = re.compile(r"\s+")
-
-
-def clean_question(text: str | None) -> str:
-    """Control and invisible characters out, runs of whitespace made one space."""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", text or "")).strip()[:MAX_QUESTION]
-
-
-def has_words(text: str) -> bool:
-    """Anything to search for: a letter, a digit or a Chinese character."""
-    return re.search(r"[^\W_]", text) is not None
-
-
-def answer_buttons(st: state.BotState, chat_id: int, qid: int | None, more_offset: int | None = 1):
-    """更多 (when there is more) and 👍 / 👎, signed for this chat and question."""
-    if qid is None:
-        return None
-    row = []
-    if more_offset is not None:
-        row.append(InlineKeyboardButton("更多", callback_data=st.signer.more(chat_id, qid, more_offset)))
-    row.append(InlineKeyboardButton("👍", callback_data=st.signer.vote(chat_id, qid, True)))
-    row.append(InlineKeyboardButton("👎", callback_data=st.signer.vote(chat_id, qid, False)))
-    return InlineKeyboardMarkup([row])
 
 
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, *, edited: bool = False) -> None:
@@ -108,7 +84,7 @@ async def _answer_now(st: state.BotState, context: ContextTypes.DEFAULT_TYPE, me
     if chat.type == ChatType.PRIVATE and not edited:  # before the reply: the user's next message may come at once
         context.chat_data["last_asked"] = (asked, time.monotonic())
     more = 1 if len(result.passages) > 1 else None
-    markup = answer_buttons(st, chat.id, qid, more) if result.outcome in ("answer", "unsure") else None
+    markup = answer_buttons(st.signer, chat.id, qid, more) if result.outcome in ("answer", "unsure") else None
     html = script.answer_in_users_script(answer_html(result), question, result)
     if answer_id is None:
         answer_id = (await message.reply_html(html, reply_markup=markup, do_quote=True)).message_id

@@ -17,7 +17,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import signing, state
-from bot.commands.ask import answer_buttons
+from bot.answer_buttons import answer_buttons
 from bot.telegram_html import passages_html
 
 log = logging.getLogger("bot.buttons")
@@ -75,7 +75,7 @@ async def _more(update, context, st: state.BotState, data: signing.ButtonData, c
     # A new message replying to the one pressed: the answer stays as everyone in the chat read it.
     sent = await context.bot.send_message(
         chat_id, passages_html(hits, data.offset), parse_mode=ParseMode.HTML,
-        reply_markup=answer_buttons(st, chat_id, data.qid, more),
+        reply_markup=answer_buttons(st.signer, chat_id, data.qid, more),
         reply_parameters=ReplyParameters(pressed, allow_sending_without_reply=True))
     # It answers the same question: its 更多, and a follow-up replying to it, go on from there.
     st.later(functools.partial(st.question_log.remember_answer, chat_id=chat_id, message_id=sent.message_id,
@@ -88,7 +88,7 @@ async def _drop_more(query, st: state.BotState, chat_id: int, qid: int) -> None:
     """The pressed message keeps 👍 / 👎 but loses 更多, its passages being shown below it:
     a second press (someone else's, in a group) would only repeat them."""
     try:
-        await query.edit_message_reply_markup(answer_buttons(st, chat_id, qid, None))
+        await query.edit_message_reply_markup(answer_buttons(st.signer, chat_id, qid, None))
     except BadRequest as exc:  # pressed twice at once: "message is not modified"
         if "not modified" not in str(exc).lower():
             raise

@@ -51,7 +51,6 @@ def docs_buttons(st: state.BotState, page: int) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([row]) if row else None
 
 
-@access.admin_command("/docs")
 async def on_docs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the indexed documents."""
     st = state.get(context)
@@ -78,7 +77,6 @@ async def on_docs_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer()
 
 
-@access.admin_command("/remove")
 async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/remove NAME: drop a document from the corpus folder and the index."""
     st = state.get(context)

@@ -74,7 +74,6 @@ async def _stats(st: state.BotState) -> tuple[str, bytes | None]:
     return text, await chart.draw(days)
 
 
-@access.admin_command("/stats")
 async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Documents, passages, questions and what found no answer."""
     text, png = await _stats(state.get(context))

@@ -34,7 +34,7 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, Defaults
+from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, ContextTypes, Defaults
 
 from bot import redact, webhook
 from bot.commands import add_handlers, menu
@@ -144,6 +144,9 @@ def build_application(cfg: Config, engine: Engine, *, rate_limiter: BaseRateLimi
     app.bot_data["state"] = BotState.create(cfg, engine)
     app.bot_data["polling"] = polling  # PTB's Bot keeps it private: serve() watches it
     add_handlers(app)
+    # The question log is pruned at start (serve) and then by the job queue, which runs
+    # while the application does.
+    app.job_queue.run_repeating(_housekeeping, interval=HOUSEKEEPING_SECONDS, first=HOUSEKEEPING_SECONDS)
     return app
 
 
@@ -208,10 +211,8 @@ async def _prune(st: BotState) -> None:
         log.exception("question log pruning failed")
 
 
-async def _housekeeping(st: BotState) -> None:
-    while True:
-        await asyncio.sleep(HOUSEKEEPING_SECONDS)
-        await _prune(st)
+async def _housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _prune(context.application.bot_data["state"])
 
 
 async def _set_commands(app: Application, admins: list[int]) -> None:
@@ -257,7 +258,7 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
     st: BotState = app.bot_data["state"]
     t = cfg.telegram
     answering = asyncio.create_task(st.start_answering())  # opens the index again, meanwhile
-    housekeeping = hook = None
+    hook = None
     try:
         await asyncio.to_thread(_warm_up, st.examples)
         await answering
@@ -274,7 +275,6 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
             mode = "long polling"
         await app.start()
         await _prune(st)  # before the bot says it is ready, so that nothing races the first one
-        housekeeping = asyncio.create_task(_housekeeping(st))
         counts = st.engine.stats()
         log.info("bot @%s answering from %d documents (%d passages), %s",
                  app.bot.username, counts["documents"], counts["passages"], mode)
@@ -282,8 +282,6 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
             ready.set()
         await _until_stopped(stop, app.bot_data["polling"])
     finally:
-        if housekeeping is not None:
-            housekeeping.cancel()
         if hook is not None:
             await hook.stop()
         if app.updater.running:

@@ -25,6 +25,7 @@ import signal
 from urllib.parse import urlsplit
 
 from telegram import BotCommandScopeChat, Update
+from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -132,7 +133,9 @@ def build_application(cfg: Config, engine: Engine, *, rate_limiter: BaseRateLimi
         .token(t.token)
         .base_url(t.base_url)
         .base_file_url(t.base_file_url)
-        .defaults(Defaults(do_quote=True, allow_sending_without_reply=True))
+        # Replies are Telegram HTML (bot/telegram_html.py) unless a call says parse_mode=None:
+        # those whose text carries words not ours (a reason, a file name, a question).
+        .defaults(Defaults(parse_mode=ParseMode.HTML, do_quote=True, allow_sending_without_reply=True))
         .rate_limiter(rate_limiter or RetryingRateLimiter())
         .concurrent_updates(concurrent_updates)
         # A connection for each update handled at once; getUpdates has its own, whose

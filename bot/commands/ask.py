@@ -26,7 +26,7 @@ import re
 import time
 
 from telegram import Message, MessageEntity, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -96,7 +96,7 @@ async def _answer_now(st: state.BotState, context: ContextTypes.DEFAULT_TYPE, me
 
 async def _edit(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int, html: str, markup) -> None:
     try:
-        await context.bot.edit_message_text(html, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await context.bot.edit_message_text(html, chat_id, message_id, reply_markup=markup)
     except BadRequest as exc:
         if "not modified" not in str(exc):  # the edit changed nothing the answer says
             raise
@@ -175,7 +175,7 @@ async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not has_words(clean_question(question)):
         examples = await asyncio.to_thread(state.get(context).examples)
         example = f"，例如 /ask {examples[0]}" if examples else ""
-        await message.reply_text(f"用法：/ask 问题{example}；或用 /ask 回复别人的问题。", do_quote=True)
+        await message.reply_text(f"用法：/ask 问题{example}；或用 /ask 回复别人的问题。", do_quote=True, parse_mode=None)
         return
     await answer(update, context, question)
 

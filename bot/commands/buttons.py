@@ -12,7 +12,6 @@ import functools
 import logging
 
 from telegram import ReplyParameters, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -74,7 +73,7 @@ async def _more(update, context, st: state.BotState, data: signing.ButtonData, c
     more = next_offset if len(result.passages) > PAGE and next_offset <= MAX_OFFSET else None
     # A new message replying to the one pressed: the answer stays as everyone in the chat read it.
     sent = await context.bot.send_message(
-        chat_id, passages_html(hits, data.offset), parse_mode=ParseMode.HTML,
+        chat_id, passages_html(hits, data.offset),
         reply_markup=answer_buttons(st.signer, chat_id, data.qid, more),
         reply_parameters=ReplyParameters(pressed, allow_sending_without_reply=True))
     # It answers the same question: its 更多, and a follow-up replying to it, go on from there.

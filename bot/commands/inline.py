@@ -17,7 +17,6 @@ import asyncio
 import logging
 
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import access, state
@@ -74,7 +73,7 @@ def _offer(result: Answer, hit: Hit) -> InlineQueryResultArticle:
         id=str(hit.id),
         title=clip(f"答：{result.sentence}" if answering else _opening(hit), TITLE_CHARS),
         description=clip(_telling_sentence(result, hit), DESCRIPTION_CHARS),
-        input_message_content=InputTextMessageContent(inline_quote_html(result, hit), parse_mode=ParseMode.HTML),
+        input_message_content=InputTextMessageContent(inline_quote_html(result, hit)),
     )
 
 
@@ -109,5 +108,5 @@ async def _admin_inline(update: Update, context: ContextTypes.DEFAULT_TYPE, text
         return
     body = await asyncio.to_thread(command.inline, st)
     article = InlineQueryResultArticle(id=name, title=f"/{name}", description="管理员：发送到当前聊天",
-                                       input_message_content=InputTextMessageContent(body, parse_mode=ParseMode.HTML))
+                                       input_message_content=InputTextMessageContent(body))
     await query.answer([article], cache_time=0, is_personal=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from telegram import ChatMember, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import script, state
@@ -97,5 +97,4 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return  # promoted, restricted, or leaving: not a welcome
     st = state.get(context)
     examples = await asyncio.to_thread(st.examples)
-    await context.bot.send_message(change.chat.id, welcome_html(context.bot.username, examples),
-                                   parse_mode=ParseMode.HTML)
+    await context.bot.send_message(change.chat.id, welcome_html(context.bot.username, examples))

@@ -8,7 +8,6 @@ import asyncio
 import datetime as dt
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -81,7 +80,7 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if png is None:  # logged by chart.draw: the numbers alone
         await message.reply_html(text, reply_markup=REFRESH)
     else:
-        await message.reply_photo(png, caption=text, parse_mode=ParseMode.HTML, reply_markup=REFRESH)
+        await message.reply_photo(png, caption=text, reply_markup=REFRESH)
 
 
 async def on_stats_refresh(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -92,12 +91,12 @@ async def on_stats_refresh(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     try:
         text, png = await _stats(state.get(context))
         if query.message.photo and png is not None:
-            media = InputMediaPhoto(png, caption=text, parse_mode=ParseMode.HTML)
+            media = InputMediaPhoto(png, caption=text)
             await query.edit_message_media(media, reply_markup=REFRESH)
         elif query.message.photo:  # no new chart: the old one stays, with today's numbers
-            await query.edit_message_caption(text, parse_mode=ParseMode.HTML, reply_markup=REFRESH)
+            await query.edit_message_caption(text, reply_markup=REFRESH)
         else:  # a /stats sent as text (before charts, or when the chart failed)
-            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=REFRESH)
+            await query.edit_message_text(text, reply_markup=REFRESH)
     except BadRequest as exc:  # nothing changed since the last refresh
         if "not modified" not in str(exc).lower():
             raise

@@ -31,10 +31,10 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     try:
         safe_name(file_name)
     except DocumentRejected as exc:
-        await message.reply_text(reasons.say(exc), do_quote=True)
+        await message.reply_text(reasons.say(exc), do_quote=True, parse_mode=None)
         return
     if (why := too_large(file_size, st.cfg.index.max_file_mb)) is not None:
-        await message.reply_text(reasons.say(why), do_quote=True)
+        await message.reply_text(reasons.say(why), do_quote=True, parse_mode=None)
         return
 
     async def download(queued) -> tuple | None:

@@ -1,5 +1,6 @@
 """The one admin check. Every admin path goes through `require_admin`: commands, document
-uploads, admin buttons (callback queries) and admin words typed in inline mode.
+uploads, admin buttons (callback queries) and admin words typed in inline mode. Which
+commands are admins' is said in the table of commands (bot/commands/__init__.py).
 
 Admins are the Telegram user ids in `[telegram] admins`. A refusal is polite, answers on
 the path the request came from (so a button never keeps spinning), and is logged.
@@ -17,8 +18,6 @@ from telegram.ext import ContextTypes
 from bot import state
 
 log = logging.getLogger("bot.access")
-
-ADMIN_COMMANDS = ("reindex", "docs", "remove", "stats")  # and sending a document
 
 REFUSAL = "抱歉，这个操作只有管理员可以使用。"
 PRIVATE_ONLY = "管理命令请在与我的私聊中使用。"

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from bot import config as config_mod
-from bot import reasons, redact
+from bot import question_log, reasons, redact
 from bot.wording import ocr_note
 from bot.render import format_answer_text, format_summary_text
 from index.engine import Answer, CorpusMissing, Engine, ReindexBusy, ReindexFailed
@@ -165,12 +165,12 @@ class _Bar:
 
 def cmd_stats(cfg, args) -> int:
     engine = open_engine(cfg)
-    from index import store
-
     s = engine.stats()
     log_path = config_mod.question_log_path(cfg)
-    log_db = store.connect(log_path) if log_path.exists() else engine.db
-    q = store.question_stats(log_db, since=store.now()[:10])
+    if log_path.exists():
+        q = question_log.QuestionLog(log_path).stats(since=question_log.now()[:10])
+    else:  # the bot has never run here: no question asked, and no file made just to say so
+        q = {"total": 0, "answered": 0, "today": 0, "unanswered_top": []}
     print(f"文档 {s['documents']} 篇，段落 {s['passages']} 段，{s['chars']} 字，"
           f"数据库 {s['db_bytes'] / 1048576:.1f} MB")
     rate = 1 - q["answered"] / q["total"] if q["total"] else 0.0

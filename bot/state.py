@@ -6,21 +6,16 @@ import asyncio
 import contextlib
 import functools
 import logging
-import sqlite3
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import sqlite_utils
 from telegram.ext import ContextTypes
 
 from bot import ingest_process
 from bot.answer_process import AnswerProcess, AnswerProcessGone
 from bot.config import Config, question_log_path
 from bot.flood import Backlog, FloodControl, Window
+from bot.question_log import QuestionLog
 from bot.signing import Signer
-from index import store
 from index.engine import Answer, Engine
 
 log = logging.getLogger(__name__)
@@ -34,9 +29,8 @@ class BotState:
     uploads: Window
     inline: Window  # inline queries come as the user types: a looser limit of their own
     signer: Signer
-    log_path: Path
+    question_log: QuestionLog
     backlog: Backlog  # questions over the flood limit, answered when it frees
-    _local: threading.local = field(default_factory=threading.local)
     _examples: list[str] | None = None
     # One thread writes the question log (and answers, when there is no answering
     # process), in order of arrival. Engine.ask holds the GIL nearly throughout, so more
@@ -55,16 +49,11 @@ class BotState:
     @classmethod
     def create(cls, cfg: Config, engine: Engine) -> "BotState":
         t = cfg.telegram
-        path = question_log_path(cfg)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Create the tables here, in one thread: connections that race to create them on
-        # a fresh file get "database is locked".
-        store.connect(path).conn.close()
         per_user = t.user_questions_per_minute
         inline = 0 if per_user <= 0 else max(60, 5 * per_user)
         flood = FloodControl(per_user, t.chat_questions_per_minute)
         return cls(cfg, engine, flood, Window(t.uploads_per_hour, 3600.0), Window(inline, 60.0), Signer(t.token),
-                   path, Backlog(flood, t.queued_questions_per_user))
+                   QuestionLog(question_log_path(cfg)), Backlog(flood, t.queued_questions_per_user))
 
     async def start_answering(self) -> None:
         """Start the answering process (when configured); without it, answer here."""
@@ -111,14 +100,6 @@ class BotState:
         self.corpus_changed()
         return result
 
-    @property
-    def log_db(self) -> sqlite_utils.Database:
-        """The question log: one connection a thread (the answering thread, and to_thread's)."""
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = self._local.db = store.connect(self.log_path)
-        return db
-
     async def run(self, fn, *args):
         """fn(*args) on the answering thread, after everything queued there before it."""
         return await asyncio.get_running_loop().run_in_executor(self.answering, functools.partial(fn, *args))
@@ -139,16 +120,6 @@ class BotState:
 
     def corpus_changed(self) -> None:
         self._examples = None
-
-    def log_question(self, *, chat_type: str, chat_id: int | None, user_id: int | None,
-                     question: str, answered: bool, latency_ms: float) -> int | None:
-        """Log a question; None (and a warning) when the log cannot be written."""
-        try:
-            return store.log_question(self.log_db, chat_type=chat_type, chat_id=chat_id, user_id=user_id,
-                                      question=question, answered=answered, latency_ms=round(latency_ms, 1))
-        except sqlite3.Error as exc:
-            log.warning("question log not written: %s", exc)
-            return None
 
 
 def get(context: ContextTypes.DEFAULT_TYPE) -> BotState:

@@ -25,6 +25,7 @@ import signal
 from urllib.parse import urlsplit
 
 from telegram import BotCommandScopeChat, Update
+from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -34,14 +35,13 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, Defaults
+from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, ContextTypes, Defaults
 
 from bot import redact, webhook
-from bot.commands import ADMIN_COMMANDS, PUBLIC_COMMANDS, add_handlers
+from bot.commands import add_handlers, menu
 from bot.config import Config
 from bot.http_request import AiohttpRequest
 from bot.state import BotState
-from index import store
 from index.engine import Engine
 
 log = logging.getLogger("bot.telegram")
@@ -133,7 +133,9 @@ def build_application(cfg: Config, engine: Engine, *, rate_limiter: BaseRateLimi
         .token(t.token)
         .base_url(t.base_url)
         .base_file_url(t.base_file_url)
-        .defaults(Defaults(do_quote=True, allow_sending_without_reply=True))
+        # Replies are Telegram HTML (bot/telegram_html.py) unless a call says parse_mode=None:
+        # those whose text carries words not ours (a reason, a file name, a question).
+        .defaults(Defaults(parse_mode=ParseMode.HTML, do_quote=True, allow_sending_without_reply=True))
         .rate_limiter(rate_limiter or RetryingRateLimiter())
         .concurrent_updates(concurrent_updates)
         # A connection for each update handled at once; getUpdates has its own, whose
@@ -145,6 +147,9 @@ def build_application(cfg: Config, engine: Engine, *, rate_limiter: BaseRateLimi
     app.bot_data["state"] = BotState.create(cfg, engine)
     app.bot_data["polling"] = polling  # PTB's Bot keeps it private: serve() watches it
     add_handlers(app)
+    # The question log is pruned at start (serve) and then by the job queue, which runs
+    # while the application does.
+    app.job_queue.run_repeating(_housekeeping, interval=HOUSEKEEPING_SECONDS, first=HOUSEKEEPING_SECONDS)
     return app
 
 
@@ -154,8 +159,8 @@ def prune_log(st: BotState) -> int:
     if days <= 0:
         return 0
     before = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)).isoformat(timespec="seconds")
-    n = store.prune_questions(st.log_db, before)
-    store.prune_answer_messages(st.log_db, before)
+    n = st.question_log.prune_questions(before)
+    st.question_log.prune_answer_messages(before)
     if n:
         log.info("question log: %d questions older than %d days removed", n, days)
     return n
@@ -209,21 +214,19 @@ async def _prune(st: BotState) -> None:
         log.exception("question log pruning failed")
 
 
-async def _housekeeping(st: BotState) -> None:
-    while True:
-        await asyncio.sleep(HOUSEKEEPING_SECONDS)
-        await _prune(st)
+async def _housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _prune(context.application.bot_data["state"])
 
 
 async def _set_commands(app: Application, admins: list[int]) -> None:
     """The command menu: /ask and /help for everyone, the admin commands in admins' chats."""
     try:
-        await app.bot.set_my_commands(PUBLIC_COMMANDS)
+        await app.bot.set_my_commands(menu(admin=False))
     except TelegramError as exc:
         log.warning("setMyCommands failed: %s", exc)
     for admin in admins:
         try:
-            await app.bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
+            await app.bot.set_my_commands(menu(admin=True), scope=BotCommandScopeChat(admin))
         except TelegramError as exc:  # "chat not found" until the admin has talked to the bot
             log.info("admin command menu for %s not set: %s", admin, exc)
 
@@ -258,7 +261,7 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
     st: BotState = app.bot_data["state"]
     t = cfg.telegram
     answering = asyncio.create_task(st.start_answering())  # opens the index again, meanwhile
-    housekeeping = hook = None
+    hook = None
     try:
         await asyncio.to_thread(_warm_up, st.examples)
         await answering
@@ -275,7 +278,6 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
             mode = "long polling"
         await app.start()
         await _prune(st)  # before the bot says it is ready, so that nothing races the first one
-        housekeeping = asyncio.create_task(_housekeeping(st))
         counts = st.engine.stats()
         log.info("bot @%s answering from %d documents (%d passages), %s",
                  app.bot.username, counts["documents"], counts["passages"], mode)
@@ -283,8 +285,6 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
             ready.set()
         await _until_stopped(stop, app.bot_data["polling"])
     finally:
-        if housekeeping is not None:
-            housekeeping.cancel()
         if hook is not None:
             await hook.stop()
         if app.updater.running:

@@ -9,11 +9,6 @@ Tables:
   folder_moves  the corpus folder's changes an index change promised and has not yet
              made: a staged upload to put in place, a removed document's file to delete
              (written in the index's transaction, done after it, then forgotten)
-  questions  one row a question asked: when, chat type, chat, text, answered, latency,
-             feedback (kept for `retention_days`)
-  answer_messages  one row an answer the bot sent: its chat and message, the question's
-             log id, the question as searched (for follow-ups asked as replies) and the
-             message that asked it (an edited question edits its answer)
 """
 
 from __future__ import annotations
@@ -106,22 +101,6 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db["meta"].create({"key": str, "value": str}, pk="key")
     if "folder_moves" not in db.table_names():
         db["folder_moves"].create({"name": str, "staged": str}, pk="name")
-    if "questions" not in db.table_names():
-        db["questions"].create(
-            {"id": int, "asked_at": str, "chat_type": str, "chat_id": int, "user_id": int,
-             "question": str, "answered": int, "latency_ms": float, "feedback": int},
-            pk="id",
-        )
-        db["questions"].create_index(["asked_at"])
-    if "answer_messages" not in db.table_names():
-        db["answer_messages"].create(
-            {"chat_id": int, "message_id": int, "question_id": int, "asked": str, "sent_at": str},
-            pk=("chat_id", "message_id"),
-        )
-        db["answer_messages"].create_index(["sent_at"])
-    if "question_message_id" not in db["answer_messages"].columns_dict:  # a log from before edits were followed
-        db["answer_messages"].add_column("question_message_id", int)
-        db["answer_messages"].create_index(["chat_id", "question_message_id"])
 
 
 # ---- meta -----------------------------------------------------------------------------
@@ -303,93 +282,3 @@ def titles(db: sqlite_utils.Database, names: list[str]) -> list[tuple[str, str, 
         f"WHERE p.title != '' AND d.name IN ({marks}) GROUP BY d.name, p.title "
         "ORDER BY d.name, min(p.ord)", names).fetchall()
 
-
-# ---- the question log -----------------------------------------------------------------
-
-def log_question(db: sqlite_utils.Database, *, chat_type: str, chat_id: int | None,
-                 user_id: int | None, question: str, answered: bool, latency_ms: float) -> int:
-    cur = db.execute(
-        "INSERT INTO questions (asked_at, chat_type, chat_id, user_id, question, answered, latency_ms) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [now(), chat_type, chat_id, user_id, question, int(answered), latency_ms])
-    return cur.lastrowid
-
-
-def question(db: sqlite_utils.Database, qid: int) -> dict | None:
-    row = db.execute(
-        "SELECT id, asked_at, chat_type, chat_id, user_id, question, answered, latency_ms, feedback "
-        "FROM questions WHERE id = ?", [qid]).fetchone()
-    if not row:
-        return None
-    keys = ["id", "asked_at", "chat_type", "chat_id", "user_id", "question", "answered",
-            "latency_ms", "feedback"]
-    return dict(zip(keys, row))
-
-
-def set_feedback(db: sqlite_utils.Database, qid: int, value: int) -> bool:
-    cur = db.execute("UPDATE questions SET feedback = ? WHERE id = ?", [value, qid])
-    return cur.rowcount > 0
-
-
-def question_stats(db: sqlite_utils.Database, since: str, top: int = 5) -> dict:
-    total, answered = db.execute(
-        "SELECT count(*), coalesce(sum(answered), 0) FROM questions").fetchone()
-    today, = db.execute("SELECT count(*) FROM questions WHERE asked_at >= ?", [since]).fetchone()
-    up, down = db.execute(
-        "SELECT coalesce(sum(feedback = 1), 0), coalesce(sum(feedback = -1), 0) FROM questions"
-    ).fetchone()
-    missing = db.execute(
-        "SELECT question, count(*) AS n FROM questions WHERE answered = 0 "
-        "GROUP BY question ORDER BY n DESC, max(asked_at) DESC LIMIT ?", [top]).fetchall()
-    return {"total": total, "answered": answered, "today": today, "thumbs_up": up,
-            "thumbs_down": down, "unanswered_top": missing}
-
-
-def questions_by_day(db: sqlite_utils.Database, since: str) -> list[tuple[str, int, int, int, int]]:
-    """(local date, asked, answered, 👍, 👎) for each day since `since` that has questions,
-    oldest first; days by the server's local time, as "today" is."""
-    return db.execute(
-        "SELECT date(asked_at, 'localtime') AS day, count(*), coalesce(sum(answered), 0), "
-        "coalesce(sum(feedback = 1), 0), coalesce(sum(feedback = -1), 0) "
-        "FROM questions WHERE asked_at >= ? GROUP BY day ORDER BY day", [since]).fetchall()
-
-
-def prune_questions(db: sqlite_utils.Database, before: str) -> int:
-    return db.execute("DELETE FROM questions WHERE asked_at < ?", [before]).rowcount
-
-
-def questions_answered_since(db: sqlite_utils.Database, since: str) -> int:
-    """How many questions asked at or after `since` found an answer."""
-    n, = db.execute("SELECT count(*) FROM questions WHERE asked_at >= ? AND answered = 1", [since]).fetchone()
-    return n
-
-
-# ---- the bot's answer messages --------------------------------------------------------
-
-def remember_answer(db: sqlite_utils.Database, *, chat_id: int, message_id: int,
-                    question_id: int, asked: str, question_message_id: int | None = None) -> None:
-    """Note which question a message the bot sent answers, for replies, buttons and edits."""
-    db.execute(
-        "INSERT OR REPLACE INTO answer_messages "
-        "(chat_id, message_id, question_id, asked, sent_at, question_message_id) VALUES (?, ?, ?, ?, ?, ?)",
-        [chat_id, message_id, question_id, asked, now(), question_message_id])
-
-
-def answer_to(db: sqlite_utils.Database, chat_id: int, question_message_id: int) -> int | None:
-    """The id of the bot's message that answers the user's message `question_message_id`."""
-    row = db.execute(
-        "SELECT message_id FROM answer_messages WHERE chat_id = ? AND question_message_id = ? "
-        "ORDER BY sent_at DESC LIMIT 1", [chat_id, question_message_id]).fetchone()
-    return row[0] if row else None
-
-
-def answer_message(db: sqlite_utils.Database, chat_id: int, message_id: int) -> dict | None:
-    """The question a bot message in this chat answers: {"question_id", "asked"} or None."""
-    row = db.execute(
-        "SELECT question_id, asked FROM answer_messages WHERE chat_id = ? AND message_id = ?",
-        [chat_id, message_id]).fetchone()
-    return {"question_id": row[0], "asked": row[1]} if row else None
-
-
-def prune_answer_messages(db: sqlite_utils.Database, before: str) -> int:
-    return db.execute("DELETE FROM answer_messages WHERE sent_at < ?", [before]).rowcount

@@ -4,7 +4,6 @@ query is answered; forged data opens nothing; the buttons work after a restart."
 
 from __future__ import annotations
 
-from index import store
 from tests.stub_bot_api import BotRunner
 from tests.telegram_support import ask, buttons, check_html, sent_message
 
@@ -44,7 +43,7 @@ def test_more_replies_with_the_next_passages_and_leaves_the_answer(stub, bot):
     qid = int(buttons(further)["👍"].split(":")[1])
     cb = stub.press(further, buttons(further)["👍"], user=stub.user(501))
     assert stub.wait_answer(cb).params["text"] == "谢谢反馈！"
-    assert store.question(bot.state.log_db, qid)["feedback"] == 1
+    assert bot.state.question_log.question(qid)["feedback"] == 1
 
 
 def test_in_a_group_anyone_presses_more_and_nothing_is_erased(stub, bot):
@@ -68,10 +67,10 @@ def test_thumbs_go_into_the_question_log(stub, bot):
     qid = int(buttons(answer)["👍"].split(":")[1])
     cb = stub.press(answer, buttons(answer)["👍"], user=stub.user(502))
     assert stub.wait_answer(cb).params["text"] == "谢谢反馈！"
-    assert store.question(bot.state.log_db, qid)["feedback"] == 1
+    assert bot.state.question_log.question(qid)["feedback"] == 1
     cb = stub.press(answer, buttons(answer)["👎"], user=stub.user(502))
     stub.wait_answer(cb)
-    assert store.question(bot.state.log_db, qid)["feedback"] == -1
+    assert bot.state.question_log.question(qid)["feedback"] == -1
 
 
 def test_forged_callback_data_opens_nothing(stub, bot):
@@ -97,7 +96,7 @@ def test_forged_callback_data_opens_nothing(stub, bot):
         assert reply.params.get("text"), data  # answered, with a notice
     for method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
         assert not stub.calls_since(mark, method, ok=False), method
-    assert store.question(bot.state.log_db, victim_qid)["feedback"] is None
+    assert bot.state.question_log.question(victim_qid)["feedback"] is None
 
 
 def test_buttons_work_after_a_restart(stub, bot, tg_config):
@@ -109,5 +108,5 @@ def test_buttons_work_after_a_restart(stub, bot, tg_config):
         assert "更多出处" in check_html(reply.params["text"])
         cb = stub.press(answer, buttons(answer)["👍"], user=stub.user(505))
         stub.wait_answer(cb)
-        assert store.question(again.state.log_db, qid)["feedback"] == 1
+        assert again.state.question_log.question(qid)["feedback"] == 1
     bot.start()  # leave the module's bot running for teardown

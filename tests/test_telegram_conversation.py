@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 
-from index import store
 from tests.telegram_support import ask, check_html, eventually, sent_message
 
 FIRST = "雨花区新组建了几个新就业群体党支部？"
@@ -52,7 +51,7 @@ def test_a_new_place_is_not_answered_with_the_previous_places_answer(stub, bot):
 def answered(bot, msg) -> None:
     """Wait until the bot has noted which message answers `msg` (just after sending it: a
     person reads the answer before editing the question; a test need not)."""
-    assert eventually(lambda: store.answer_to(bot.state.log_db, msg["chat"]["id"], msg["message_id"]))
+    assert eventually(lambda: bot.state.question_log.answer_to(msg["chat"]["id"], msg["message_id"]))
 
 
 def test_an_edited_question_edits_its_answer(stub, bot):
@@ -66,9 +65,9 @@ def test_an_edited_question_edits_its_answer(stub, bot):
     assert "272名" in check_html(edit.params["text"]) and "👍" in str(edit.params["reply_markup"])
     assert not stub.calls_since(mark, "sendMessage")  # edited, not answered twice
     # a reply to the edited answer follows up the question as it now reads
-    assert eventually(lambda: "党员" in store.answer_message(bot.state.log_db, 6106, answer["message_id"])["asked"])
+    assert eventually(lambda: "党员" in bot.state.question_log.answer_message(6106, answer["message_id"])["asked"])
     _, follow = ask(stub, "那雨花区呢？", user_id=6106, reply_to=stub.messages[(6106, answer["message_id"])])
-    asked = eventually(lambda: store.answer_message(bot.state.log_db, 6106, follow.result["message_id"]))
+    asked = eventually(lambda: bot.state.question_log.answer_message(6106, follow.result["message_id"]))
     assert asked and "党员" in asked["asked"]
 
 

@@ -47,26 +47,22 @@ def test_reply_to_the_bot_is_answered_in_the_light_of_its_answer(stub, bot):
     msg, call = ask(stub, "那新田县呢？", chat=group, user_id=332, reply_to=answer)
     assert call.params["reply_parameters"]["message_id"] == msg["message_id"]
     check_html(call.params["text"])
-    from index import store
-
-    remembered = eventually(lambda: store.answer_message(bot.state.log_db, -100204, call.result["message_id"]))
+    remembered = eventually(lambda: bot.state.question_log.answer_message(-100204, call.result["message_id"]))
     assert remembered and "新田县" in remembered["asked"] and "红色之家" in remembered["asked"]
 
 
 def test_follow_up_works_from_the_buttons_when_the_answer_was_not_remembered(stub, bot):
     """A reply to an answer sent before the answer table existed (or pruned): the signed
     buttons of the replied-to message still name the question."""
-    from index import store
-
     group = stub.group(-100205)
     _, first = ask(stub, f"/ask {QUESTION}", chat=group, user_id=341)
     answer = sent_message(stub, first)
     st = bot.state
-    assert eventually(lambda: store.answer_message(st.log_db, -100205, answer["message_id"]))
-    store.prune_answer_messages(st.log_db, "9999")  # forget every remembered answer
-    assert store.answer_message(st.log_db, -100205, answer["message_id"]) is None
+    assert eventually(lambda: st.question_log.answer_message(-100205, answer["message_id"]))
+    st.question_log.prune_answer_messages("9999")  # forget every remembered answer
+    assert st.question_log.answer_message(-100205, answer["message_id"]) is None
     _, call = ask(stub, "那新田县呢？", chat=group, user_id=342, reply_to=answer)
-    remembered = eventually(lambda: store.answer_message(st.log_db, -100205, call.result["message_id"]))
+    remembered = eventually(lambda: st.question_log.answer_message(-100205, call.result["message_id"]))
     assert remembered and "红色之家" in remembered["asked"] and "新田县" in remembered["asked"]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from index import store
 from tests.stub_bot_api import ADMIN_ID
 from tests.telegram_support import ask, buttons, check_html, eventually, sent_message
 
@@ -60,7 +59,7 @@ def test_a_user_who_writes_traditional_gets_small_talk_help_and_notices_in_it(st
 def test_every_question_is_logged(stub, bot):
     _, call = ask(stub, "雨花区有多少红色之家？", user_id=5151)
     qid = int(buttons(sent_message(stub, call))["👍"].split(":")[1])
-    row = store.question(bot.state.log_db, qid)
+    row = bot.state.question_log.question(qid)
     assert row["chat_type"] == "private" and row["chat_id"] == 5151 and row["user_id"] == 5151
     assert row["question"] == "雨花区有多少红色之家？" and row["answered"] == 1
     assert row["latency_ms"] >= 0 and row["feedback"] is None
@@ -71,12 +70,12 @@ def test_follow_up_as_a_reply_uses_the_earlier_question(stub, bot):
     answer_msg = sent_message(stub, first)
     follow, second = ask(stub, "那新田县呢？", user_id=5252, reply_to=answer_msg)
     check_html(second.params["text"])
-    remembered = eventually(lambda: store.answer_message(bot.state.log_db, 5252, second.result["message_id"]))
+    remembered = eventually(lambda: bot.state.question_log.answer_message(5252, second.result["message_id"]))
     assert remembered is not None
     assert "新田县" in remembered["asked"] and "红色之家" in remembered["asked"]  # completed from the first
     # the same words not as a reply: no earlier question to complete them with
     _, alone = ask(stub, "那新田县呢？", user_id=5253)
-    asked_alone = eventually(lambda: store.answer_message(bot.state.log_db, 5253, alone.result["message_id"]))
+    asked_alone = eventually(lambda: bot.state.question_log.answer_message(5253, alone.result["message_id"]))
     assert asked_alone is None or "红色之家" not in asked_alone["asked"]
 
 

@@ -25,44 +25,19 @@ import logging
 import re
 import time
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
-from telegram.constants import ChatType, ParseMode
+from telegram import Message, MessageEntity, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import script, signing, state
+from bot.answer_buttons import answer_buttons
 from bot.commands import chat as chat_replies
+from bot.question_text import clean_question, has_words
 from bot.telegram_html import answer_html, hint_html
-from index import smalltalk, store
-from index.chars import CONTROLS_BUT_TAB_NEWLINE, INVISIBLE
+from index import smalltalk
 
 log = logging.getLogger("bot.ask")
-
-MAX_QUESTION = 1000  # characters kept of a question (the engine reads the first 500)
-_INVISIBLE = re.compile(f"[{CONTROLS_BUT_TAB_NEWLINE}{INVISIBLE}]")
-_SPACES = re.compile(r"\s+")
-
-
-def clean_question(text: str | None) -> str:
-    """Control and invisible characters out, runs of whitespace made one space."""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", text or "")).strip()[:MAX_QUESTION]
-
-
-def has_words(text: str) -> bool:
-    """Anything to search for: a letter, a digit or a Chinese character."""
-    return re.search(r"[^\W_]", text) is not None
-
-
-def answer_buttons(st: state.BotState, chat_id: int, qid: int | None, more_offset: int | None = 1):
-    """更多 (when there is more) and 👍 / 👎, signed for this chat and question."""
-    if qid is None:
-        return None
-    row = []
-    if more_offset is not None:
-        row.append(InlineKeyboardButton("更多", callback_data=st.signer.more(chat_id, qid, more_offset)))
-    row.append(InlineKeyboardButton("👍", callback_data=st.signer.vote(chat_id, qid, True)))
-    row.append(InlineKeyboardButton("👎", callback_data=st.signer.vote(chat_id, qid, False)))
-    return InlineKeyboardMarkup([row])
 
 
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, *, edited: bool = False) -> None:
@@ -77,7 +52,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         if not edited:
             await chat_replies.reply_in_kind(update, context, kind, replying_to_bot=replies_to(message, context.bot.id))
         return
-    answer_id = await st.run(_answer_to, st, chat.id, message.message_id) if edited else None
+    answer_id = await st.run(st.question_log.answer_to, chat.id, message.message_id) if edited else None
     job = functools.partial(_answer_now, st, context, message, question, answer_id, edited)
     user_id = user.id if user else None
     if st.backlog.waiting(user_id, chat.id) or not st.flood.allow(user_id, chat.id):
@@ -109,7 +84,7 @@ async def _answer_now(st: state.BotState, context: ContextTypes.DEFAULT_TYPE, me
     if chat.type == ChatType.PRIVATE and not edited:  # before the reply: the user's next message may come at once
         context.chat_data["last_asked"] = (asked, time.monotonic())
     more = 1 if len(result.passages) > 1 else None
-    markup = answer_buttons(st, chat.id, qid, more) if result.outcome in ("answer", "unsure") else None
+    markup = answer_buttons(st.signer, chat.id, qid, more) if result.outcome in ("answer", "unsure") else None
     html = script.answer_in_users_script(answer_html(result), question, result)
     if answer_id is None:
         answer_id = (await message.reply_html(html, reply_markup=markup, do_quote=True)).message_id
@@ -121,7 +96,7 @@ async def _answer_now(st: state.BotState, context: ContextTypes.DEFAULT_TYPE, me
 
 async def _edit(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int, html: str, markup) -> None:
     try:
-        await context.bot.edit_message_text(html, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await context.bot.edit_message_text(html, chat_id, message_id, reply_markup=markup)
     except BadRequest as exc:
         if "not modified" not in str(exc):  # the edit changed nothing the answer says
             raise
@@ -149,21 +124,17 @@ async def _ask_and_log(st: state.BotState, message: Message, question: str, prev
     latency = (time.perf_counter() - started) * 1000
     chat, user = message.chat, message.from_user
     qid = await st.run(functools.partial(
-        st.log_question, chat_type=chat.type, chat_id=chat.id, user_id=user.id if user else None,
+        st.question_log.log_question, chat_type=chat.type, chat_id=chat.id, user_id=user.id if user else None,
         question=question, answered=result.outcome == "answer", latency_ms=latency))
     return result, qid
 
 
 def _remember(st: state.BotState, chat_id: int, message_id: int, qid: int, asked: str, question_message_id: int) -> None:
     try:
-        store.remember_answer(st.log_db, chat_id=chat_id, message_id=message_id, question_id=qid, asked=asked,
-                              question_message_id=question_message_id)
+        st.question_log.remember_answer(chat_id=chat_id, message_id=message_id, question_id=qid, asked=asked,
+                                        question_message_id=question_message_id)
     except Exception as exc:  # a follow-up then falls back on the buttons
         log.warning("answer message not remembered: %s", exc)
-
-
-def _answer_to(st: state.BotState, chat_id: int, question_message_id: int) -> int | None:
-    return store.answer_to(st.log_db, chat_id, question_message_id)
 
 
 def replies_to(message: Message, bot_id: int) -> bool:
@@ -178,14 +149,14 @@ def previous_question(st: state.BotState, bot_id: int, message: Message) -> str 
         return None
     reply = message.reply_to_message
     chat_id = message.chat.id
-    row = store.answer_message(st.log_db, chat_id, reply.message_id)
+    row = st.question_log.answer_message(chat_id, reply.message_id)
     if row:
         return row["asked"]
     for line in (reply.reply_markup.inline_keyboard if reply.reply_markup else ()):
         for button in line:  # not remembered: the buttons name the question, signed
             data = signing.parse(button.callback_data if isinstance(button.callback_data, str) else None)
             if data and st.signer.check(chat_id, data):
-                q = store.question(st.log_db, data.qid)
+                q = st.question_log.question(data.qid)
                 if q and q["chat_id"] == chat_id:
                     return q["question"]
     return None
@@ -204,7 +175,7 @@ async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not has_words(clean_question(question)):
         examples = await asyncio.to_thread(state.get(context).examples)
         example = f"，例如 /ask {examples[0]}" if examples else ""
-        await message.reply_text(f"用法：/ask 问题{example}；或用 /ask 回复别人的问题。", do_quote=True)
+        await message.reply_text(f"用法：/ask 问题{example}；或用 /ask 回复别人的问题。", do_quote=True, parse_mode=None)
         return
     await answer(update, context, question)
 

@@ -12,14 +12,12 @@ import functools
 import logging
 
 from telegram import ReplyParameters, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import signing, state
-from bot.commands.ask import answer_buttons
+from bot.answer_buttons import answer_buttons
 from bot.telegram_html import passages_html
-from index import store
 
 log = logging.getLogger("bot.buttons")
 
@@ -46,13 +44,13 @@ async def _handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | N
     if data is None or message is None:
         return STALE
     chat_id = message.chat.id
-    row = await st.run(store.question, st.log_db, data.qid) if st.signer.check(chat_id, data) else None
+    row = await st.run(st.question_log.question, data.qid) if st.signer.check(chat_id, data) else None
     if row is None or row["chat_id"] != chat_id:
         log.warning("refused button %r from user %s in chat %s: not this chat's question",
                     query.data, query.from_user.id, chat_id)
         return STALE
     if data.action in ("up", "down"):
-        await st.run(store.set_feedback, st.log_db, data.qid, 1 if data.action == "up" else -1)
+        await st.run(st.question_log.set_feedback, data.qid, 1 if data.action == "up" else -1)
         return "谢谢反馈！"
     return await _more(update, context, st, data, chat_id, row)
 
@@ -65,7 +63,7 @@ async def _more(update, context, st: state.BotState, data: signing.ButtonData, c
         return "操作太频繁了，请稍后再试。"
     pressed = query.message.message_id
     # On the answering thread, after the record of the message pressed was written there.
-    remembered = await st.run(store.answer_message, st.log_db, chat_id, pressed)
+    remembered = await st.run(st.question_log.answer_message, chat_id, pressed)
     asked = remembered["asked"] if remembered else row["question"]
     result = await st.ask(asked, PAGE + 1, data.offset)
     hits = result.passages[:PAGE]
@@ -75,11 +73,11 @@ async def _more(update, context, st: state.BotState, data: signing.ButtonData, c
     more = next_offset if len(result.passages) > PAGE and next_offset <= MAX_OFFSET else None
     # A new message replying to the one pressed: the answer stays as everyone in the chat read it.
     sent = await context.bot.send_message(
-        chat_id, passages_html(hits, data.offset), parse_mode=ParseMode.HTML,
-        reply_markup=answer_buttons(st, chat_id, data.qid, more),
+        chat_id, passages_html(hits, data.offset),
+        reply_markup=answer_buttons(st.signer, chat_id, data.qid, more),
         reply_parameters=ReplyParameters(pressed, allow_sending_without_reply=True))
     # It answers the same question: its 更多, and a follow-up replying to it, go on from there.
-    st.later(functools.partial(store.remember_answer, st.log_db, chat_id=chat_id, message_id=sent.message_id,
+    st.later(functools.partial(st.question_log.remember_answer, chat_id=chat_id, message_id=sent.message_id,
                                question_id=data.qid, asked=asked))
     await _drop_more(query, st, chat_id, data.qid)
     return None
@@ -89,7 +87,7 @@ async def _drop_more(query, st: state.BotState, chat_id: int, qid: int) -> None:
     """The pressed message keeps 👍 / 👎 but loses 更多, its passages being shown below it:
     a second press (someone else's, in a group) would only repeat them."""
     try:
-        await query.edit_message_reply_markup(answer_buttons(st, chat_id, qid, None))
+        await query.edit_message_reply_markup(answer_buttons(st.signer, chat_id, qid, None))
     except BadRequest as exc:  # pressed twice at once: "message is not modified"
         if "not modified" not in str(exc).lower():
             raise

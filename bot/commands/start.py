@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from telegram import ChatMember, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import script, state
@@ -49,8 +49,9 @@ def help_html(st: state.BotState, username: str, admin: bool, traditional: bool 
         "答案下的“更多”显示更多出处，👍 / 👎 告诉我答得好不好。",
     ]
     if admin:
-        lines += ["", "<b>管理员</b>",
-                  "/reindex 按语料文件夹更新索引；/docs 文档列表；/remove 文件名 删除文档；/stats 统计。",
+        from bot.commands import admin_help  # the table of commands names this module's handlers
+
+        lines += ["", "<b>管理员</b>", admin_help(),
                   "私聊发送 .txt .md .pdf .docx 文件即可加入资料。"]
     shown = [d.name for d in docs] + [t for ts in titles.values() for t in ts] + [d.title for d in docs]
     return script.to_user_script(join_within_limit(lines), traditional, keep=shown)
@@ -96,5 +97,4 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return  # promoted, restricted, or leaving: not a welcome
     st = state.get(context)
     examples = await asyncio.to_thread(st.examples)
-    await context.bot.send_message(change.chat.id, welcome_html(context.bot.username, examples),
-                                   parse_mode=ParseMode.HTML)
+    await context.bot.send_message(change.chat.id, welcome_html(context.bot.username, examples))

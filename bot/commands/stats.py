@@ -8,13 +8,11 @@ import asyncio
 import datetime as dt
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import access, chart, state
 from bot.telegram_html import fit
-from index import store
 
 REFRESH = InlineKeyboardMarkup([[InlineKeyboardButton("刷新", callback_data="stats")]])
 CHART_DAYS = 30
@@ -35,7 +33,7 @@ def last_days(st: state.BotState, n: int = CHART_DAYS) -> list[tuple[str, int, i
     """(date, asked, answered, 👍, 👎) for each of the last `n` days, today last; days
     without questions are zeros."""
     first = dt.date.today() - dt.timedelta(days=n - 1)
-    logged = {row[0]: tuple(row) for row in store.questions_by_day(st.log_db, start_of_today(n - 1))}
+    logged = {row[0]: tuple(row) for row in st.question_log.by_day(start_of_today(n - 1))}
     days = [(first + dt.timedelta(days=i)).isoformat() for i in range(n)]
     return [logged.get(day, (day, 0, 0, 0, 0)) for day in days]
 
@@ -44,8 +42,8 @@ def stats_html(st: state.BotState, days: list[tuple[str, int, int, int, int]] | 
     """The numbers; with `days` (last_days), a line that sums them up as well."""
     s = st.engine.stats()
     today = start_of_today()
-    q = store.question_stats(st.log_db, since=today)
-    answered_today = store.questions_answered_since(st.log_db, today)
+    q = st.question_log.stats(since=today)
+    answered_today = st.question_log.answered_since(today)
     rate = 1 - q["answered"] / q["total"] if q["total"] else 0.0
     lines = [
         "<b>统计</b>",
@@ -75,7 +73,6 @@ async def _stats(st: state.BotState) -> tuple[str, bytes | None]:
     return text, await chart.draw(days)
 
 
-@access.admin_command("/stats")
 async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Documents, passages, questions and what found no answer."""
     text, png = await _stats(state.get(context))
@@ -83,7 +80,7 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if png is None:  # logged by chart.draw: the numbers alone
         await message.reply_html(text, reply_markup=REFRESH)
     else:
-        await message.reply_photo(png, caption=text, parse_mode=ParseMode.HTML, reply_markup=REFRESH)
+        await message.reply_photo(png, caption=text, reply_markup=REFRESH)
 
 
 async def on_stats_refresh(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -94,12 +91,12 @@ async def on_stats_refresh(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     try:
         text, png = await _stats(state.get(context))
         if query.message.photo and png is not None:
-            media = InputMediaPhoto(png, caption=text, parse_mode=ParseMode.HTML)
+            media = InputMediaPhoto(png, caption=text)
             await query.edit_message_media(media, reply_markup=REFRESH)
         elif query.message.photo:  # no new chart: the old one stays, with today's numbers
-            await query.edit_message_caption(text, parse_mode=ParseMode.HTML, reply_markup=REFRESH)
+            await query.edit_message_caption(text, reply_markup=REFRESH)
         else:  # a /stats sent as text (before charts, or when the chart failed)
-            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=REFRESH)
+            await query.edit_message_text(text, reply_markup=REFRESH)
     except BadRequest as exc:  # nothing changed since the last refresh
         if "not modified" not in str(exc).lower():
             raise

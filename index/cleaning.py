@@ -745,7 +745,10 @@ def _sentences(text: Text, max_chars: int) -> list[Sentence]:
     out: list[Sentence] = []
 
     def add(a: int, b: int) -> None:
-        out.append(Sentence(text.chars[a:b], text.offset(a), text.offset(b - 1) + 1))
+        while b > a and text.chars[b - 1].isspace():  # cut at a space: it ends neither piece
+            b -= 1
+        if b > a:
+            out.append(Sentence(text.chars[a:b], text.offset(a), text.offset(b - 1) + 1))
 
     for a, b in _sentence_bounds(text.chars):
         # A "sentence" with no end in sight (a table, a list run together) is cut at

@@ -38,7 +38,7 @@ from tests.stub_bot_api import ADMIN_ID, TOKEN, StubBotApi, write_config  # noqa
 QUESTION = "@zh_answer_bot 雨花区有多少红色之家？"
 FOLLOW_UP = "那新田县呢？"
 UPLOAD = ("青松县建设乡村图书馆纪实\n\n青松县今年新建乡村图书馆12座，藏书共计3万册，"
-          "覆盖全县所有行政村。\n").encode("utf-8")
+          "覆盖全县所有行政村。\n").encode()
 
 
 def rollup(pid: int) -> dict[str, int]:

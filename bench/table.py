@@ -51,7 +51,9 @@ def cell(d: dict, key: str | None, fmt: str | None, label: str) -> str:
     if label.startswith("load average"):
         r = d.get("reindex_loadavg") or ["–", "–"]
         s = d.get("serve_loadavg")
-        fmt_ = lambda x: f"{x:.1f}" if isinstance(x, (int, float)) else str(x)
+        def fmt_(x) -> str:
+            return f"{x:.1f}" if isinstance(x, (int, float)) else str(x)
+
         return f"{fmt_(r[0])}→{fmt_(r[1])} / {fmt_(s) if s is not None else '–'}"
     v = d.get(key)
     return "–" if v is None else fmt.format(v)

@@ -53,7 +53,7 @@ class AnswerProcess:
         self.gone: str = ""  # why it stopped answering, once it has
 
     @classmethod
-    async def start(cls, settings) -> "AnswerProcess":
+    async def start(cls, settings) -> AnswerProcess:
         """Start the child and wait until its engine is open and warm."""
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         proc = await asyncio.create_subprocess_exec(
@@ -114,7 +114,7 @@ class AnswerProcess:
             self._proc.stdin.close()
         try:
             await asyncio.wait_for(self._proc.wait(), 10)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self._proc.kill()
             await self._proc.wait()
         self._fail("stopped")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from bot import config as config_mod
 from bot import question_log, reasons, redact
-from bot.wording import ocr_note
 from bot.render import format_answer_text, format_summary_text
+from bot.wording import ocr_note
 from index.engine import Answer, CorpusMissing, Engine, ReindexBusy, ReindexFailed
 from index.readers import UnreadableDocument, too_large
 

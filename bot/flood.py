@@ -14,8 +14,8 @@ import logging
 import time
 from bisect import bisect_right
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Hashable
 
 log = logging.getLogger(__name__)
 

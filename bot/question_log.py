@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _connect(path: Path) -> sqlite_utils.Database:

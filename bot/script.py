@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from index.chars import HAN
 from index.engine import Answer

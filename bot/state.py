@@ -8,6 +8,7 @@ import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+
 from telegram.ext import ContextTypes
 
 from bot import ingest_process
@@ -47,7 +48,7 @@ class BotState:
     _ingest_turn: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
-    def create(cls, cfg: Config, engine: Engine) -> "BotState":
+    def create(cls, cfg: Config, engine: Engine) -> BotState:
         t = cfg.telegram
         per_user = t.user_questions_per_minute
         inline = 0 if per_user <= 0 else max(60, 5 * per_user)

@@ -158,7 +158,7 @@ def prune_log(st: BotState) -> int:
     days = st.cfg.telegram.retention_days
     if days <= 0:
         return 0
-    before = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+    before = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
     n = st.question_log.prune_questions(before)
     st.question_log.prune_answer_messages(before)
     if n:

@@ -18,8 +18,19 @@ from functools import lru_cache
 
 import numpy as np
 
-from index.answering import (RARE_IN_GENERAL, RUNS, WH_RE, Candidate, Query, asks_exact, general_rarity,
-                             missing_entities, pair_stats, phrase_match, term_weight)
+from index.answering import (
+    RARE_IN_GENERAL,
+    RUNS,
+    WH_RE,
+    Candidate,
+    Query,
+    asks_exact,
+    general_rarity,
+    missing_entities,
+    pair_stats,
+    phrase_match,
+    term_weight,
+)
 from index.normalize import normalize
 from index.tokenizer import tokenize
 

@@ -20,8 +20,18 @@ import rjieba
 
 from index.chars import HAN, HAN_CHAR, is_han
 from index.normalize import normalize
-from index.tokenizer import (CHINESE_PAIR, NUMBER_RE, SENTENCE_SEP, UNITS, char_bigrams, general_count,
-                             general_total, sentence_texts, stopwords, tokenize)
+from index.tokenizer import (
+    CHINESE_PAIR,
+    NUMBER_RE,
+    SENTENCE_SEP,
+    UNITS,
+    char_bigrams,
+    general_count,
+    general_total,
+    sentence_texts,
+    stopwords,
+    tokenize,
+)
 
 CN_NUM = "零一二两三四五六七八九十百千万亿"
 # Measure words a question may ask a count of, and the ones an answer may use instead.

@@ -780,37 +780,35 @@ def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int 
         size = 0  # characters in cur
         cur_section = None
         cur_para = 0
-
-        def emit():
-            if cur:
-                passages.append(
-                    Passage(
-                        title=art.title[:MAX_TITLE],
-                        section=cur_section or "",
-                        text="".join(t.chars for t in cur),
-                        sentences=[t.chars for t in cur],
-                        paragraph=cur_para,
-                        start=cur[0].start,
-                        end=cur[-1].end,
-                    )
-                )
-
         for section, block in art.paragraphs:
             para_no += 1
             if cur and (section != cur_section or size >= min_chars):
-                emit()
+                passages.append(_passage(art, cur_section, cur_para, cur))
                 cur, size = [], 0
             if not cur:
                 cur_section, cur_para = section, para_no
             for sent in _sentences(block.text, max_chars):
                 if cur and size + len(sent.chars) > max_chars:
-                    emit()
+                    passages.append(_passage(art, cur_section, cur_para, cur))
                     cur, size = [], 0
                     cur_para = para_no
                 cur.append(sent)
                 size += len(sent.chars)
-        emit()
+        if cur:
+            passages.append(_passage(art, cur_section, cur_para, cur))
     return passages
+
+
+def _passage(art: Article, section: str | None, paragraph: int, sentences: list[Sentence]) -> Passage:
+    return Passage(
+        title=art.title[:MAX_TITLE],
+        section=section or "",
+        text="".join(t.chars for t in sentences),
+        sentences=[t.chars for t in sentences],
+        paragraph=paragraph,
+        start=sentences[0].start,
+        end=sentences[-1].end,
+    )
 
 
 def clean(source: str, max_chars: int = 220, min_chars: int = 60) -> list[Passage]:

@@ -20,11 +20,11 @@ import re
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
-from typing import Callable
 
 from index import answer_features, answer_model, answering, processing, smalltalk, spans, store
 from index.chars import CONTROLS, HAN, INVISIBLE

@@ -8,10 +8,10 @@ to the main process, which writes it (`index.engine`).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import numpy as np
 

@@ -22,8 +22,8 @@ import json
 import math
 import threading
 from array import array
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 

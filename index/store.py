@@ -16,16 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import sqlite_utils
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def connect(path: str | Path, cache_mb: int = 0) -> sqlite_utils.Database:

@@ -21,7 +21,6 @@ import numpy as np
 
 from index.tokenizer import SEP, CharPairs, pair_term
 
-
 CHUNK = 100_000  # passages a numpy step works on: bounded temporaries
 
 

@@ -12,11 +12,12 @@ importing and initialising jieba took ~135 MB a process, its counts here ~6 MB.
 """
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import rjieba

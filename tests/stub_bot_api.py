@@ -35,11 +35,15 @@ import statistics
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote
+
+if TYPE_CHECKING:  # the stub serves bench/ too, without the bot imported
+    from bot.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -196,7 +200,7 @@ class StubBotApi:
 
     # -- lifecycle
 
-    def start(self) -> "StubBotApi":
+    def start(self) -> StubBotApi:
         stub = self
 
         class Handler(_Handler):
@@ -743,7 +747,7 @@ def copy_index(src_db: Path, dst_db: Path) -> None:
 
 
 def write_config(tmp: Path, stub: StubBotApi, *, corpus: Path | None = None, index: dict | None = None,
-                 index_from: Path | None = None, **telegram) -> "Config":
+                 index_from: Path | None = None, **telegram) -> Config:
     """A config.toml in `tmp` (a private copy of the seeds, a fresh database, the stub's
     base URLs and token), loaded through bot.config like the real one. `index_from`: an
     index database of the seeds to start from, instead of indexing them again."""
@@ -785,7 +789,7 @@ class BotRunner:
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self, timeout: float = 30.0) -> "BotRunner":
+    def start(self, timeout: float = 30.0) -> BotRunner:
         from index.engine import Engine
 
         if self.engine is None:
@@ -931,7 +935,7 @@ class _StubProcess:
     JSON lines on its standard input and output. It has the attributes write_config needs,
     and measure() runs _push_and_measure there, so the timing never waits for the bot's GIL."""
 
-    def __enter__(self) -> "_StubProcess":
+    def __enter__(self) -> _StubProcess:
         import os
         import subprocess
         import sys

@@ -18,8 +18,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from index.cleaning import _ends_sentence, clean, is_doubled
-from index.tokenizer import SENTENCE_SEP
-from index.tokenizer import tokenize
+from index.tokenizer import SENTENCE_SEP, tokenize
 
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEW = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])

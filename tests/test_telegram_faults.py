@@ -90,7 +90,7 @@ def test_telegram_down_for_a_send_loses_that_message_only(stub, bot, logs):
     """Past the retries the answer is given up, the user is told, and the bot goes on."""
     stub.fail("sendMessage", 500, times=4)  # more than the retries
     mark = stub.mark()
-    msg = stub.send(stub.private(806), QUESTION, user=stub.user(806))
+    stub.send(stub.private(806), QUESTION, user=stub.user(806))
     deadline = time.monotonic() + 10
     while len(_sends_to(stub, 806, mark)) < 5 and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -7,9 +7,17 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.telegram_html import (MAX_MESSAGE, answer_html, fit, inline_quote_html, marked, not_found_html,
-                               passages_html, tg_len)
 from bot.render import format_answer_text
+from bot.telegram_html import (
+    MAX_MESSAGE,
+    answer_html,
+    fit,
+    inline_quote_html,
+    marked,
+    not_found_html,
+    passages_html,
+    tg_len,
+)
 from index.engine import Answer, Hit
 from tests.stub_bot_api import parse_telegram_html, utf16_len
 from tests.telegram_support import check_html

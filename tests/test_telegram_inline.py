@@ -7,7 +7,6 @@ from __future__ import annotations
 from tests.stub_bot_api import ADMIN_ID
 from tests.telegram_support import check_html
 
-
 ANSWER = "目前，全区“红色之家”已建成28家。"
 SOURCE = "出处：党建引领有力度 基层治理有温度——长沙市雨花区打造高质量党建纪实，第13段"
 

@@ -46,7 +46,7 @@ def test_long_questions_are_logged_shortened(stub, bot):
 def test_old_questions_are_pruned(stub, bot):
     log = bot.state.question_log
     db = log.db
-    old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=31)).isoformat(timespec="seconds")
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=31)).isoformat(timespec="seconds")
     db["questions"].insert({"asked_at": old, "chat_type": "private", "chat_id": 1, "user_id": 1,
                             "question": "很久以前的问题", "answered": 0, "latency_ms": 1.0})
     db["answer_messages"].insert({"chat_id": 1, "message_id": 1, "question_id": 1, "asked": "x", "sent_at": old})

@@ -64,7 +64,7 @@ def test_a_scanned_pdf_a_column_pdf_and_a_saved_page_sent_by_an_admin_answer(stu
         reply = stub.wait_reply(msg, timeout=60)
         text = reply.params["text"]
         if "排队中" in text:
-            text = stub.wait("editMessageText", lambda c: c.params["message_id"] == reply.result["message_id"],
+            text = stub.wait("editMessageText", lambda c, sent=reply: c.params["message_id"] == sent.result["message_id"],
                              timeout=60).params["text"]
         assert said in check_html(text) and name in text, text
     for question, expected in [("青松县建成了多少座乡村图书馆？", "137座"),

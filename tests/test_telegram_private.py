@@ -98,7 +98,7 @@ def test_start_and_help_list_documents_and_examples(stub, bot):
 
 def test_non_text_message_gets_a_hint(stub, bot):
     chat = stub.private(5454)
-    msg = stub.send(chat, "", user=stub.user(5454))  # e.g. a sticker: no text
+    stub.send(chat, "", user=stub.user(5454))  # e.g. a sticker: no text
     call = stub.wait("sendMessage", lambda c: c.params["chat_id"] == 5454)
     assert "问题" in check_html(call.params["text"])
     _, call = ask(stub, "/nosuchcommand", user_id=5454)

@@ -6,8 +6,8 @@ import pytest
 
 from index import store
 from index.engine import Engine
-from index.ranking import Bm25Index
 from index.processing import process_document, stored_terms
+from index.ranking import Bm25Index
 from index.termcounts import Batch, Coder
 from tests.conftest import make_settings
 

@@ -16,8 +16,17 @@ from index import fetch
 from index.engine import Engine
 from index.readers import UnreadableDocument, read_document
 from tests.conftest import ROOT, make_settings
-from tests.fixtures.pages import (DIVSOUP_PAGE, GBK_PAGE, NAV_PAGE, UTF8_PAGE, UTF8_TITLE, html, redirect,
-                                  serving, trickle)
+from tests.fixtures.pages import (
+    DIVSOUP_PAGE,
+    GBK_PAGE,
+    NAV_PAGE,
+    UTF8_PAGE,
+    UTF8_TITLE,
+    html,
+    redirect,
+    serving,
+    trickle,
+)
 
 
 @pytest.fixture(scope="module")

@@ -39,8 +39,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from squad_sets import Question, seed_questions, strip, write_corpus  # noqa: E402
 
-from index.answer_features import (QUESTION_FEATURES, SENTENCE_FEATURES, best_sentence,  # noqa: E402
-                                   question_features, sentence_candidates)
+from index.answer_features import (  # noqa: E402
+    QUESTION_FEATURES,
+    SENTENCE_FEATURES,
+    best_sentence,
+    question_features,
+    sentence_candidates,
+)
 from index.answer_model import MODEL_FILE, Answerability, Trees  # noqa: E402
 from index.engine import Engine, Settings  # noqa: E402
 

@@ -10,8 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, 
 from telegram.ext import ContextTypes
 
 from bot import access, reasons, state
-from bot.telegram_html import MAX_MESSAGE, esc, fit, tg_len
 from bot.ingest_process import IngestFailed
+from bot.telegram_html import MAX_MESSAGE, esc, fit, tg_len
 from index.engine import ReindexBusy, ReindexFailed
 
 log = logging.getLogger("bot.docs")

@@ -26,7 +26,7 @@ def start_of_today(days_ago: int = 0) -> str:
     times (UTC, ISO 8601)."""
     local = dt.datetime.now().astimezone()
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0) - dt.timedelta(days=days_ago)
-    return midnight.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    return midnight.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 def last_days(st: state.BotState, n: int = CHART_DAYS) -> list[tuple[str, int, int, int, int]]:

@@ -90,6 +90,7 @@ def settings_for(db: Path, corpus: Path, workers: int):
 
 # ---- 2. reindex -----------------------------------------------------------------------
 
+
 def run_reindex(settings, total_bytes: int) -> dict:
     from tqdm import tqdm
 
@@ -123,18 +124,26 @@ def run_reindex(settings, total_bytes: int) -> dict:
     bar.close()
     db = settings.db_path
     size = sum(dir_bytes(p) for p in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + ".index")))
-    return {"reindex_s": seconds, "reindex_mb_per_s": total_bytes / 1e6 / seconds, "db_mb": size / 1e6,
-            "documents": summary.documents, "indexed_passages": summary.passages,
-            "skipped": len(summary.skipped), "reindex_cpu_s": cpu_s,
-            "reindex_mb_per_cpu_s": total_bytes / 1e6 / cpu_s if cpu_s else None,
-            "reindex_loadavg": [load0, os.getloadavg()[0]],
-            "reindex_cpu_main_s": main_s, "reindex_cpu_workers_s": workers_s,
-            # before the first document is back (workers starting), after the last (the matrix, saving, commit)
-            "reindex_first_doc_s": came_back[0] - t0 if came_back else None,
-            "reindex_after_last_doc_s": end - came_back[-1] if came_back else None}
+    return {
+        "reindex_s": seconds,
+        "reindex_mb_per_s": total_bytes / 1e6 / seconds,
+        "db_mb": size / 1e6,
+        "documents": summary.documents,
+        "indexed_passages": summary.passages,
+        "skipped": len(summary.skipped),
+        "reindex_cpu_s": cpu_s,
+        "reindex_mb_per_cpu_s": total_bytes / 1e6 / cpu_s if cpu_s else None,
+        "reindex_loadavg": [load0, os.getloadavg()[0]],
+        "reindex_cpu_main_s": main_s,
+        "reindex_cpu_workers_s": workers_s,
+        # before the first document is back (workers starting), after the last (the matrix, saving, commit)
+        "reindex_first_doc_s": came_back[0] - t0 if came_back else None,
+        "reindex_after_last_doc_s": end - came_back[-1] if came_back else None,
+    }
 
 
 # ---- 3. the serving process -------------------------------------------------------------
+
 
 def serve_child(args) -> None:
     """Runs in a fresh interpreter: open the stored index, answer, time, report."""
@@ -176,19 +185,30 @@ def serve_child(args) -> None:
     status = proc_status()
     result = {
         "serve_loadavg": os.getloadavg()[0],
-        "engine_open_s": t_open, "startup_s": t_ready,
-        "questions": len(questions), "ranked_questions": len(usable),
-        "query_p50_ms": pct(top_ms, 50), "query_p99_ms": pct(top_ms, 99), "query_mean_ms": statistics.fmean(top_ms),
-        "ask_p50_ms": pct(ask_ms, 50), "ask_p99_ms": pct(ask_ms, 99), "ask_mean_ms": statistics.fmean(ask_ms),
+        "engine_open_s": t_open,
+        "startup_s": t_ready,
+        "questions": len(questions),
+        "ranked_questions": len(usable),
+        "query_p50_ms": pct(top_ms, 50),
+        "query_p99_ms": pct(top_ms, 99),
+        "query_mean_ms": statistics.fmean(top_ms),
+        "ask_p50_ms": pct(ask_ms, 50),
+        "ask_p99_ms": pct(ask_ms, 99),
+        "ask_mean_ms": statistics.fmean(ask_ms),
         "answered_share": found / len(questions),
-        "peak_rss_mb": status.get("VmHWM"), "rss_mb": status.get("VmRSS"),
-        "rss_anon_mb": status.get("RssAnon"), "rss_file_mb": status.get("RssFile"),
+        "peak_rss_mb": status.get("VmHWM"),
+        "rss_mb": status.get("VmRSS"),
+        "rss_anon_mb": status.get("RssAnon"),
+        "rss_file_mb": status.get("RssFile"),
         "rss_at_ready_mb": status_ready.get("VmRSS"),
     }
     Path(args.result).write_text(json.dumps(result))
-    Path(args.tokens_out).write_text(json.dumps({"tokens": [known[i] for i in usable],
-                                                 "raw_tokens": [toks[i] for i in usable],
-                                                 "top_ids": top_ids}, ensure_ascii=False))
+    Path(args.tokens_out).write_text(
+        json.dumps(
+            {"tokens": [known[i] for i in usable], "raw_tokens": [toks[i] for i in usable], "top_ids": top_ids},
+            ensure_ascii=False,
+        )
+    )
     print("DONE", flush=True)
 
 
@@ -196,9 +216,26 @@ def run_serve(db: Path, corpus: Path, questions_file: Path, work: Path) -> dict:
     result, tokens = work / "serve.json", work / "tokens.json"
     env = dict(os.environ, BENCH_T0=repr(time.time()), PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--_serve", "--db", str(db), "--corpus", str(corpus),
-         "--questions", str(questions_file), "--result", str(result), "--tokens-out", str(tokens)],
-        stdout=subprocess.PIPE, text=True, env=env, cwd=str(ROOT))
+        [
+            sys.executable,
+            __file__,
+            "--_serve",
+            "--db",
+            str(db),
+            "--corpus",
+            str(corpus),
+            "--questions",
+            str(questions_file),
+            "--result",
+            str(result),
+            "--tokens-out",
+            str(tokens),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=str(ROOT),
+    )
     lines = [line.strip() for line in proc.stdout]
     if proc.wait() != 0 or "DONE" not in lines:
         raise SystemExit(f"serving process failed: {lines}")
@@ -206,6 +243,7 @@ def run_serve(db: Path, corpus: Path, questions_file: Path, work: Path) -> dict:
 
 
 # ---- 4. the peers -----------------------------------------------------------------------
+
 
 def peers_child(args) -> None:
     import numpy as np
@@ -223,12 +261,22 @@ def peers_child(args) -> None:
             ids.append(pid)
             docs.append([vocab.setdefault(t, t) for t in terms.split()])  # one str object a term
     else:
-        ids = np.load(Path(args.db).with_name(Path(args.db).name + ".index") / f"gen-{store.get_meta(db, 'generation')}" / "passage_ids.npy")
+        ids = np.load(
+            Path(args.db).with_name(Path(args.db).name + ".index")
+            / f"gen-{store.get_meta(db, 'generation')}"
+            / "passage_ids.npy"
+        )
     ids = np.asarray(ids)
-    k, out = 30, {"peers_note": "" if small else
-                  f"over {args.peer_max_passages} passages: rank-bm25 skipped (a Python dict a passage: tens of GB, "
-                  "and over 1 s a question); bm25s answers from the project's saved generation, which is "
-                  "in bm25s's file layout (bm25s.BM25.load), instead of building its own from Python lists"}
+    k, out = (
+        30,
+        {
+            "peers_note": ""
+            if small
+            else f"over {args.peer_max_passages} passages: rank-bm25 skipped (a Python dict a passage: tens of GB, "
+            "and over 1 s a question); bm25s answers from the project's saved generation, which is "
+            "in bm25s's file layout (bm25s.BM25.load), instead of building its own from Python lists"
+        },
+    )
 
     def topk(scores):
         kk = min(k, scores.size)
@@ -280,8 +328,12 @@ def peers_child(args) -> None:
             theirs = [int(ids[j]) for j in top[:10] if s[j] > 0]
             ours = our_top[i]
             agree.append(len(set(ours) & set(theirs)) / max(1, len(ours)))
-    out.update(bm25s_p50_ms=pct(ms, 50), bm25s_p99_ms=pct(ms, 99),
-               bm25s_get_scores_p50_ms=pct(ms_scores, 50), bm25s_top10_agreement=statistics.fmean(agree) if agree else None)
+    out.update(
+        bm25s_p50_ms=pct(ms, 50),
+        bm25s_p99_ms=pct(ms, 99),
+        bm25s_get_scores_p50_ms=pct(ms_scores, 50),
+        bm25s_top10_agreement=statistics.fmean(agree) if agree else None,
+    )
     del retriever
     gc.collect()
     if not small:
@@ -308,42 +360,84 @@ def peers_child(args) -> None:
         t = time.perf_counter()
         topk(okapi.get_scores(q))
         ms.append((time.perf_counter() - t) * 1000)
-    out.update(rank_bm25_p50_ms=pct(ms, 50), rank_bm25_p99_ms=pct(ms, 99), rank_bm25_questions=len(sample),
-               rank_bm25_full_pass_estimate_s=per_q * len(queries))
+    out.update(
+        rank_bm25_p50_ms=pct(ms, 50),
+        rank_bm25_p99_ms=pct(ms, 99),
+        rank_bm25_questions=len(sample),
+        rank_bm25_full_pass_estimate_s=per_q * len(queries),
+    )
     Path(args.result).write_text(json.dumps(out))
 
 
 def run_peers(db: Path, work: Path, budget: float, max_passages: int) -> dict:
     result = work / "peers.json"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    subprocess.run([sys.executable, __file__, "--_peers", "--db", str(db), "--tokens-in", str(work / "tokens.json"),
-                    "--result", str(result), "--peer-budget-s", str(budget), "--peer-max-passages", str(max_passages)],
-                   check=True, env=env, cwd=str(ROOT))
+    subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--_peers",
+            "--db",
+            str(db),
+            "--tokens-in",
+            str(work / "tokens.json"),
+            "--result",
+            str(result),
+            "--peer-budget-s",
+            str(budget),
+            "--peer-max-passages",
+            str(max_passages),
+        ],
+        check=True,
+        env=env,
+        cwd=str(ROOT),
+    )
     return json.loads(result.read_text())
 
 
 # ---- 5. the bot, end to end -------------------------------------------------------------
+
 
 def run_bot(db: Path, corpus: Path, questions: list[str], work: Path) -> dict:
     """Questions through the bot's handler against the loopback Bot API stub."""
     stub = ROOT / "tests" / "stub_bot_api.py"
     app = ROOT / "bot" / "telegram_app.py"
     if not (stub.is_file() and app.is_file()):
-        return {"bot_p50_ms": None, "bot_qps": None,
-                "bot_note": "tests/stub_bot_api.py or bot/telegram_app.py not there yet"}
+        return {
+            "bot_p50_ms": None,
+            "bot_qps": None,
+            "bot_note": "tests/stub_bot_api.py or bot/telegram_app.py not there yet",
+        }
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     result = work / "bot.json"
     qfile = work / "bot_questions.json"
     qfile.write_text(json.dumps(questions, ensure_ascii=False))
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "bot_e2e.py"), "--db", str(db), "--corpus", str(corpus),
-                           "--questions", str(qfile), "--result", str(result)],
-                          env=env, cwd=str(ROOT), capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "bot_e2e.py"),
+            "--db",
+            str(db),
+            "--corpus",
+            str(corpus),
+            "--questions",
+            str(qfile),
+            "--result",
+            str(result),
+        ],
+        env=env,
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     if proc.returncode != 0 or not result.is_file():
         return {"bot_p50_ms": None, "bot_qps": None, "bot_note": f"bot run failed: {proc.stderr[-600:]}"}
     return json.loads(result.read_text())
 
 
 # ---- 6. incremental ---------------------------------------------------------------------
+
 
 def run_incremental(settings) -> dict:
     import index.processing as processing
@@ -369,9 +463,14 @@ def run_incremental(settings) -> dict:
     processing.process_document = counting_process
     out = {}
     try:
-        for step, action in (("add", lambda: path.write_text(text, encoding="utf-8")),
-                             ("change", lambda: path.write_text(text + "\n\n新增的一段文字，用来检验只重做这一篇文档。\n", encoding="utf-8")),
-                             ("remove", lambda: path.unlink())):
+        for step, action in (
+            ("add", lambda: path.write_text(text, encoding="utf-8")),
+            (
+                "change",
+                lambda: path.write_text(text + "\n\n新增的一段文字，用来检验只重做这一篇文档。\n", encoding="utf-8"),
+            ),
+            ("remove", lambda: path.unlink()),
+        ):
             action()
             calls.update(tokenize=0, documents=0)
             t = time.perf_counter()
@@ -392,6 +491,7 @@ def run_incremental(settings) -> dict:
 
 # ---- the run ----------------------------------------------------------------------------
 
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--passages", type=int, default=10000)
@@ -399,8 +499,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="tokenising processes for the reindex")
     ap.add_argument("--questions-n", type=int, default=2000, help="questions generated (>= 1000)")
     ap.add_argument("--peer-budget-s", type=float, default=300, help="time rank-bm25's queries may take")
-    ap.add_argument("--peer-max-passages", type=int, default=200_000,
-                    help="above this, rank-bm25 is skipped and bm25s loads the saved matrix")
+    ap.add_argument(
+        "--peer-max-passages",
+        type=int,
+        default=200_000,
+        help="above this, rank-bm25 is skipped and bm25s loads the saved matrix",
+    )
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--no-incremental", action="store_true")
     ap.add_argument("--no-bot", action="store_true")
@@ -424,8 +528,10 @@ def main() -> None:
     res: dict = {"passages": n}
     t = time.perf_counter()
     manifest = corpus_mod.generate(n, args.out, args.questions_n)
-    log(f"corpus of {n} passages, {manifest['documents']} documents, {manifest['bytes'] / 1e6:.1f} MB "
-        f"({time.perf_counter() - t:.1f} s)")
+    log(
+        f"corpus of {n} passages, {manifest['documents']} documents, {manifest['bytes'] / 1e6:.1f} MB "
+        f"({time.perf_counter() - t:.1f} s)"
+    )
     corpus = corpus_mod.corpus_dir(args.out, n)
     questions_file = Path(manifest["questions_file"])
     work = args.out / f"run-{n}"
@@ -438,8 +544,12 @@ def main() -> None:
         res.update(run_reindex(settings, manifest["bytes"]))
         log(f"reindex {res['reindex_s']:.1f} s, {res['reindex_mb_per_s']:.2f} MB/s, {res['indexed_passages']} passages")
     else:
-        res.update(reindex_s=None, reindex_mb_per_s=None,
-                   db_mb=sum(dir_bytes(p) for p in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + ".index"))) / 1e6)
+        res.update(
+            reindex_s=None,
+            reindex_mb_per_s=None,
+            db_mb=sum(dir_bytes(p) for p in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + ".index")))
+            / 1e6,
+        )
     res["text_mb"] = manifest["bytes"] / 1e6
     gc.collect()
 
@@ -464,8 +574,20 @@ def main() -> None:
         log("incremental: one document added, changed, removed")
         res.update(run_incremental(settings))
 
-    keys = ["passages", "reindex_s", "reindex_mb_per_s", "db_mb", "startup_s", "query_p50_ms", "query_p99_ms",
-            "rank_bm25_p50_ms", "bm25s_p50_ms", "peak_rss_mb", "bot_p50_ms", "bot_qps"]
+    keys = [
+        "passages",
+        "reindex_s",
+        "reindex_mb_per_s",
+        "db_mb",
+        "startup_s",
+        "query_p50_ms",
+        "query_p99_ms",
+        "rank_bm25_p50_ms",
+        "bm25s_p50_ms",
+        "peak_rss_mb",
+        "bot_p50_ms",
+        "bot_qps",
+    ]
     ordered = {k: rnd(res.get(k), 4) if isinstance(res.get(k), float) else res.get(k) for k in keys}
     ordered.update({k: (rnd(v, 4) if isinstance(v, float) else v) for k, v in res.items() if k not in ordered})
     (work / "result.json").write_text(json.dumps(ordered, ensure_ascii=False, indent=1))

@@ -51,9 +51,16 @@ def main() -> None:
     how = {"stub_process": not args.stub_in_process, "answer_process": not args.no_answer_process}
     burst = measure_bot(settings, questions, n=args.burst, **how)
     paced = measure_bot(settings, questions[::-1], n=args.paced, rate=args.rate, **how)
-    out = {"bot_qps": burst["qps"], "bot_burst_p50_ms": burst["p50_ms"], "bot_burst_p99_ms": burst["p99_ms"],
-           "bot_p50_ms": paced["p50_ms"], "bot_p99_ms": paced["p99_ms"], "bot_paced_rate": args.rate,
-           "bot_burst": burst, "bot_paced": paced}
+    out = {
+        "bot_qps": burst["qps"],
+        "bot_burst_p50_ms": burst["p50_ms"],
+        "bot_burst_p99_ms": burst["p99_ms"],
+        "bot_p50_ms": paced["p50_ms"],
+        "bot_p99_ms": paced["p99_ms"],
+        "bot_paced_rate": args.rate,
+        "bot_burst": burst,
+        "bot_paced": paced,
+    }
     Path(args.result).write_text(json.dumps(out))
     print(json.dumps(out))
 

@@ -55,8 +55,10 @@ def main() -> None:
     step = ours.scale
     err = np.abs(ours._data.astype(np.float64) * step - np.asarray(ref.scores["data"], dtype=np.float64))
     assert err.max() <= step, err.max()
-    print(f"1. matrix is bm25s's ({len(ours._data):,} postings; weights within a step, {step:.2e}; "
-          f"max error {err.max():.2e}, mean {err.mean():.2e})")
+    print(
+        f"1. matrix is bm25s's ({len(ours._data):,} postings; weights within a step, {step:.2e}; "
+        f"max error {err.max():.2e}, mean {err.mean():.2e})"
+    )
 
     ids = ours.passage_ids
     same = near = 0
@@ -80,17 +82,21 @@ def main() -> None:
         else:
             near += 1
         overlap.append(len({p for p, _ in got[:10]} & {p for p, _ in want[:10]}) / max(1, len(want[:10])))
-    print(f"2. top-30 as bm25s's for {len(queries)} questions: {same} in the same order, {near} differ only "
-          f"among scores within the steps' error (equal scores: the older passage first); top-10 sets "
-          f"{100 * sum(overlap) / len(overlap):.1f}% the same")
+    print(
+        f"2. top-30 as bm25s's for {len(queries)} questions: {same} in the same order, {near} differ only "
+        f"among scores within the steps' error (equal scores: the older passage first); top-10 sets "
+        f"{100 * sum(overlap) / len(overlap):.1f}% the same"
+    )
 
     work = Path(tempfile.mkdtemp())
     first = rows[: int(len(rows) * 0.8)]
     Bm25Index.build(first, k1, b).save(work / "g1")
-    drop = {pid for pid, _ in first[100:140]} | {pid for pid, _ in first[len(first) // 2: len(first) // 2 + 20]}
+    drop = {pid for pid, _ in first[100:140]} | {pid for pid, _ in first[len(first) // 2 : len(first) // 2 + 20]}
     final = [r for r in rows if r[0] not in drop]
     fids = np.array([r[0] for r in final])
-    up = Bm25Index.update(work / "g1", fids, lambda after, vocab: counts_from_rows([r for r in final if r[0] > after], vocab), k1, b)
+    up = Bm25Index.update(
+        work / "g1", fids, lambda after, vocab: counts_from_rows([r for r in final if r[0] > after], vocab), k1, b
+    )
     full = Bm25Index.build(final, k1, b)
     assert np.array_equal(up.passage_ids, full.passage_ids)
     for term, tid in full._vocab.items():
@@ -101,7 +107,9 @@ def main() -> None:
     assert all(up.idf(t) == full.idf(t) and up.known(t) == full.known(t) for q in queries for t in q)
     up.save(work / "g2")
     loaded = Bm25Index.load(work / "g2")
-    again = Bm25Index.update(work / "g2", fids, lambda after, vocab: counts_from_rows([r for r in final if r[0] > after], vocab), k1, b)
+    again = Bm25Index.update(
+        work / "g2", fids, lambda after, vocab: counts_from_rows([r for r in final if r[0] > after], vocab), k1, b
+    )
     assert all(loaded.top(q, 30) == full.top(q, 30) == again.top(q, 30) for q in queries)
     print(f"3. update (80% + rest, {len(drop)} removed) == full build; save/load and a no-change update too")
 

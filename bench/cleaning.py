@@ -63,7 +63,9 @@ SHAPES = {
     "“ a line": lambda size: _repeat("“社区\n", size),
     "one character": lambda size: _repeat("啊", size),
     "a heading a line": lambda size: _numbered(lambda i: f"第{i % 9 + 1}章 {_word(i)}", size),
-    "deep numbering": lambda size: _numbered(lambda i: f"（{'一二三四五'[i % 5]}）{i % 9 + 1}.（{i % 7 + 1}）①{_word(i)}", size),
+    "deep numbering": lambda size: _numbered(
+        lambda i: f"（{'一二三四五'[i % 5]}）{i % 9 + 1}.（{i % 7 + 1}）①{_word(i)}", size
+    ),
     "table rows": lambda size: _numbered(lambda i: f"{_word(i)}\t{i}\t{i * 7 % 100}.5\t{_word(i + 1)}", size),
     "one giant line": lambda size: _repeat("社区居民，党建引领治理，" + _word(3) + "、", size),
 }
@@ -94,8 +96,15 @@ def measure(shape: str, size: int) -> dict:
         refused = str(exc)
     process_s = time.perf_counter() - t
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
-    return dict(shape=shape, mb=len(data) / 2**20, clean_s=clean_s, process_s=process_s,
-                passages=len(passages), refused=refused, peak_mb=peak_mb)
+    return dict(
+        shape=shape,
+        mb=len(data) / 2**20,
+        clean_s=clean_s,
+        process_s=process_s,
+        passages=len(passages),
+        refused=refused,
+        peak_mb=peak_mb,
+    )
 
 
 def in_fresh_process(shape: str, size: int) -> dict:
@@ -119,9 +128,11 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         note = " (refused)" if r["refused"] else ""
-        print(f"| {r['shape']} | {r['mb']:.2f} | {r['clean_s']:.2f} | {r['mb'] / r['clean_s']:.2f} "
-              f"| {r['process_s']:.2f} | {r['mb'] / r['process_s']:.2f} | {r['process_s'] / r['mb'] / base:.1f} "
-              f"| {r['passages']}{note} | {r['peak_mb']:.0f} |")
+        print(
+            f"| {r['shape']} | {r['mb']:.2f} | {r['clean_s']:.2f} | {r['mb'] / r['clean_s']:.2f} "
+            f"| {r['process_s']:.2f} | {r['mb'] / r['process_s']:.2f} | {r['process_s'] / r['mb'] / base:.1f} "
+            f"| {r['passages']}{note} | {r['peak_mb']:.0f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -36,13 +36,15 @@ def documents() -> dict[str, str]:
             continue
         contexts = [p["context"] for d in json.loads(path.read_text(encoding="utf-8"))["data"] for p in d["paragraphs"]]
         docs.update({f"{name}#{i}": c for i, c in enumerate(contexts)})
-        docs.update({f"{name}#join{i}": "\n\n".join(contexts[i:i + 20]) for i in range(0, len(contexts), 20)})
+        docs.update({f"{name}#join{i}": "\n\n".join(contexts[i : i + 20]) for i in range(0, len(contexts), 20)})
     return docs
 
 
 def snapshot(docs: dict[str, str]) -> dict[str, list]:
-    return {name: [[p.title, p.section, p.text, p.paragraph, p.start, p.end] for p in clean(text, 400, 60)]
-            for name, text in docs.items()}
+    return {
+        name: [[p.title, p.section, p.text, p.paragraph, p.start, p.end] for p in clean(text, 400, 60)]
+        for name, text in docs.items()
+    }
 
 
 def main() -> None:

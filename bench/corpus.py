@@ -78,13 +78,21 @@ class Generator:
         self.rng = random.Random(seed)
         self.sentences = sentences
         self.titles = titles or ["新闻"]
-        self.clauses = [c for s in sentences for c in re.split(r"(?<=[，；、])", s.rstrip("。！？!?”」』）)"))
-                        if len(c) >= 4]
+        self.clauses = [
+            c for s in sentences for c in re.split(r"(?<=[，；、])", s.rstrip("。！？!?”」』）)")) if len(c) >= 4
+        ]
 
     def _digits(self, s: str) -> str:
         rng = self.rng
-        return re.sub(r"\d+", lambda m: str(rng.randint(1, 10 ** len(m.group()) - 1))
-                      if not re.fullmatch(r"(19|20)\d\d", m.group()) else m.group(), s)
+        return re.sub(
+            r"\d+",
+            lambda m: (
+                str(rng.randint(1, 10 ** len(m.group()) - 1))
+                if not re.fullmatch(r"(19|20)\d\d", m.group())
+                else m.group()
+            ),
+            s,
+        )
 
     def sentence(self) -> str:
         rng = self.rng
@@ -92,7 +100,11 @@ class Generator:
             s = rng.choice(self.sentences)
         else:
             parts = [rng.choice(self.clauses) for _ in range(rng.randint(2, 3))]
-            s = "".join(p if p.endswith(("，", "；", "、")) else p + "，" for p in parts[:-1]) + parts[-1].rstrip("，；、") + "。"
+            s = (
+                "".join(p if p.endswith(("，", "；", "、")) else p + "，" for p in parts[:-1])
+                + parts[-1].rstrip("，；、")
+                + "。"
+            )
         return self._digits(s) if rng.random() < 0.5 else s
 
     def paragraph(self) -> str:
@@ -131,7 +143,7 @@ class Generator:
         words = jieba.lcut(clause)
         if len(words) > 6:
             start = self.rng.randint(0, len(words) - 4)
-            words = words[start: start + self.rng.randint(4, 6)]
+            words = words[start : start + self.rng.randint(4, 6)]
         clause = "".join(words).strip()
         if len(clause) < 4:
             return None
@@ -142,15 +154,13 @@ def corpus_dir(out: Path, passages: int) -> Path:
     return out / f"corpus-{passages}"
 
 
-def generate(passages: int, out: Path, questions: int = 2000, cmrc: Path | None = CMRC,
-             quiet: bool = False) -> dict:
+def generate(passages: int, out: Path, questions: int = 2000, cmrc: Path | None = CMRC, quiet: bool = False) -> dict:
     """Write (or reuse) the corpus of `passages` passages; returns its manifest."""
     directory = corpus_dir(out, passages)
     manifest_path = directory / ".manifest.json"
     sentences, titles, cmrc_questions = load_pool(cmrc)
     pool_hash = hashlib.sha256("\n".join(sentences + titles + cmrc_questions).encode()).hexdigest()[:16]
-    want = {"version": VERSION, "seed": SEED, "passages": passages, "pool": pool_hash,
-            "questions_wanted": questions}
+    want = {"version": VERSION, "seed": SEED, "passages": passages, "pool": pool_hash, "questions_wanted": questions}
     if manifest_path.is_file():
         manifest = json.loads(manifest_path.read_text())
         if all(manifest.get(k) == v for k, v in want.items()):
@@ -167,8 +177,9 @@ def generate(passages: int, out: Path, questions: int = 2000, cmrc: Path | None 
     if not quiet:
         from tqdm import tqdm
 
-        bar = tqdm(total=passages, unit="passage", desc=f"generating {passages}", file=sys.stderr,
-                   disable=passages < 20000)
+        bar = tqdm(
+            total=passages, unit="passage", desc=f"generating {passages}", file=sys.stderr, disable=passages < 20000
+        )
     for d in range(docs):
         n = min(PASSAGES_PER_DOC, passages - made)
         text, paras = gen.document(n)
@@ -191,9 +202,15 @@ def generate(passages: int, out: Path, questions: int = 2000, cmrc: Path | None 
     qs = picked + generated_q[: questions - len(picked)]
     rng.shuffle(qs)
     (directory.parent / f"questions-{passages}.json").write_text(json.dumps(qs, ensure_ascii=False))
-    manifest = dict(want, documents=docs, bytes=total_bytes, questions=len(qs),
-                    questions_file=str(directory.parent / f"questions-{passages}.json"),
-                    sentence_pool=len(sentences), cmrc=bool(cmrc_questions))
+    manifest = dict(
+        want,
+        documents=docs,
+        bytes=total_bytes,
+        questions=len(qs),
+        questions_file=str(directory.parent / f"questions-{passages}.json"),
+        sentence_pool=len(sentences),
+        cmrc=bool(cmrc_questions),
+    )
     manifest_path.write_text(json.dumps(manifest))
     return manifest
 

@@ -65,14 +65,21 @@ def load(squad: Path, n: int) -> list[dict]:
                 golds = [g for g in golds if g in strip(para["context"])]
                 if golds:
                     qs.append((qa["question"], golds))
-            out.append({"name": str(para["id"]), "title": article.get("title", ""),
-                        "context": para["context"], "questions": qs})
+            out.append(
+                {
+                    "name": str(para["id"]),
+                    "title": article.get("title", ""),
+                    "context": para["context"],
+                    "questions": qs,
+                }
+            )
             if len(out) == n:
                 return out
     return out
 
 
 # ---- three renderings ------------------------------------------------------------------
+
 
 def write_txt(docs: list[dict], folder: Path) -> int:
     for d in docs:
@@ -95,9 +102,9 @@ def pdf_bytes(title: str, context: str, font: str) -> tuple[bytes, int]:
     canvas = Canvas(buf, pagesize=(draw.PAGE_W, draw.PAGE_H), invariant=True)
     pages = 0
     for start in range(0, len(rows), per_page):
-        chunk = rows[start: start + per_page]
+        chunk = rows[start : start + per_page]
         height = -(-len(chunk) // 3)  # balanced columns, the last may be shorter
-        columns = [chunk[k: k + height] for k in range(0, len(chunk), height)]
+        columns = [chunk[k : k + height] for k in range(0, len(chunk), height)]
         top = draw.PAGE_H - draw.MARGIN
         if pages == 0:
             canvas.setFont(font, draw.HEAD)
@@ -158,6 +165,7 @@ def write_png(docs: list[dict], folder: Path, font_file: Path) -> int:
 
 # ---- indexing and asking ---------------------------------------------------------------
 
+
 def run_version(kind: str, docs: list[dict], font_file: Path) -> dict:
     folder = OUT / kind / "corpus"
     db = OUT / kind / "index.db"
@@ -166,8 +174,11 @@ def run_version(kind: str, docs: list[dict], font_file: Path) -> dict:
 
         shutil.rmtree(folder.parent)
     folder.mkdir(parents=True)
-    pages = {"txt": lambda: write_txt(docs, folder), "pdf": lambda: write_pdf(docs, folder, font_file),
-             "png": lambda: write_png(docs, folder, font_file)}[kind]()
+    pages = {
+        "txt": lambda: write_txt(docs, folder),
+        "pdf": lambda: write_pdf(docs, folder, font_file),
+        "png": lambda: write_png(docs, folder, font_file),
+    }[kind]()
     row = {"version": kind, "documents": len(docs), "pages": pages or None}
     if f".{kind}" not in readers.SUPPORTED:
         row["note"] = f"not indexed: index/readers.py does not read .{kind} yet"
@@ -215,8 +226,12 @@ def ocr_check(docs: list[dict], pages: int) -> dict:
         truth = strip(d["title"] + d["context"])
         errors += edit_distance(said, truth)
         chars += len(truth)
-    return {"pages": len(seconds), "s_a_page": sum(seconds) / max(len(seconds), 1),
-            "s_max": max(seconds, default=0.0), "cer": errors / max(chars, 1)}
+    return {
+        "pages": len(seconds),
+        "s_a_page": sum(seconds) / max(len(seconds), 1),
+        "s_max": max(seconds, default=0.0),
+        "cer": errors / max(chars, 1),
+    }
 
 
 def main() -> None:
@@ -238,16 +253,22 @@ def main() -> None:
     print("| version | documents | pages | index s | hit@1 | answer sentence | note |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
-        cells = [r["version"], r["documents"], r["pages"] or "-",
-                 f"{r['index_s']:.1f}" if "index_s" in r else "-",
-                 f"{r['hit1']:.3f}" if "hit1" in r else "-",
-                 f"{r['sentence']:.3f}" if "sentence" in r else "-",
-                 r.get("note", f"{r.get('skipped', 0)} skipped")]
+        cells = [
+            r["version"],
+            r["documents"],
+            r["pages"] or "-",
+            f"{r['index_s']:.1f}" if "index_s" in r else "-",
+            f"{r['hit1']:.3f}" if "hit1" in r else "-",
+            f"{r['sentence']:.3f}" if "sentence" in r else "-",
+            r.get("note", f"{r.get('skipped', 0)} skipped"),
+        ]
         print("| " + " | ".join(str(c) for c in cells) + " |")
     if ocr:
-        print(f"OCR (rapidocr_onnxruntime, called directly) on {ocr['pages']} page images: "
-              f"{ocr['s_a_page']:.2f} s a page (slowest {ocr['s_max']:.2f} s), "
-              f"character error rate {ocr['cer']:.3f}")
+        print(
+            f"OCR (rapidocr_onnxruntime, called directly) on {ocr['pages']} page images: "
+            f"{ocr['s_a_page']:.2f} s a page (slowest {ocr['s_max']:.2f} s), "
+            f"character error rate {ocr['cer']:.3f}"
+        )
 
 
 if __name__ == "__main__":

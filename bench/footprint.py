@@ -37,8 +37,7 @@ from tests.stub_bot_api import ADMIN_ID, TOKEN, StubBotApi, write_config  # noqa
 
 QUESTION = "@zh_answer_bot 雨花区有多少红色之家？"
 FOLLOW_UP = "那新田县呢？"
-UPLOAD = ("青松县建设乡村图书馆纪实\n\n青松县今年新建乡村图书馆12座，藏书共计3万册，"
-          "覆盖全县所有行政村。\n").encode()
+UPLOAD = ("青松县建设乡村图书馆纪实\n\n青松县今年新建乡村图书馆12座，藏书共计3万册，覆盖全县所有行政村。\n").encode()
 
 
 def rollup(pid: int) -> dict[str, int]:
@@ -75,9 +74,14 @@ def peak_rss_kb(pid: int) -> int:
 
 def start_bot(root: Path, cfg_path: Path, log_path: Path) -> subprocess.Popen:
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(root)}
-    return subprocess.Popen([sys.executable, "-m", "bot", "--config", str(cfg_path)], cwd=root, env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=open(log_path, "a", encoding="utf-8"))
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "--config", str(cfg_path)],
+        cwd=root,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=open(log_path, "a", encoding="utf-8"),
+    )
 
 
 def stop_bot(proc: subprocess.Popen) -> None:
@@ -113,8 +117,9 @@ def _toml_value(text: str):
 def memory(stub: StubBotApi, proc: subprocess.Popen) -> dict:
     msg = stub.send(stub.group(-100555), QUESTION, user=stub.user(555))
     answer = stub.wait_reply(msg, timeout=30)
-    stub.wait_reply(stub.send(stub.group(-100555), FOLLOW_UP, user=stub.user(555), reply_to=_sent(stub, answer)),
-                    timeout=30)
+    stub.wait_reply(
+        stub.send(stub.group(-100555), FOLLOW_UP, user=stub.user(555), reply_to=_sent(stub, answer)), timeout=30
+    )
     time.sleep(0.5)  # let the bot write its log rows
     pids = [proc.pid, *children(proc.pid)]
     rows = [(name(pid), rollup(pid)) for pid in pids]
@@ -137,8 +142,10 @@ def ingest_peak(stub: StubBotApi, proc: subprocess.Popen) -> int:
                 peaks[pid] = max(peaks.get(pid, 0), peak_rss_kb(pid))
             except (FileNotFoundError, ProcessLookupError):
                 pass
-        if any("已加入" in c.params.get("text", "") for c in stub.calls_since(0, "editMessageText")
-               + stub.calls_since(0, "sendMessage")):
+        if any(
+            "已加入" in c.params.get("text", "")
+            for c in stub.calls_since(0, "editMessageText") + stub.calls_since(0, "sendMessage")
+        ):
             break
         time.sleep(0.005)
     return max(peaks.values(), default=0)
@@ -158,8 +165,9 @@ def index_seeds(tmp: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3, help="starts timed; the minimum is reported")
-    ap.add_argument("--root", type=Path, action="append",
-                    help="a checkout whose bot is run, one column each (default: this one)")
+    ap.add_argument(
+        "--root", type=Path, action="append", help="a checkout whose bot is run, one column each (default: this one)"
+    )
     ap.add_argument("--answer-process", help="[telegram] answer_process for the run (default: the code's own)")
     args = ap.parse_args()
     columns = {}
@@ -167,10 +175,13 @@ def main() -> None:
         tmp = Path(tmp)
         index_seeds(tmp)
         for k, root in enumerate(args.root or [ROOT]):
-            columns[str(root)] = [one_run(root.resolve(), tmp / f"run-{k}-{i}", args.answer_process, i == 0)
-                                  for i in range(args.runs)]
-    print(f"answer_process: {args.answer_process or '(as configured by default)'}; "
-          f"load average at the end: {os.getloadavg()[0]:.2f}\n")
+            columns[str(root)] = [
+                one_run(root.resolve(), tmp / f"run-{k}-{i}", args.answer_process, i == 0) for i in range(args.runs)
+            ]
+    print(
+        f"answer_process: {args.answer_process or '(as configured by default)'}; "
+        f"load average at the end: {os.getloadavg()[0]:.2f}\n"
+    )
     print_table(columns)
 
 
@@ -182,14 +193,30 @@ def print_table(columns: dict[str, list[dict]]) -> None:
     lines = [["", *columns], ["---", *["---:"] * len(columns)]]
     for kind in ("Rss", "Pss"):
         for n in names:
-            lines.append([f"{kind.upper()} MB: {n}", *[next((mb(m[kind]) for p, m in runs[0]["processes"] if p == n), "–")
-                                                      for runs in columns.values()]])
-        lines.append([f"**{kind.upper()} MB, total**",
-                      *[f"**{mb(sum(m[kind] for _, m in runs[0]['processes']))}**" for runs in columns.values()]])
-    lines.append(["ingest process during an upload, peak RSS MB", *[mb(r[0]["ingest_peak_kb"]) for r in columns.values()]])
-    lines.append([f"**start-up to polling, s** (min of {len(next(iter(columns.values())))})",
-                  *[f"**{min(r['startup_s'] for r in runs):.2f}**" for runs in columns.values()]])
-    lines.append(["start-up, every run, s", *[" ".join(f"{r['startup_s']:.2f}" for r in runs) for runs in columns.values()]])
+            lines.append(
+                [
+                    f"{kind.upper()} MB: {n}",
+                    *[next((mb(m[kind]) for p, m in runs[0]["processes"] if p == n), "–") for runs in columns.values()],
+                ]
+            )
+        lines.append(
+            [
+                f"**{kind.upper()} MB, total**",
+                *[f"**{mb(sum(m[kind] for _, m in runs[0]['processes']))}**" for runs in columns.values()],
+            ]
+        )
+    lines.append(
+        ["ingest process during an upload, peak RSS MB", *[mb(r[0]["ingest_peak_kb"]) for r in columns.values()]]
+    )
+    lines.append(
+        [
+            f"**start-up to polling, s** (min of {len(next(iter(columns.values())))})",
+            *[f"**{min(r['startup_s'] for r in runs):.2f}**" for runs in columns.values()],
+        ]
+    )
+    lines.append(
+        ["start-up, every run, s", *[" ".join(f"{r['startup_s']:.2f}" for r in runs) for runs in columns.values()]]
+    )
     for line in lines:
         print("| " + " | ".join(line) + " |")
 

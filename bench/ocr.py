@@ -35,8 +35,10 @@ def main() -> None:
             t0 = time.perf_counter()
             result, _ = engine(image, text_score=0.0)  # every line, to see what the threshold drops
             times.append(time.perf_counter() - t0)
-        print(f"{path.name}: {image.width}x{image.height}, {statistics.median(times):.2f} s "
-              f"(median of {args.runs}; min {min(times):.2f})")
+        print(
+            f"{path.name}: {image.width}x{image.height}, {statistics.median(times):.2f} s "
+            f"(median of {args.runs}; min {min(times):.2f})"
+        )
         for _, text, score in result or []:
             kept = "kept   " if float(score) >= ocr.MIN_SCORE else "dropped"
             print(f"  {kept} {float(score):.3f} {text}")

@@ -1,6 +1,6 @@
 """The markdown table of bench/RESULTS.md from bench/out/run-N/result.json files.
 
-    .venv/bin/python bench/table.py [bench/out/run-10000/result.json ...]
+.venv/bin/python bench/table.py [bench/out/run-10000/result.json ...]
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def cell(d: dict, key: str | None, fmt: str | None, label: str) -> str:
     if label.startswith("load average"):
         r = d.get("reindex_loadavg") or ["–", "–"]
         s = d.get("serve_loadavg")
+
         def fmt_(x) -> str:
             return f"{x:.1f}" if isinstance(x, (int, float)) else str(x)
 
@@ -61,7 +62,8 @@ def cell(d: dict, key: str | None, fmt: str | None, label: str) -> str:
 
 def main() -> None:
     paths = [Path(p) for p in sys.argv[1:]] or sorted(
-        (ROOT / "bench" / "out").glob("run-*/result.json"), key=lambda p: int(p.parent.name.split("-")[1]))
+        (ROOT / "bench" / "out").glob("run-*/result.json"), key=lambda p: int(p.parent.name.split("-")[1])
+    )
     data = [json.loads(p.read_text()) for p in paths]
     print("| passages | " + " | ".join(f"{d['passages']:,}" for d in data) + " |")
     print("|---|" + "---|" * len(data))

@@ -36,8 +36,12 @@ OUT = ROOT / "bench" / "out" / "upload-latency"
 def document(mb: float, seed: int) -> bytes:
     """Seed sentences in a random order, each with a made-up place name put in: no
     sentence twice (a document's repeated sentences are tokenised once)."""
-    sentences = [s + "。" for f in sorted((ROOT / "seeds").iterdir())
-                 for s in f.read_text(encoding="utf-8").replace("\n", "").split("。") if len(s) >= 10]
+    sentences = [
+        s + "。"
+        for f in sorted((ROOT / "seeds").iterdir())
+        for s in f.read_text(encoding="utf-8").replace("\n", "").split("。")
+        if len(s) >= 10
+    ]
     rng = random.Random(seed)
     common = "东南西北山水河湖林田石桥花园新安和平春秋金银龙凤"
     parts, size = ["基准测试文档"], 0
@@ -102,13 +106,17 @@ def main() -> None:
         rows.append(("a process of its own (now)", seconds, lat))
 
     asyncio.run(run())
-    print(f"Questions at {args.rate:g}/s while a {args.mb:g} MB document is added "
-          f"(corpus: the seeds; answering on one thread of the bot's process)\n")
+    print(
+        f"Questions at {args.rate:g}/s while a {args.mb:g} MB document is added "
+        f"(corpus: the seeds; answering on one thread of the bot's process)\n"
+    )
     print("| upload runs in | upload s | questions | p50 ms | p99 ms | max ms |")
     print("|---|---:|---:|---:|---:|---:|")
     for where, seconds, lat in rows:
-        print(f"| {where} | {'' if seconds is None else f'{seconds:.1f}'} | {len(lat)} | "
-              f"{statistics.median(lat):.1f} | {pct(lat, 99):.1f} | {max(lat):.1f} |")
+        print(
+            f"| {where} | {'' if seconds is None else f'{seconds:.1f}'} | {len(lat)} | "
+            f"{statistics.median(lat):.1f} | {pct(lat, 99):.1f} | {max(lat):.1f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", nargs="?", default=str(ROOT / "bench" / "out" / "corpus-100000"))
     ap.add_argument("--docs", type=int, default=300)
-    ap.add_argument("--warm", type=int, default=1500,
-                    help="documents numbered first, as a worker has numbered many before (default 1500)")
+    ap.add_argument(
+        "--warm",
+        type=int,
+        default=1500,
+        help="documents numbered first, as a worker has numbered many before (default 1500)",
+    )
     args = ap.parse_args()
 
     import rjieba
@@ -48,7 +52,7 @@ def main() -> None:
     every = sorted(Path(args.corpus).glob("*.txt"))
     files = every[: args.docs]
     warmed = Coder()  # a worker's numbering after the documents before these
-    for f in every[args.docs: args.docs + args.warm]:
+    for f in every[args.docs : args.docs + args.warm]:
         processing.process_document(f.name, f.read_bytes(), 400, 60, warmed)
     data = [(f.name, f.read_bytes()) for f in files]
     mb = sum(len(d) for _, d in data) / 1e6

@@ -29,13 +29,19 @@ async def require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, acti
     if state.get(context).is_admin(user.id if user else None):
         return True
     chat = update.effective_chat
-    log.warning("refused %s: user %s (@%s) is not an admin (chat %s)", action,
-                user.id if user else None, user.username if user else None, chat.id if chat else None)
+    log.warning(
+        "refused %s: user %s (@%s) is not an admin (chat %s)",
+        action,
+        user.id if user else None,
+        user.username if user else None,
+        chat.id if chat else None,
+    )
     if update.callback_query:
         await update.callback_query.answer(REFUSAL, show_alert=True)
     elif update.inline_query:
-        await update.inline_query.answer([], cache_time=0, is_personal=True,
-                                         button=InlineQueryResultsButton(REFUSAL, start_parameter="help"))
+        await update.inline_query.answer(
+            [], cache_time=0, is_personal=True, button=InlineQueryResultsButton(REFUSAL, start_parameter="help")
+        )
     elif update.effective_message:
         await update.effective_message.reply_text(REFUSAL)
     return False

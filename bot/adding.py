@@ -54,10 +54,14 @@ async def add_in_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, label:
     summary = added["summary"]
     log.info("admin %s added %s (%d passages)", user_id, added["name"], added["passages"])
     verb = "已更新" if summary.changed else "已加入"
-    await say(message, queued,
-               f"{verb}：<b>{fit(added['title'], 300)}</b>\n文件 <code>{esc(added['name'])}</code>，"
-               f"{added['passages']} 段{ocr_note(added.get('ocr_pages', 0))}。\n"
-               f"现有 {summary.documents} 篇文档，{summary.passages} 段。", html=True)
+    await say(
+        message,
+        queued,
+        f"{verb}：<b>{fit(added['title'], 300)}</b>\n文件 <code>{esc(added['name'])}</code>，"
+        f"{added['passages']} 段{ocr_note(added.get('ocr_pages', 0))}。\n"
+        f"现有 {summary.documents} 篇文档，{summary.passages} 段。",
+        html=True,
+    )
 
 
 def _capped(st, user_id: int) -> bool:

@@ -8,8 +8,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.signing import Signer
 
 
-def answer_buttons(signer: Signer, chat_id: int, qid: int | None,
-                   more_offset: int | None = 1) -> InlineKeyboardMarkup | None:
+def answer_buttons(
+    signer: Signer, chat_id: int, qid: int | None, more_offset: int | None = 1
+) -> InlineKeyboardMarkup | None:
     """更多 (when there is more) and 👍 / 👎, signed for this chat and question; none for a
     question the log could not keep (no id to name it by)."""
     if qid is None:

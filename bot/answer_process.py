@@ -57,8 +57,14 @@ class AnswerProcess:
         """Start the child and wait until its engine is open and warm."""
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.answer_process", stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, env=env, cwd=str(ROOT))
+            sys.executable,
+            "-m",
+            "bot.answer_process",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            env=env,
+            cwd=str(ROOT),
+        )
         self = cls(proc)
         try:
             _write(proc.stdin, settings)
@@ -126,11 +132,12 @@ def _write(stream, obj) -> None:
 
 
 async def _read(stream):
-    size, = _HEADER.unpack(await stream.readexactly(_HEADER.size))
+    (size,) = _HEADER.unpack(await stream.readexactly(_HEADER.size))
     return pickle.loads(await stream.readexactly(size))
 
 
 # ---- the child ----------------------------------------------------------------------------
+
 
 def _serve() -> None:
     """Read the settings, open the engine, then answer each request until end of input."""
@@ -172,6 +179,9 @@ def round_trips(exc: Exception) -> bool:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s (answering process): %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s (answering process): %(message)s",
+    )
     _serve()

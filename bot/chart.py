@@ -33,8 +33,15 @@ async def draw(days: list[tuple[str, int, int, int, int]]) -> bytes | None:
     /stats still answers, with its numbers alone."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.chart", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE, env=env, cwd=str(ROOT))
+        sys.executable,
+        "-m",
+        "bot.chart",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=str(ROOT),
+    )
     try:
         out, err = await asyncio.wait_for(proc.communicate(json.dumps(days).encode()), TIMEOUT_SECONDS)
     except BaseException as exc:  # timed out, or the bot stopping: the child goes with it
@@ -45,8 +52,9 @@ async def draw(days: list[tuple[str, int, int, int, int]]) -> bytes | None:
             return None
         raise
     if proc.returncode != 0 or not out.startswith(b"\x89PNG"):
-        log.warning("stats chart not drawn (exit status %s): %s", proc.returncode,
-                    err.decode("utf-8", "replace").strip()[-500:])
+        log.warning(
+            "stats chart not drawn (exit status %s): %s", proc.returncode, err.decode("utf-8", "replace").strip()[-500:]
+        )
         return None
     return out
 
@@ -66,8 +74,9 @@ def png(days: list[tuple[str, int, int, int, int]]) -> bytes:
     up = [u for *_, u, _ in days]
     down = [-d for *_, d in days]
     x = range(len(days))
-    fig, (top, middle, bottom) = plt.subplots(3, 1, figsize=(8, 6), sharex=True,
-                                              gridspec_kw={"height_ratios": [2, 1, 1]})
+    fig, (top, middle, bottom) = plt.subplots(
+        3, 1, figsize=(8, 6), sharex=True, gridspec_kw={"height_ratios": [2, 1, 1]}
+    )
     top.bar(x, asked, color="#9ecae1", label="asked")
     top.bar(x, answered, color="#3182bd", label="answered")
     top.set_ylabel("questions / day")

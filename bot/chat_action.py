@@ -1,4 +1,4 @@
-""""typing…" at the top of the chat while long work runs (an upload indexed, /reindex).
+""" "typing…" at the top of the chat while long work runs (an upload indexed, /reindex).
 
     async with chat_action.showing(context.bot, chat_id):
         await long_work()

@@ -1,10 +1,10 @@
 """The command line: ask, reindex, stats, docs, and (with no command) the bot or a console.
 
-    python -m bot                      the Telegram bot, or a console with no token set
-    python -m bot ask "问题" [--json] [--top-k K]
-    python -m bot reindex [--corpus DIR] [--db FILE]
-    python -m bot add FILE_OR_URL... | remove NAME...
-    python -m bot stats | docs
+python -m bot                      the Telegram bot, or a console with no token set
+python -m bot ask "问题" [--json] [--top-k K]
+python -m bot reindex [--corpus DIR] [--db FILE]
+python -m bot add FILE_OR_URL... | remove NAME...
+python -m bot stats | docs
 """
 
 from __future__ import annotations
@@ -41,8 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     # after the command wins (the later one, as with any repeated option).
     common = _paths(argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
-        prog="python -m bot", parents=[_paths(None)],
-        description="Answers Chinese questions from a corpus of documents, on Telegram or here.")
+        prog="python -m bot",
+        parents=[_paths(None)],
+        description="Answers Chinese questions from a corpus of documents, on Telegram or here.",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser("run", parents=[common], help="start the Telegram bot (the default); a console without a token")
     p = sub.add_parser("ask", parents=[common], help="answer questions (arguments, or standard input one per line)")
@@ -51,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, help="how many passages to return")
     p = sub.add_parser("reindex", parents=[common], help="bring the index in line with the corpus folder")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p = sub.add_parser("add", parents=[common], help="copy files (or fetch web pages) into the corpus folder and index them")
+    p = sub.add_parser(
+        "add", parents=[common], help="copy files (or fetch web pages) into the corpus folder and index them"
+    )
     p.add_argument("file", nargs="+", help=".txt .md .pdf .docx .html files, or http(s) links to web pages")
     p.add_argument("--json", action="store_true", help="one JSON object per file on standard output")
     p.add_argument("--wait", type=float, default=600.0, help="seconds to wait for a running reindex (default 600)")
@@ -119,14 +123,30 @@ def cmd_add(cfg, args) -> int:
             failed += 1
             if isinstance(exc, OSError):
                 exc = UnreadableDocument("cannot_read", detail=exc.strerror or str(exc))
-            print(json.dumps({"file": file, "added": False, "code": exc.code, "reason": reasons.say(exc)},
-                             ensure_ascii=False) if args.json else f"未加入 {file}：{reasons.say(exc)}")
+            print(
+                json.dumps(
+                    {"file": file, "added": False, "code": exc.code, "reason": reasons.say(exc)}, ensure_ascii=False
+                )
+                if args.json
+                else f"未加入 {file}：{reasons.say(exc)}"
+            )
             continue
         verb = "已更新" if summary.changed else "已加入"
-        print(json.dumps({"file": file, "added": True, "name": name, "title": processed.title,
-                          "passages": len(processed.passages), "ocr_pages": processed.ocr_pages},
-                         ensure_ascii=False) if args.json
-              else f"{verb} {name}：{processed.title}（{len(processed.passages)} 段{ocr_note(processed.ocr_pages)}）")
+        print(
+            json.dumps(
+                {
+                    "file": file,
+                    "added": True,
+                    "name": name,
+                    "title": processed.title,
+                    "passages": len(processed.passages),
+                    "ocr_pages": processed.ocr_pages,
+                },
+                ensure_ascii=False,
+            )
+            if args.json
+            else f"{verb} {name}：{processed.title}（{len(processed.passages)} 段{ocr_note(processed.ocr_pages)}）"
+        )
     return 1 if failed else 0
 
 
@@ -136,8 +156,13 @@ def cmd_remove(cfg, args) -> int:
     for name in args.name:
         removed = engine.remove_document(name, wait=args.wait)
         missing += not removed
-        print(json.dumps({"name": name, "removed": removed}, ensure_ascii=False) if args.json
-              else f"已删除 {name}" if removed else f"没有名为 {name} 的文档")
+        print(
+            json.dumps({"name": name, "removed": removed}, ensure_ascii=False)
+            if args.json
+            else f"已删除 {name}"
+            if removed
+            else f"没有名为 {name} 的文档"
+        )
     return 1 if missing else 0
 
 
@@ -161,8 +186,6 @@ class _Bar:
             self.bar.close()
 
 
-
-
 def cmd_stats(cfg, args) -> int:
     engine = open_engine(cfg)
     s = engine.stats()
@@ -171,8 +194,9 @@ def cmd_stats(cfg, args) -> int:
         q = question_log.QuestionLog(log_path).stats(since=question_log.now()[:10])
     else:  # the bot has never run here: no question asked, and no file made just to say so
         q = {"total": 0, "answered": 0, "today": 0, "unanswered_top": []}
-    print(f"文档 {s['documents']} 篇，段落 {s['passages']} 段，{s['chars']} 字，"
-          f"数据库 {s['db_bytes'] / 1048576:.1f} MB")
+    print(
+        f"文档 {s['documents']} 篇，段落 {s['passages']} 段，{s['chars']} 字，数据库 {s['db_bytes'] / 1048576:.1f} MB"
+    )
     rate = 1 - q["answered"] / q["total"] if q["total"] else 0.0
     print(f"今天提问 {q['today']} 个，累计 {q['total']} 个，未找到答案 {rate:.0%}")
     for question, n in q["unanswered_top"]:
@@ -239,15 +263,23 @@ class UsageError(Exception):
     pass
 
 
-COMMANDS = {"ask": cmd_ask, "reindex": cmd_reindex, "add": cmd_add, "remove": cmd_remove, "stats": cmd_stats, "docs": cmd_docs,
-            "console": cmd_console, "run": cmd_run, None: cmd_run}
+COMMANDS = {
+    "ask": cmd_ask,
+    "reindex": cmd_reindex,
+    "add": cmd_add,
+    "remove": cmd_remove,
+    "stats": cmd_stats,
+    "docs": cmd_docs,
+    "console": cmd_console,
+    "run": cmd_run,
+    None: cmd_run,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     for noisy in ("httpx", "httpcore", "telegram.ext.Application"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:

@@ -55,7 +55,7 @@ class Window:
         events = self._events.get(key)
         if events is None:
             return []
-        del events[:bisect_right(events, now - self.period)]  # times are in order
+        del events[: bisect_right(events, now - self.period)]  # times are in order
         if not events:
             del self._events[key]  # keep the table small
         return events
@@ -83,15 +83,13 @@ class FloodControl:
     """The per-user and per-chat question limits, checked together: a question refused by
     one limit is not counted against the other."""
 
-    def __init__(self, per_user: int, per_chat: int, period: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(self, per_user: int, per_chat: int, period: float = 60.0, clock: Callable[[], float] = time.monotonic):
         self.users = Window(per_user, period, clock)
         self.chats = Window(per_chat, period, clock)
 
     def allow(self, user_id: int | None, chat_id: int | None) -> bool:
         user_key, chat_key = ("u", user_id), ("c", chat_id)
-        if (user_id is not None and self.users.full(user_key)) or (
-                chat_id is not None and self.chats.full(chat_key)):
+        if (user_id is not None and self.users.full(user_key)) or (chat_id is not None and self.chats.full(chat_key)):
             return False
         if user_id is not None:
             self.users.add(user_key)
@@ -107,6 +105,7 @@ class FloodControl:
 class _Run:
     """One user's questions over the limit, from the first refused until the limit frees
     and the last queued is answered; and whether they were told of each notice yet."""
+
     queue: deque = field(default_factory=deque)
     told_queued: bool = False
     told_full: bool = False
@@ -137,8 +136,7 @@ class Backlog:
         new question waits its turn behind the others."""
         return self._key(user_id, chat_id) in self._runs
 
-    def offer(self, user_id: int | None, chat_id: int | None,
-              job: Callable[[], Awaitable[None]]) -> tuple[bool, bool]:
+    def offer(self, user_id: int | None, chat_id: int | None, job: Callable[[], Awaitable[None]]) -> tuple[bool, bool]:
         """Queue `job` (answering one question) for when the limits free. (queued, first):
         whether it was queued, and whether it is the first of the run to be queued (or,
         the queue full, the first refused): the one to tell the user about."""

@@ -34,8 +34,14 @@ class AiohttpRequest(BaseRequest):
     PTB's: read, connect and pool (waiting for a free connection); aiohttp has no write
     timeout of its own, so a stalled write ends at the read timeout."""
 
-    def __init__(self, connection_pool_size: int = 8, *, read_timeout: float | None = 5.0,
-                 connect_timeout: float | None = 5.0, pool_timeout: float | None = 1.0):
+    def __init__(
+        self,
+        connection_pool_size: int = 8,
+        *,
+        read_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+    ):
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
@@ -49,30 +55,42 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self._pool_size),
-                                                  headers={"User-Agent": self.USER_AGENT})
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size), headers={"User-Agent": self.USER_AGENT}
+            )
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
             await self._session.close()
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout=BaseRequest.DEFAULT_NONE, write_timeout=BaseRequest.DEFAULT_NONE,
-                         connect_timeout=BaseRequest.DEFAULT_NONE,
-                         pool_timeout=BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout=BaseRequest.DEFAULT_NONE,
+        write_timeout=BaseRequest.DEFAULT_NONE,
+        connect_timeout=BaseRequest.DEFAULT_NONE,
+        pool_timeout=BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
         read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
         connect = self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
         pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
         # aiohttp's `connect` covers waiting for a pooled connection and opening a new one
-        timeout = aiohttp.ClientTimeout(total=None, sock_read=read, sock_connect=connect,
-                                        connect=None if connect is None or pool is None else connect + pool)
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            sock_read=read,
+            sock_connect=connect,
+            connect=None if connect is None or pool is None else connect + pool,
+        )
         data, headers = _body(request_data)
         proxy, proxy_auth = self._env_proxy(url)
         try:
-            async with self._session.request(method, url, data=data, headers=headers, timeout=timeout,
-                                             proxy=proxy, proxy_auth=proxy_auth) as res:
+            async with self._session.request(
+                method, url, data=data, headers=headers, timeout=timeout, proxy=proxy, proxy_auth=proxy_auth
+            ) as res:
                 body = await res.read()
         except TimeoutError as exc:  # aiohttp's ServerTimeoutError is one too
             raise TimedOut from exc

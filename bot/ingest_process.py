@@ -46,11 +46,20 @@ class IngestFailed(RuntimeError):
 async def run(settings, job: str, *args):
     """`job` ("add", "add_url", "remove", "reindex") with `args` in a child process: its result, or
     the exception the engine raised there."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-           PARENT_ENV: str(os.getpid())}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        PARENT_ENV: str(os.getpid()),
+    }
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.ingest_process", stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE, env=env, cwd=str(ROOT))
+        sys.executable,
+        "-m",
+        "bot.ingest_process",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=str(ROOT),
+    )
     try:
         out, _ = await proc.communicate(pickle.dumps((settings, job, args), protocol=pickle.HIGHEST_PROTOCOL))
     except BaseException:  # cancelled (the bot stopping): the journal makes a kill safe
@@ -68,6 +77,7 @@ async def run(settings, job: str, *args):
 
 # ---- the child ----------------------------------------------------------------------------
 
+
 def _add(engine, filename: str, data: bytes) -> dict:
     return _added(*engine.add_document(filename, data, wait=LOCK_WAIT_SECONDS))
 
@@ -80,8 +90,13 @@ def _add_url(engine, url: str) -> dict:
 
 
 def _added(name: str, processed, summary) -> dict:
-    return {"name": name, "title": processed.title, "passages": len(processed.passages),
-            "ocr_pages": processed.ocr_pages, "summary": summary}
+    return {
+        "name": name,
+        "title": processed.title,
+        "passages": len(processed.passages),
+        "ocr_pages": processed.ocr_pages,
+        "summary": summary,
+    }
 
 
 def _remove(engine, name: str) -> dict | None:
@@ -118,6 +133,7 @@ def _serve() -> None:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s (ingest process): %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s (ingest process): %(message)s"
+    )
     _serve()

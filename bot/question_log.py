@@ -44,8 +44,17 @@ def _connect(path: Path) -> sqlite_utils.Database:
 def _ensure_schema(db: sqlite_utils.Database) -> None:
     if "questions" not in db.table_names():
         db["questions"].create(
-            {"id": int, "asked_at": str, "chat_type": str, "chat_id": int, "user_id": int,
-             "question": str, "answered": int, "latency_ms": float, "feedback": int},
+            {
+                "id": int,
+                "asked_at": str,
+                "chat_type": str,
+                "chat_id": int,
+                "user_id": int,
+                "question": str,
+                "answered": int,
+                "latency_ms": float,
+                "feedback": int,
+            },
             pk="id",
         )
         db["questions"].create_index(["asked_at"])
@@ -80,15 +89,24 @@ class QuestionLog:
 
     # ---- questions ------------------------------------------------------------------------
 
-    def log_question(self, *, chat_type: str, chat_id: int | None, user_id: int | None,
-                     question: str, answered: bool, latency_ms: float) -> int | None:
+    def log_question(
+        self,
+        *,
+        chat_type: str,
+        chat_id: int | None,
+        user_id: int | None,
+        question: str,
+        answered: bool,
+        latency_ms: float,
+    ) -> int | None:
         """The new question's id; None (and a warning) when the log cannot be written: the
         question is answered all the same, without buttons."""
         try:
             cur = self.db.execute(
                 "INSERT INTO questions (asked_at, chat_type, chat_id, user_id, question, answered, latency_ms) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [now(), chat_type, chat_id, user_id, question, int(answered), round(latency_ms, 1)])
+                [now(), chat_type, chat_id, user_id, question, int(answered), round(latency_ms, 1)],
+            )
         except sqlite3.Error as exc:
             log.warning("question log not written: %s", exc)
             return None
@@ -97,11 +115,12 @@ class QuestionLog:
     def question(self, qid: int) -> dict | None:
         row = self.db.execute(
             "SELECT id, asked_at, chat_type, chat_id, user_id, question, answered, latency_ms, feedback "
-            "FROM questions WHERE id = ?", [qid]).fetchone()
+            "FROM questions WHERE id = ?",
+            [qid],
+        ).fetchone()
         if not row:
             return None
-        keys = ["id", "asked_at", "chat_type", "chat_id", "user_id", "question", "answered",
-                "latency_ms", "feedback"]
+        keys = ["id", "asked_at", "chat_type", "chat_id", "user_id", "question", "answered", "latency_ms", "feedback"]
         return dict(zip(keys, row))
 
     def set_feedback(self, qid: int, value: int) -> bool:
@@ -110,17 +129,24 @@ class QuestionLog:
     def stats(self, since: str, top: int = 5) -> dict:
         """Questions in all and since `since`, answered, 👍 / 👎, and the `top` questions
         most often asked that found nothing."""
-        total, answered = self.db.execute(
-            "SELECT count(*), coalesce(sum(answered), 0) FROM questions").fetchone()
-        today, = self.db.execute("SELECT count(*) FROM questions WHERE asked_at >= ?", [since]).fetchone()
+        total, answered = self.db.execute("SELECT count(*), coalesce(sum(answered), 0) FROM questions").fetchone()
+        (today,) = self.db.execute("SELECT count(*) FROM questions WHERE asked_at >= ?", [since]).fetchone()
         up, down = self.db.execute(
             "SELECT coalesce(sum(feedback = 1), 0), coalesce(sum(feedback = -1), 0) FROM questions"
         ).fetchone()
         missing = self.db.execute(
             "SELECT question, count(*) AS n FROM questions WHERE answered = 0 "
-            "GROUP BY question ORDER BY n DESC, max(asked_at) DESC LIMIT ?", [top]).fetchall()
-        return {"total": total, "answered": answered, "today": today, "thumbs_up": up,
-                "thumbs_down": down, "unanswered_top": missing}
+            "GROUP BY question ORDER BY n DESC, max(asked_at) DESC LIMIT ?",
+            [top],
+        ).fetchall()
+        return {
+            "total": total,
+            "answered": answered,
+            "today": today,
+            "thumbs_up": up,
+            "thumbs_down": down,
+            "unanswered_top": missing,
+        }
 
     def by_day(self, since: str) -> list[tuple[str, int, int, int, int]]:
         """(local date, asked, answered, 👍, 👎) for each day since `since` that has questions,
@@ -128,12 +154,15 @@ class QuestionLog:
         return self.db.execute(
             "SELECT date(asked_at, 'localtime') AS day, count(*), coalesce(sum(answered), 0), "
             "coalesce(sum(feedback = 1), 0), coalesce(sum(feedback = -1), 0) "
-            "FROM questions WHERE asked_at >= ? GROUP BY day ORDER BY day", [since]).fetchall()
+            "FROM questions WHERE asked_at >= ? GROUP BY day ORDER BY day",
+            [since],
+        ).fetchall()
 
     def answered_since(self, since: str) -> int:
         """How many questions asked at or after `since` found an answer."""
-        n, = self.db.execute("SELECT count(*) FROM questions WHERE asked_at >= ? AND answered = 1",
-                             [since]).fetchone()
+        (n,) = self.db.execute(
+            "SELECT count(*) FROM questions WHERE asked_at >= ? AND answered = 1", [since]
+        ).fetchone()
         return n
 
     def prune_questions(self, before: str) -> int:
@@ -141,26 +170,30 @@ class QuestionLog:
 
     # ---- the bot's answer messages ------------------------------------------------------------
 
-    def remember_answer(self, *, chat_id: int, message_id: int, question_id: int, asked: str,
-                        question_message_id: int | None = None) -> None:
+    def remember_answer(
+        self, *, chat_id: int, message_id: int, question_id: int, asked: str, question_message_id: int | None = None
+    ) -> None:
         """Note which question a message the bot sent answers, for replies, buttons and edits."""
         self.db.execute(
             "INSERT OR REPLACE INTO answer_messages "
             "(chat_id, message_id, question_id, asked, sent_at, question_message_id) VALUES (?, ?, ?, ?, ?, ?)",
-            [chat_id, message_id, question_id, asked, now(), question_message_id])
+            [chat_id, message_id, question_id, asked, now(), question_message_id],
+        )
 
     def answer_to(self, chat_id: int, question_message_id: int) -> int | None:
         """The id of the bot's message that answers the user's message `question_message_id`."""
         row = self.db.execute(
             "SELECT message_id FROM answer_messages WHERE chat_id = ? AND question_message_id = ? "
-            "ORDER BY sent_at DESC LIMIT 1", [chat_id, question_message_id]).fetchone()
+            "ORDER BY sent_at DESC LIMIT 1",
+            [chat_id, question_message_id],
+        ).fetchone()
         return row[0] if row else None
 
     def answer_message(self, chat_id: int, message_id: int) -> dict | None:
         """The question a bot message in this chat answers: {"question_id", "asked"} or None."""
         row = self.db.execute(
-            "SELECT question_id, asked FROM answer_messages WHERE chat_id = ? AND message_id = ?",
-            [chat_id, message_id]).fetchone()
+            "SELECT question_id, asked FROM answer_messages WHERE chat_id = ? AND message_id = ?", [chat_id, message_id]
+        ).fetchone()
         return {"question_id": row[0], "asked": row[1]} if row else None
 
     def prune_answer_messages(self, before: str) -> int:

@@ -39,8 +39,7 @@ class BotState:
     # hand-offs (a 1,000-question burst: 6 ms of CPU a question in Engine.ask with
     # asyncio's default pool of six threads contending, 3.5 ms with one). Long jobs
     # (reindex, uploads) stay on the default pool and never hold questions up.
-    answering: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="answering"))
+    answering: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="answering"))
     answers: AnswerProcess | None = None  # Engine.ask in a process of its own, once started
     _answers_engine: Engine | None = None  # the engine that process mirrors
     ingest_jobs: int = 0  # index writes (uploads, /remove, /reindex) running or waiting their turn
@@ -53,8 +52,16 @@ class BotState:
         per_user = t.user_questions_per_minute
         inline = 0 if per_user <= 0 else max(60, 5 * per_user)
         flood = FloodControl(per_user, t.chat_questions_per_minute)
-        return cls(cfg, engine, flood, Window(t.uploads_per_hour, 3600.0), Window(inline, 60.0), Signer(t.token),
-                   QuestionLog(question_log_path(cfg)), Backlog(flood, t.queued_questions_per_user))
+        return cls(
+            cfg,
+            engine,
+            flood,
+            Window(t.uploads_per_hour, 3600.0),
+            Window(inline, 60.0),
+            Signer(t.token),
+            QuestionLog(question_log_path(cfg)),
+            Backlog(flood, t.queued_questions_per_user),
+        )
 
     async def start_answering(self) -> None:
         """Start the answering process (when configured); without it, answer here."""
@@ -71,8 +78,9 @@ class BotState:
             answers, self.answers = self.answers, None
             await answers.stop()
 
-    async def ask(self, question: str, top_k: int | None = None, offset: int = 0,
-                  previous: str | None = None) -> Answer:
+    async def ask(
+        self, question: str, top_k: int | None = None, offset: int = 0, previous: str | None = None
+    ) -> Answer:
         """Engine.ask: in the answering process while it serves this state's engine, else
         on the answering thread (no process, it ended, or the engine was replaced)."""
         answers = self.answers

@@ -46,8 +46,13 @@ from index.engine import Engine
 
 log = logging.getLogger("bot.telegram")
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY,
-                   Update.MY_CHAT_MEMBER]
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+    Update.MY_CHAT_MEMBER,
+]
 HOUSEKEEPING_SECONDS = 6 * 3600
 EXIT_TOKEN_AT_START = 2
 EXIT_TOKEN_WHILE_POLLING = 3
@@ -111,16 +116,23 @@ class RetryingRateLimiter(AIORateLimiter):
             except (NetworkError, TimedOut) as exc:
                 if attempt == self.network_retries:
                     raise
-                log.warning("%s failed (%s); retry %d of %d in %.1f s", endpoint, exc, attempt + 1,
-                            self.network_retries, pause)
+                log.warning(
+                    "%s failed (%s); retry %d of %d in %.1f s", endpoint, exc, attempt + 1, self.network_retries, pause
+                )
                 await asyncio.sleep(pause)
                 pause *= 2
         raise AssertionError("unreachable")
 
 
-def build_application(cfg: Config, engine: Engine, *, rate_limiter: BaseRateLimiter | None = None,
-                      concurrent_updates: int = 16, read_timeout: float = 15.0,
-                      connect_timeout: float = 5.0) -> Application:
+def build_application(
+    cfg: Config,
+    engine: Engine,
+    *,
+    rate_limiter: BaseRateLimiter | None = None,
+    concurrent_updates: int = 16,
+    read_timeout: float = 15.0,
+    connect_timeout: float = 5.0,
+) -> Application:
     """The application, wired with every handler, over an engine that is already open."""
     t = cfg.telegram
     if not t.token:
@@ -199,8 +211,7 @@ async def _start_webhook(app: Application, t, secret: str) -> webhook.WebhookSer
     """Listen first, then tell Telegram where (so that its first POST finds the server)."""
     server = await webhook.start(app, t.listen, t.port, urlsplit(t.webhook_url).path, secret)
     try:
-        await _retried(lambda: app.bot.set_webhook(t.webhook_url, secret_token=secret,
-                                                   allowed_updates=ALLOWED_UPDATES))
+        await _retried(lambda: app.bot.set_webhook(t.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES))
     except BaseException:
         await server.stop()
         raise
@@ -255,8 +266,14 @@ async def _stop_updater(app: Application) -> None:
         pass
 
 
-async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_timeout: float = 10.0,
-                ready: asyncio.Event | None = None) -> None:
+async def serve(
+    app: Application,
+    cfg: Config,
+    stop: asyncio.Event,
+    *,
+    poll_timeout: float = 10.0,
+    ready: asyncio.Event | None = None,
+) -> None:
     """Run `app` until `stop` is set: long polling, or a webhook when `webhook_url` is set."""
     st: BotState = app.bot_data["state"]
     t = cfg.telegram
@@ -273,14 +290,23 @@ async def serve(app: Application, cfg: Config, stop: asyncio.Event, *, poll_time
             hook = await _start_webhook(app, t, t.secret_token or secrets.token_urlsafe(32))
             mode = f"webhook {t.webhook_url} (listening on {t.listen}:{t.port})"
         else:
-            await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES,
-                                            bootstrap_retries=5, error_callback=_polling_error)
+            await app.updater.start_polling(
+                timeout=poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=5,
+                error_callback=_polling_error,
+            )
             mode = "long polling"
         await app.start()
         await _prune(st)  # before the bot says it is ready, so that nothing races the first one
         counts = st.engine.stats()
-        log.info("bot @%s answering from %d documents (%d passages), %s",
-                 app.bot.username, counts["documents"], counts["passages"], mode)
+        log.info(
+            "bot @%s answering from %d documents (%d passages), %s",
+            app.bot.username,
+            counts["documents"],
+            counts["passages"],
+            mode,
+        )
         if ready is not None:
             ready.set()
         await _until_stopped(stop, app.bot_data["polling"])
@@ -317,9 +343,12 @@ def run_bot(cfg: Config) -> int:
         log.error("Telegram refused the token: check TELEGRAM_BOT_TOKEN or [telegram] token")
         return EXIT_TOKEN_AT_START
     except TokenRefused as exc:
-        log.error("Telegram refused the token while polling (%s): the bot can receive nothing; exiting "
-                  "with status %d. Check TELEGRAM_BOT_TOKEN or [telegram] token (revoked in BotFather?)",
-                  exc, EXIT_TOKEN_WHILE_POLLING)
+        log.error(
+            "Telegram refused the token while polling (%s): the bot can receive nothing; exiting "
+            "with status %d. Check TELEGRAM_BOT_TOKEN or [telegram] token (revoked in BotFather?)",
+            exc,
+            EXIT_TOKEN_WHILE_POLLING,
+        )
         return EXIT_TOKEN_WHILE_POLLING
     log.info("bot stopped")
     return 0

@@ -80,7 +80,7 @@ def quote(hit: Hit, budget: int) -> str:
 
 
 def source_line(hit: Hit) -> str:
-    """"出处：" and the console's source line (bot/render.py), its names escaped and kept short."""
+    """ "出处：" and the console's source line (bot/render.py), its names escaped and kept short."""
     return "出处：" + render.source_line(hit, fit)
 
 
@@ -99,7 +99,7 @@ def answer_html(answer: Answer, limit: int = MAX_MESSAGE) -> str:
 
 
 def _answer_line(answer: Answer) -> str:
-    """"答：" and the answer sentence, the answer in bold."""
+    """ "答：" and the answer sentence, the answer in bold."""
     spans = [answer.span] if answer.span else []
     return "<b>答：</b>" + fit(answer.sentence or "", 800, spans, tag="b")
 

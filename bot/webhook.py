@@ -81,7 +81,8 @@ class WebhookServer:
     def __init__(self, app: Application, path: str, secret: str):
         web_app = tornado.web.Application(
             [(rf"/{re.escape(path.strip('/'))}/?", UpdateHandler, {"app": app, "secret": secret})],
-            log_function=lambda handler: None)  # no access log: scanners would fill it
+            log_function=lambda handler: None,
+        )  # no access log: scanners would fill it
         self.http = HTTPServer(web_app, max_body_size=MAX_BODY_BYTES)
 
     async def stop(self) -> None:

@@ -38,21 +38,71 @@ TYPED_KINDS = ("count", "date", "year", "percent", "ordinal", "person", "place",
 KINDS = TYPED_KINDS + ("what", "other")
 
 SENTENCE_FEATURES = (
-    "cover", "cover_minus_best", "cover_is_best", "context", "window_gain",
-    "pairs_found", "pairs_run", "pairs_minus_best", "words_found", "focus_found",
-    "typed_any", "typed_near", "asks_typed_missing", "position", "is_first",
-    "passage_rank", "passage_is_top", "passage_score_gap", "passage_bm25_share", "passage_cover",
-    "heuristic", "run", "run_minus_best", "phrases", "phrases_minus_best", "asked_phrase", "frame",
+    "cover",
+    "cover_minus_best",
+    "cover_is_best",
+    "context",
+    "window_gain",
+    "pairs_found",
+    "pairs_run",
+    "pairs_minus_best",
+    "words_found",
+    "focus_found",
+    "typed_any",
+    "typed_near",
+    "asks_typed_missing",
+    "position",
+    "is_first",
+    "passage_rank",
+    "passage_is_top",
+    "passage_score_gap",
+    "passage_bm25_share",
+    "passage_cover",
+    "heuristic",
+    "run",
+    "run_minus_best",
+    "phrases",
+    "phrases_minus_best",
+    "asked_phrase",
+    "frame",
 )
 QUESTION_FEATURES = (
-    "best_score", "score_margin", "cover", "window_cover", "passage_cover", "words_missing",
-    "words_missing_passage", "rarest_missing", "entities_missing", "pairs_found", "pairs_run",
-    "typed_any", "typed_near", "asks_typed", "typed_missing_window", "typed_missing_passage",
-    "specific_sentence", "specific_window", "specific_passage", "missing_words", "chars_window", "chars_passage", "longest_run_passage", "typed_missing_read",
-    "unknown_rare", "triples_window", "triples_passage", "segments_missing",
-    "longest_segment_missing", "rarest_pair_missing", "rare_pairs_missing", "focus_window", "focus_passage",
+    "best_score",
+    "score_margin",
+    "cover",
+    "window_cover",
+    "passage_cover",
+    "words_missing",
+    "words_missing_passage",
+    "rarest_missing",
+    "entities_missing",
+    "pairs_found",
+    "pairs_run",
+    "typed_any",
+    "typed_near",
+    "asks_typed",
+    "typed_missing_window",
+    "typed_missing_passage",
+    "specific_sentence",
+    "specific_window",
+    "specific_passage",
+    "missing_words",
+    "chars_window",
+    "chars_passage",
+    "longest_run_passage",
+    "typed_missing_read",
+    "unknown_rare",
+    "triples_window",
+    "triples_passage",
+    "segments_missing",
+    "longest_segment_missing",
+    "rarest_pair_missing",
+    "rare_pairs_missing",
+    "focus_window",
+    "focus_passage",
     "frame",
-    "bm25_self", "log_tokens",
+    "bm25_self",
+    "log_tokens",
 ) + tuple(f"kind_{k}" for k in KINDS)
 
 
@@ -108,39 +158,54 @@ def sentence_candidates(query: Query, cands: list[Candidate], idf, known, passag
             nxt = terms[i + 1] if i + 1 < n else set()
             typed_any, typed_near = _typed(query, c, i) if covers[i] > 0 else (0.0, 0.0)
             found, run = pairs_held[i]
-            rows.append({
-                "cover": covers[i], "cover_minus_best": covers[i] - best_cover,
-                "cover_is_best": covers[i] >= best_cover, "context": context,
-                "window_gain": _cover(sterms | nxt, weights, total) - covers[i],
-                "pairs_found": found, "pairs_run": run, "pairs_minus_best": found - best_pairs,
-                "words_found": sum(w in sterms for w in words) / max(len(words), 1),
-                "focus_found": sum(f in sterms for f in query.focus) / max(len(query.focus), 1),
-                "typed_any": typed_any, "typed_near": typed_near,
-                "asks_typed_missing": query.kind in TYPED_KINDS and not typed_any,
-                "position": i / max(n - 1, 1), "is_first": i == 0,
-                "passage_rank": rank, "passage_is_top": rank == 0, "passage_score_gap": c.score - top.score,
-                "passage_bm25_share": c.bm25 / top_bm25, "passage_cover": c.coverage,
-                # The hand-tuned score this model replaced, as one of its inputs.
-                "heuristic": covers[i] + 0.3 * context + 0.5 * phrase_match(query.bigrams, sterms) + typed_near,
-                # The longest stretch of the question said word for word, its phrases said
-                # whole, and the end of the phrase by the question word ("社区党总支书记"
-                # of "…的党总支书记是谁" in "社区党总支书记丁玲", only "书记" in "党总支副书记").
-                "run": _longest_run(query, norm), "phrases": _phrases_found(segments, norm),
-                "asked_phrase": _suffix_found(asked, norm), "frame": _frame(gap, norm),
-            })
+            rows.append(
+                {
+                    "cover": covers[i],
+                    "cover_minus_best": covers[i] - best_cover,
+                    "cover_is_best": covers[i] >= best_cover,
+                    "context": context,
+                    "window_gain": _cover(sterms | nxt, weights, total) - covers[i],
+                    "pairs_found": found,
+                    "pairs_run": run,
+                    "pairs_minus_best": found - best_pairs,
+                    "words_found": sum(w in sterms for w in words) / max(len(words), 1),
+                    "focus_found": sum(f in sterms for f in query.focus) / max(len(query.focus), 1),
+                    "typed_any": typed_any,
+                    "typed_near": typed_near,
+                    "asks_typed_missing": query.kind in TYPED_KINDS and not typed_any,
+                    "position": i / max(n - 1, 1),
+                    "is_first": i == 0,
+                    "passage_rank": rank,
+                    "passage_is_top": rank == 0,
+                    "passage_score_gap": c.score - top.score,
+                    "passage_bm25_share": c.bm25 / top_bm25,
+                    "passage_cover": c.coverage,
+                    # The hand-tuned score this model replaced, as one of its inputs.
+                    "heuristic": covers[i] + 0.3 * context + 0.5 * phrase_match(query.bigrams, sterms) + typed_near,
+                    # The longest stretch of the question said word for word, its phrases said
+                    # whole, and the end of the phrase by the question word ("社区党总支书记"
+                    # of "…的党总支书记是谁" in "社区党总支书记丁玲", only "书记" in "党总支副书记").
+                    "run": _longest_run(query, norm),
+                    "phrases": _phrases_found(segments, norm),
+                    "asked_phrase": _suffix_found(asked, norm),
+                    "frame": _frame(gap, norm),
+                }
+            )
             where.append((rank, i))
     # Against the best of all the sentences read.
     best_run = max((r["run"] for r in rows), default=0.0)
     best_phrases = max((r["phrases"] for r in rows), default=0.0)
     for r in rows:
         r["run_minus_best"], r["phrases_minus_best"] = r["run"] - best_run, r["phrases"] - best_phrases
-    features = np.array([[float(r[name]) for name in SENTENCE_FEATURES] for r in rows],
-                        dtype=np.float64).reshape(len(rows), len(SENTENCE_FEATURES))
+    features = np.array([[float(r[name]) for name in SENTENCE_FEATURES] for r in rows], dtype=np.float64).reshape(
+        len(rows), len(SENTENCE_FEATURES)
+    )
     return Sentences(where, features, weights, total)
 
 
-def question_features(query: Query, cands: list[Candidate], chosen: Sentences, scores: np.ndarray, best: int,
-                      idf, known) -> np.ndarray:
+def question_features(
+    query: Query, cands: list[Candidate], chosen: Sentences, scores: np.ndarray, best: int, idf, known
+) -> np.ndarray:
     """The question against its best sentence (row `best` of `chosen`) and that sentence's
     passage: how much of the question they leave unsaid, and how sure the ranking is."""
     weights, total = chosen.weights, chosen.total
@@ -176,7 +241,7 @@ def question_features(query: Query, cands: list[Candidate], chosen: Sentences, s
     unknown_rare = sum(general_rarity(t) >= RARE_IN_GENERAL for t in words if not known(t))
     content = [t for t in words if len(t) >= 2]
     missing = [t for t in content if t not in passage_terms]
-    window_text = normalize("".join(c.sentences[max(i - 1, 0): i + 2]))
+    window_text = normalize("".join(c.sentences[max(i - 1, 0) : i + 2]))
     passage_text = normalize(c.text)
     # The question's phrases between its function words ("银纹笛鲷", "俗名"), each said
     # whole or not: a near miss names a neighbour ("川纹笛鲷") of what was asked about.
@@ -198,28 +263,44 @@ def question_features(query: Query, cands: list[Candidate], chosen: Sentences, s
     # What the passage would score holding every term of the question once.
     bm25_self = sum(idf(t) for t in dict.fromkeys(query.terms) if known(t))
     values = {
-        "best_score": float(scores[best]), "score_margin": margin, "cover": f[col["cover"]],
-        "window_cover": _cover(window, weights, total), "passage_cover": c.coverage,
-        "words_missing": words_missing, "words_missing_passage": words_missing_passage,
-        "rarest_missing": rarest_missing, "entities_missing": len(missing_entities(query, c, known)),
-        "pairs_found": f[col["pairs_found"]], "pairs_run": f[col["pairs_run"]],
-        "typed_any": f[col["typed_any"]], "typed_near": f[col["typed_near"]], "asks_typed": asks_typed,
+        "best_score": float(scores[best]),
+        "score_margin": margin,
+        "cover": f[col["cover"]],
+        "window_cover": _cover(window, weights, total),
+        "passage_cover": c.coverage,
+        "words_missing": words_missing,
+        "words_missing_passage": words_missing_passage,
+        "rarest_missing": rarest_missing,
+        "entities_missing": len(missing_entities(query, c, known)),
+        "pairs_found": f[col["pairs_found"]],
+        "pairs_run": f[col["pairs_run"]],
+        "typed_any": f[col["typed_any"]],
+        "typed_near": f[col["typed_near"]],
+        "asks_typed": asks_typed,
         "typed_missing_window": asks_typed and not typed_window,
         "typed_missing_passage": asks_typed and not typed_passage,
-        "specific_sentence": said(sterms), "specific_window": said(window), "specific_passage": said(passage_terms),
+        "specific_sentence": said(sterms),
+        "specific_window": said(window),
+        "specific_passage": said(passage_terms),
         "missing_words": len(missing),
-        "chars_window": _chars_found(query, window_text), "chars_passage": _chars_found(query, passage_text),
+        "chars_window": _chars_found(query, window_text),
+        "chars_passage": _chars_found(query, passage_text),
         "longest_run_passage": _longest_run(query, passage_text),
         "typed_missing_read": asks_typed and not chosen.features[:, col["typed_any"]].any(),
         "unknown_rare": unknown_rare,
-        "triples_window": _triples_found(query, window_text), "triples_passage": _triples_found(query, passage_text),
-        "segments_missing": segments_missing, "longest_segment_missing": longest_segment_missing,
-        "rarest_pair_missing": rarest_pair_missing, "rare_pairs_missing": rare_pairs_missing,
+        "triples_window": _triples_found(query, window_text),
+        "triples_passage": _triples_found(query, passage_text),
+        "segments_missing": segments_missing,
+        "longest_segment_missing": longest_segment_missing,
+        "rarest_pair_missing": rarest_pair_missing,
+        "rare_pairs_missing": rare_pairs_missing,
         # The words by the question word name what is asked of the topic (俗名, 成立):
         # a near miss has the topic without them.
-        "focus_window": _share_in(query.focus, window_text), "focus_passage": _share_in(query.focus, passage_text),
+        "focus_window": _share_in(query.focus, window_text),
+        "focus_passage": _share_in(query.focus, passage_text),
         "frame": f[col["frame"]],
-        "bm25_self": c.bm25 / bm25_self if bm25_self > 0 else 0.0, "log_tokens": math.log1p(len(words)),
+        "bm25_self": c.bm25 / bm25_self if bm25_self > 0 else 0.0,
+        "log_tokens": math.log1p(len(words)),
     } | {f"kind_{k}": query.kind == k for k in KINDS}
     return np.array([float(values[name]) for name in QUESTION_FEATURES], dtype=np.float64)
 
@@ -231,7 +312,7 @@ def _gap_words(question: str) -> tuple[str, str]:
     m = WH_RE.search(norm)
     if not m:
         return "", ""
-    before, after = tokenize(norm[: m.start()]), tokenize(norm[m.end():])
+    before, after = tokenize(norm[: m.start()]), tokenize(norm[m.end() :])
     return (before[-1] if before else ""), (after[0] if after else "")
 
 
@@ -297,7 +378,7 @@ def _suffix_found(phrase: str, text: str) -> float:
 
 def _triples_found(query: Query, text: str) -> float:
     """Share of the question's three-character runs (question words left out) in `text`."""
-    triples = {run[i: i + 3] for run in query.runs for i in range(len(run) - 2)}
+    triples = {run[i : i + 3] for run in query.runs for i in range(len(run) - 2)}
     return sum(t in text for t in triples) / len(triples) if triples else 0.0
 
 

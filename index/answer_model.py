@@ -71,8 +71,14 @@ class Trees:
             fill = -1 if key == "feature" else 0
             return np.array([t[key] + [fill] * (width - len(t[key])) for t in part["trees"]], dtype=dtype)
 
-        return cls(padded("feature", np.int64), padded("threshold", np.float64), padded("left", np.int64),
-                   padded("right", np.int64), padded("value", np.float64), int(part["depth"]))
+        return cls(
+            padded("feature", np.int64),
+            padded("threshold", np.float64),
+            padded("left", np.int64),
+            padded("right", np.int64),
+            padded("value", np.float64),
+            int(part["depth"]),
+        )
 
     def scores(self, x: np.ndarray) -> np.ndarray:
         trees = np.arange(self.feature.shape[0])[None, :]
@@ -97,7 +103,9 @@ class Answerability:
 
     @classmethod
     def from_json(cls, part: dict) -> Answerability:
-        return cls(Linear.from_json(part["linear"], QUESTION_FEATURES), Trees.from_json(part["trees"], QUESTION_FEATURES))
+        return cls(
+            Linear.from_json(part["linear"], QUESTION_FEATURES), Trees.from_json(part["trees"], QUESTION_FEATURES)
+        )
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         x = np.atleast_2d(x)
@@ -125,8 +133,12 @@ class AnswerModel:
 
 
 def from_json(data: dict) -> AnswerModel:
-    return AnswerModel(Trees.from_json(data["sentence"], SENTENCE_FEATURES), Answerability.from_json(data["answerable"]),
-                       dict(data["thresholds"]), float(data["tie_margin"]))
+    return AnswerModel(
+        Trees.from_json(data["sentence"], SENTENCE_FEATURES),
+        Answerability.from_json(data["answerable"]),
+        dict(data["thresholds"]),
+        float(data["tie_margin"]),
+    )
 
 
 @lru_cache(maxsize=4)

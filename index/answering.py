@@ -64,17 +64,31 @@ PLACE_RE = re.compile(rf"[{HAN}]{{2,8}}(?:省|市|区|县|镇|乡|村|街道|社
 PLACE_WORD = re.compile(rf"^[{HAN}]{{2,6}}(?:省|市|区|县|镇|乡|村|街道|社区)$")
 # A clock time (几点), an amount of money (多少钱), an area (多大面积), a telephone number.
 TIME_RE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}\s*[点时](?:\d{1,2}分|半|整)?|[一二三四五六七八九十]{1,3}点(?:半|整)?")
-MONEY_RE = re.compile(r"\d[\d.,]*\s*[万亿千百]?\s*(?:元|块钱|美元|欧元|英镑|日元|港元|卢布|人民币)|[一二两三四五六七八九十百千万亿]+(?:元|块钱)")
-AREA_RE = re.compile(r"\d[\d.,]*\s*[万亿千百]?\s*(?:平方米|平方公里|平方千米|平方英里|平方英尺|亩|公顷|㎡|[km]m²|[km]m2)")
+MONEY_RE = re.compile(
+    r"\d[\d.,]*\s*[万亿千百]?\s*(?:元|块钱|美元|欧元|英镑|日元|港元|卢布|人民币)|[一二两三四五六七八九十百千万亿]+(?:元|块钱)"
+)
+AREA_RE = re.compile(
+    r"\d[\d.,]*\s*[万亿千百]?\s*(?:平方米|平方公里|平方千米|平方英里|平方英尺|亩|公顷|㎡|[km]m²|[km]m2)"
+)
 PHONE_RE = re.compile(r"\d{3,4}[-－—]?\d{7,8}|1\d{10}|\d{5,}")
-PATTERNS = {"date": DATE_RE, "year": YEAR_RE, "percent": PERCENT_RE, "ordinal": ORDINAL_RE,
-            "person": PERSON_RE, "place": PLACE_RE, "time": TIME_RE, "money": MONEY_RE, "area": AREA_RE,
-            "phone": PHONE_RE}
+PATTERNS = {
+    "date": DATE_RE,
+    "year": YEAR_RE,
+    "percent": PERCENT_RE,
+    "ordinal": ORDINAL_RE,
+    "person": PERSON_RE,
+    "place": PLACE_RE,
+    "time": TIME_RE,
+    "money": MONEY_RE,
+    "area": AREA_RE,
+    "phone": PHONE_RE,
+}
 # Measure words a count question may ask in beyond the units numbers take in the index.
 COUNT_WORDS = "针剂颗粒枚株棵匹架艘部首幅集章节门口双对瓶杯碗包盒袋箱趟遍回票"
 # 多少, or 几 before a measure word, a magnitude or the end: not 几乎, 几内亚, 那几天, 哪几种.
 COUNT_WORD_RE = re.compile(
-    "多少|(?<![那这哪])几(?=[" + COUNT_WORDS + "".join(u for u in UNITS if len(u) == 1) + "十百千万]|[？?。]*$)")
+    "多少|(?<![那这哪])几(?=[" + COUNT_WORDS + "".join(u for u in UNITS if len(u) == 1) + "十百千万]|[？?。]*$)"
+)
 QUOTED_RE = re.compile(r"[“「『《\"]([^”」』》\"]{1,30})[”」』》\"]")
 
 
@@ -105,9 +119,12 @@ def _count_unit(norm: str) -> str | None:
     m = COUNT_WORD_RE.search(norm)
     if not m:
         return None
-    rest = norm[m.end():]
-    unit = rest[:1] if rest[:1] in COUNT_WORDS else next(
-        (u for u in UNITS if rest.startswith(u) and len(u) == 1 and is_han(u)), None)
+    rest = norm[m.end() :]
+    unit = (
+        rest[:1]
+        if rest[:1] in COUNT_WORDS
+        else next((u for u in UNITS if rest.startswith(u) and len(u) == 1 and is_han(u)), None)
+    )
     if unit and len(next(iter(rjieba.cut(rest[:6])), unit)) > 1:
         return None
     return unit
@@ -119,8 +136,13 @@ ASKED = (
     (re.compile(r"第几|排名第|排第|排到第几"), "ordinal", None),
     (re.compile(r"多大年纪|多少岁|几岁|年龄多大|多大岁数|年龄是多少"), "count", "岁"),
     (re.compile(r"几点|几时(?!候)"), "time", None),
-    (re.compile(r"多少钱|多少元|多少块|价格是多少|票价|多少资金|多少经费|多少补贴|补贴多少|多少工资|多少费用|花了多少|售价"),
-     "money", None),
+    (
+        re.compile(
+            r"多少钱|多少元|多少块|价格是多少|票价|多少资金|多少经费|多少补贴|补贴多少|多少工资|多少费用|花了多少|售价"
+        ),
+        "money",
+        None,
+    ),
     (re.compile(r"多大面积|面积(?:有|是)?多[大少]|占地多|多少平方|多少亩|多少公顷"), "area", None),
     (re.compile(r"(?:电话|号码|热线|手机号)(?:是|为)?(?:多少|什么)"), "phone", None),
     (re.compile(r"哪一?天|几号|几月几日|什么时候|何时|哪个时候|什么日子|哪一日"), "date", None),
@@ -164,8 +186,11 @@ def analyze(question: str) -> Query:
     # the 4,278 public questions and CMRC's paragraphs, but for numbers: "m", not "eng").
     for word, flag in rjieba.tag(norm, False):
         # jieba tags common words as names too ("东西", "上台"): a name is rare in Chinese.
-        if (PLACE_WORD.match(word) or flag in ("ns", "nr", "nt") and general_rarity(word) >= RARE_IN_GENERAL) \
-                and len(word) >= 2 and word not in stopwords():
+        if (
+            (PLACE_WORD.match(word) or flag in ("ns", "nr", "nt") and general_rarity(word) >= RARE_IN_GENERAL)
+            and len(word) >= 2
+            and word not in stopwords()
+        ):
             group = list(dict.fromkeys([word] + tokenize(word)))
             if group not in entities:
                 entities.append(group)
@@ -190,7 +215,7 @@ RUNS = re.compile(rf"[{HAN}a-z0-9]+")
 
 
 def _pairs(run: str) -> list[str]:
-    return [run[i: i + 2] for i in range(len(run) - 1)]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 def pair_stats(pairs: tuple[str, ...], text_pairs: set[str]) -> tuple[float, float]:
@@ -222,16 +247,23 @@ def _focus(norm: str) -> set[str]:
     if not m:
         return set()
     before = tokenize(norm[: m.start()])
-    after = tokenize(norm[m.end():])
+    after = tokenize(norm[m.end() :])
     return set(before[-1:] + after[:1])
 
 
 # A number as a count: digits (a range, a magnitude) or Chinese numerals, "余"/"多" after it.
-COUNT_NUMBER = r"(?:\d+(?:[.,]\d+)*(?:\s*[-~～至到]\s*\d+(?:\.\d+)*)?|[零一二两三四五六七八九十百千]+)\s*[万亿千百]?\s*[余多]?\s*"
+COUNT_NUMBER = (
+    r"(?:\d+(?:[.,]\d+)*(?:\s*[-~～至到]\s*\d+(?:\.\d+)*)?|[零一二两三四五六七八九十百千]+)\s*[万亿千百]?\s*[余多]?\s*"
+)
 
 
-CN_COUNT_RE = re.compile("(?<![\\d.零一二两三四五六七八九十百千万亿])[一两三四五六七八九十百千][零一二两三四五六七八九十百千万亿]*(?:" + "|".join(
-    re.escape(u) for u in UNITS if HAN_CHAR.match(u)) + "|[" + COUNT_WORDS + "])")
+CN_COUNT_RE = re.compile(
+    "(?<![\\d.零一二两三四五六七八九十百千万亿])[一两三四五六七八九十百千][零一二两三四五六七八九十百千万亿]*(?:"
+    + "|".join(re.escape(u) for u in UNITS if HAN_CHAR.match(u))
+    + "|["
+    + COUNT_WORDS
+    + "])"
+)
 
 
 def _count_spans(text: str, unit: str | None) -> list[tuple[int, int]]:
@@ -243,7 +275,7 @@ def _count_spans(text: str, unit: str | None) -> list[tuple[int, int]]:
         # "150万": a large round number stands alone for a count of anything.
         pattern = rf"{COUNT_NUMBER}(?:{units})|\d[\d.,]*\s*[万亿](?![{HAN}])"
         for m in re.finditer(pattern, text):
-            after = text[m.end(): m.end() + 1]
+            after = text[m.end() : m.end() + 1]
             # "一户户上门" repeats a word; "一对一" is not a count; "2023年" is a year.
             if after and (after in CN_NUM or after == text[m.end() - 1]) or re.fullmatch(r"\d{4}年", m.group()):
                 continue
@@ -252,7 +284,11 @@ def _count_spans(text: str, unit: str | None) -> list[tuple[int, int]]:
     spans = []
     for m in NUMBER_RE.finditer(text):
         tok = m.group()
-        if not re.search(r"\d", tok) or re.fullmatch(r"\d{4}年?", tok) or re.search(r"\d月|\d日", text[m.start(): m.end() + 2]):
+        if (
+            not re.search(r"\d", tok)
+            or re.fullmatch(r"\d{4}年?", tok)
+            or re.search(r"\d月|\d日", text[m.start() : m.end() + 2])
+        ):
             continue
         spans.append(m.span())
     # "十五路", "一分钟", "三年": Chinese numerals before a measure word.
@@ -267,8 +303,23 @@ CLASSIFIERS = "个家所项条座支只件台辆栋套间张本篇份种类批�
 TIME_UNITS = ("年", "个月", "月", "周", "天", "日", "小时", "分钟", "秒")
 DURATION_ASKED = re.compile(r"多久|多长|时间|期限|周期|时长|寿命|年龄")
 # Units a number may take beyond those the index keeps with it: not things counted.
-MEASURES = tuple(UNITS) + ("公尺", "公分", "厘米", "毫米", "英寸", "英尺", "英里", "海里", "港元", "日元", "欧元",
-                           "英镑", "秒钟", "周岁", "平方")
+MEASURES = tuple(UNITS) + (
+    "公尺",
+    "公分",
+    "厘米",
+    "毫米",
+    "英寸",
+    "英尺",
+    "英里",
+    "海里",
+    "港元",
+    "日元",
+    "欧元",
+    "英镑",
+    "秒钟",
+    "周岁",
+    "平方",
+)
 
 
 def _counts_another(text: str, end: int, asked: str) -> bool:
@@ -278,7 +329,7 @@ def _counts_another(text: str, end: int, asked: str) -> bool:
     after = re.match(rf"[{HAN}]{{0,4}}", text[end:]).group()
     if len(after) < 2 or after.startswith(MEASURES):
         return False  # the clause ends, or the number's own unit follows: "4公分", "3小时"
-    return not any(after[i: i + 2] in asked for i in range(len(after) - 1))
+    return not any(after[i : i + 2] in asked for i in range(len(after) - 1))
 
 
 def answer_spans(query: Query, sentence: str) -> list[tuple[int, int]]:
@@ -295,7 +346,7 @@ def answer_spans(query: Query, sentence: str) -> list[tuple[int, int]]:
             spans = [sp for sp in spans if not _counts_another(sentence, sp[1], asked)]
         if query.unit is None and not DURATION_ASKED.search(asked):
             # "为期三天" is how long, not how many of what the question counts.
-            spans = [sp for sp in spans if not re.search(rf"(?:{'|'.join(TIME_UNITS)})$", sentence[sp[0]: sp[1]])]
+            spans = [sp for sp in spans if not re.search(rf"(?:{'|'.join(TIME_UNITS)})$", sentence[sp[0] : sp[1]])]
     elif kind in ("person", "place"):
         # A name jieba tags as a person's (nr) or a place's (ns), or one the patterns find.
         spans = [m.span() for m in PATTERNS[kind].finditer(sentence)] + _tagged(sentence, NAME_TAGS[kind])
@@ -360,8 +411,13 @@ class Candidate:
         stands in the sentence's normalised text."""
         key = frozenset(pairs)
         if self._terms_for is None or self._terms_for[0] != key:
-            self._terms_for = (key, [words | {p for p in pairs if p in norm}
-                                     for words, norm in zip(self.sentence_words, self.normalized_sentences)])
+            self._terms_for = (
+                key,
+                [
+                    words | {p for p in pairs if p in norm}
+                    for words, norm in zip(self.sentence_words, self.normalized_sentences)
+                ],
+            )
         return self._terms_for[1]
 
     def typed(self, query: Query, i: int) -> tuple[bool, bool]:
@@ -419,8 +475,9 @@ def _weights(query: Query, idf, known, w_focus: float) -> dict[str, float]:
     return {t: term_weight(t, idf, known) * (w_focus if t in query.focus else 1.0) for t in dict.fromkeys(query.terms)}
 
 
-def score_candidates(query: Query, cands: list[Candidate], idf, known, presence, weights: RankingWeights,
-                     deep: int = 8) -> None:
+def score_candidates(
+    query: Query, cands: list[Candidate], idf, known, presence, weights: RankingWeights, deep: int = 8
+) -> None:
     """Give every candidate its score, coverage and best sentence, in place, best first.
 
     A passage ranks by BM25, by how much of the question's weight it covers, by the
@@ -440,7 +497,7 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, presence,
     entity_missing = np.zeros(len(cands))
     row = len(term_weights)
     for group in query.entities:
-        has = held[row: row + len(group)].any(axis=0)
+        has = held[row : row + len(group)].any(axis=0)
         entity_missing += (~has) * (weights.missing_place if group[0] in query.places else weights.missing_name)
         row += len(group)
     for i, c in enumerate(cands):
@@ -459,7 +516,9 @@ def score_candidates(query: Query, cands: list[Candidate], idf, known, presence,
             cov = sum(tw for t, tw in term_weights.items() if t in sterms) / total
             # Words of the sentences around it count a little: "中考顺利落幕。中考成绩将于
             # 7月3日公布。" answers "长沙2022年中考成绩哪天出来" in its second sentence.
-            near = (sentence_terms[i - 1] if i else set()) | (sentence_terms[i + 1] if i + 1 < n else set()) | c.head_terms
+            near = (
+                (sentence_terms[i - 1] if i else set()) | (sentence_terms[i + 1] if i + 1 < n else set()) | c.head_terms
+            )
             ctx = sum(tw for t, tw in term_weights.items() if t in near and t not in sterms) / total
             typed, phrase = 0.0, 0.0
             if cov > 0:
@@ -518,13 +577,17 @@ def unknown_names(query: Query, known) -> list[str]:
     """Names and places of the question the corpus never mentions ("芙蓉区" of a corpus on
     雨花区): no passage can say anything of them. A name is known when any of its
     words or character pairs is (望城 from 望城区)."""
-    return [group[0] for group in query.entities
-            if not re.search(r"\d", group[0]) and not any(known(t) for t in group + char_bigrams(group[0]))]
+    return [
+        group[0]
+        for group in query.entities
+        if not re.search(r"\d", group[0]) and not any(known(t) for t in group + char_bigrams(group[0]))
+    ]
 
 
 def missing_entities(query: Query, best: Candidate, known) -> list[str]:
     """Names and places the corpus never mentions, and years the best passage does not
     hold ("2023年" of a 2024 report)."""
-    years = [group[0] for group in query.entities
-             if re.search(r"\d", group[0]) and not any(t in best.terms for t in group)]
+    years = [
+        group[0] for group in query.entities if re.search(r"\d", group[0]) and not any(t in best.terms for t in group)
+    ]
     return unknown_names(query, known) + years

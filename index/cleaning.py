@@ -30,7 +30,9 @@ LIST_MARK = re.compile(
     r"^(?:\d{1,2}[、.．](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[）)]|"
     r"[一二三四五六七八九十]{1,3}、|[★☆●■◆▲•·]|第[一二三四五六七八九十\d]+[章节部分条])"
 )
-NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十\d]+[章节部分])")
+NUMBERED_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十\d]+[章节部分])"
+)
 BYLINE_WORDS = re.compile(r"记者|通讯员|实习生|摄影|摄|编辑|供图|本报讯|特约|撰稿|作者")
 FURNITURE = re.compile(
     r"^(?:版式编辑|责任编辑|美术编辑|校对|本版编辑|版面设计)|星期[一二三四五六日天]|^第?\s*\d+\s*版$"
@@ -206,8 +208,8 @@ def remove_stray_spaces(text: str, offset: int) -> Text:
             if _is_latin(left) and _is_latin(right):
                 one_space = True
             elif not spaced_out and CJK.match(left) and CJK.match(right):
-                run_left = re.search(rf"[{HAN}]+$", text[max(0, i - 4):i])
-                run_right = re.match(rf"[{HAN}]+", text[j: j + 4])
+                run_left = re.search(rf"[{HAN}]+$", text[max(0, i - 4) : i])
+                run_right = re.match(rf"[{HAN}]+", text[j : j + 4])
                 one_space = bool(run_left and run_right and len(run_left.group()) >= 2 and len(run_right.group()) >= 2)
         if one_space:
             keep(i, i + 1, " ")
@@ -255,7 +257,7 @@ def split_lines(source: str, offset: int = 0) -> list[Line]:
 
 
 def _spaced_names(line: str) -> bool:
-    """"匡后丽 伍 飞 宁 西": a byline of names, whose spaces are not stray."""
+    """ "匡后丽 伍 飞 宁 西": a byline of names, whose spaces are not stray."""
     groups = line.split()
     return (
         2 <= len(groups) <= 8
@@ -295,8 +297,11 @@ def _read_vertical(run: list[Line]) -> Text | None:
     text = Text.joined([line.text for line in run])
     if len(CJK.findall(text.chars)) < 4:  # too few even before doubles are undone
         return None
-    keep = [i for i, c in enumerate(text.chars)
-            if not (i > 0 and c == text.chars[i - 1] and CJK.match(c)) and not c.isspace()]
+    keep = [
+        i
+        for i, c in enumerate(text.chars)
+        if not (i > 0 and c == text.chars[i - 1] and CJK.match(c)) and not c.isspace()
+    ]
     out = Text.picked("".join(text.chars[i] for i in keep), [text.offset(i) for i in keep])
     return out if len(CJK.findall(out.chars)) >= 4 else None
 
@@ -360,15 +365,11 @@ def _heading_like(s: str) -> bool:
     if not 0 < len(s) <= 60:  # first: the quote pattern is quadratic on a long run of unmatched “
         return False
     bare = _outside_quotes(NUMBERED_HEADING.sub("", s, count=1))
-    return (
-        not re.search(r"[。；;！!？?，,、]", bare)
-        and not s.endswith(("：", ":"))
-        and not _ends_sentence(s)
-    )
+    return not re.search(r"[。；;！!？?，,、]", bare) and not s.endswith(("：", ":")) and not _ends_sentence(s)
 
 
 def _separator_headline(s: str) -> bool:
-    """"党建引领促提升 凝心聚力强队伍": two phrases, a space between, no punctuation."""
+    """ "党建引领促提升 凝心聚力强队伍": two phrases, a space between, no punctuation."""
     return len(s) <= 30 and " " in s and not re.search(r"[^\w\s]", s) and bool(CJK.search(s))
 
 
@@ -463,8 +464,9 @@ def _is_caption_inside(par: _Paragraph, line: Line, following: Line | None, usua
     )
 
 
-def _starts_new_paragraph(par: _Paragraph, line: Line, short: bool, last_short: bool, closed: bool,
-                          layout: _Layout) -> bool:
+def _starts_new_paragraph(
+    par: _Paragraph, line: Line, short: bool, last_short: bool, closed: bool, layout: _Layout
+) -> bool:
     """Whether `line` begins a paragraph of its own rather than continuing `par`, whose
     last line was short (`last_short`) and whose paragraph before closed an article with its
     byline (`closed`)."""
@@ -606,8 +608,10 @@ def _add_heading(articles: list[Article], blocks: list[Block], first: int) -> in
     following = blocks[last + 1] if last + 1 < len(blocks) else None
     if not _starts_article(blocks[first].kind, text, art, following):
         _set_section(art, text)
-    elif not art.title and art.paragraphs and (
-        affinity(text, art.body_text()) >= affinity(text, _body_after(blocks, last + 1))
+    elif (
+        not art.title
+        and art.paragraphs
+        and (affinity(text, art.body_text()) >= affinity(text, _body_after(blocks, last + 1)))
     ):
         art.title = text  # printed after its article
         art.closed = True
@@ -769,8 +773,9 @@ def _sentences(text: Text, max_chars: int) -> list[Sentence]:
 MAX_TITLE = 200
 
 
-def make_passages(articles: list[Article], max_chars: int = 220, min_chars: int = 60,
-                  para_no: int = 0) -> list[Passage]:
+def make_passages(
+    articles: list[Article], max_chars: int = 220, min_chars: int = 60, para_no: int = 0
+) -> list[Passage]:
     """Pack sentences of one article section into passages of at most `max_chars`,
     starting a new passage at a paragraph break once the current one is long enough.
     `para_no`: paragraphs before these articles' (a document cleaned in parts)."""

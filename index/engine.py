@@ -137,7 +137,7 @@ class Answer:
     def span_text(self) -> str | None:
         if self.sentence is None or self.span is None:
             return None
-        return self.sentence[self.span[0]: self.span[1]]
+        return self.sentence[self.span[0] : self.span[1]]
 
     def to_json(self) -> dict:
         return {
@@ -149,9 +149,18 @@ class Answer:
             "confidence": None if self.confidence is None else round(self.confidence, 4),
             "closest": self.closest,
             "passages": [
-                {"doc": h.doc, "doc_title": h.doc_title, "title": h.title, "section": h.section, "text": h.text,
-                 "paragraph": h.paragraph, "number": h.number, "score": round(h.score, 4),
-                 "page": h.page, "box": h.box}
+                {
+                    "doc": h.doc,
+                    "doc_title": h.doc_title,
+                    "title": h.title,
+                    "section": h.section,
+                    "text": h.text,
+                    "paragraph": h.paragraph,
+                    "number": h.number,
+                    "score": round(h.score, 4),
+                    "page": h.page,
+                    "box": h.box,
+                }
                 for h in self.passages
             ],
         }
@@ -256,8 +265,12 @@ class Engine:
         self.settings = settings
         self.settings.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._ranking_weights = answering.RankingWeights(
-            w_bm25=settings.w_bm25, w_cover=settings.w_cover, w_sentence=settings.w_sentence,
-            w_type=settings.w_type, w_entity=settings.w_entity)
+            w_bm25=settings.w_bm25,
+            w_cover=settings.w_cover,
+            w_sentence=settings.w_sentence,
+            w_type=settings.w_type,
+            w_entity=settings.w_entity,
+        )
         self._local = threading.local()
         self._index: Bm25Index | None = None
         self._generation = -1
@@ -298,8 +311,9 @@ class Engine:
         except (FileNotFoundError, ValueError, OSError):
             # The matrix went missing (or never was): rebuild it from the stored tokens.
             log.warning("index generation %s not found; rebuilding from stored tokens", gen)
-            index = Bm25Index.build(processing.stored_terms(store.iter_passage_tokens(self.db)),
-                                     self.settings.k1, self.settings.b)
+            index = Bm25Index.build(
+                processing.stored_terms(store.iter_passage_tokens(self.db)), self.settings.k1, self.settings.b
+            )
         self._serve(index, gen)
         self._data_version = store.data_version(self.db)
 
@@ -329,8 +343,7 @@ class Engine:
         self.example_questions(1)
         general_total()
 
-    def ask(self, question: str, top_k: int | None = None, offset: int = 0,
-            previous: str | None = None) -> Answer:
+    def ask(self, question: str, top_k: int | None = None, offset: int = 0, previous: str | None = None) -> Answer:
         """The answer sentence and the passages behind it, best first."""
         s = self.settings
         top_k = top_k or s.top_k
@@ -342,7 +355,7 @@ class Engine:
             return Answer(question, None, None, [], self.suggestions([]), asked, "no passage shares a word with it")
         query, cands, rows, index = found
         reading = self.read(query, cands, index)
-        out = [self._hit(rows[c.pid], c.score, query.tokens) for c in cands[offset: offset + top_k]]
+        out = [self._hit(rows[c.pid], c.score, query.tokens) for c in cands[offset : offset + top_k]]
         held = cands[reading.passage]
         source = self._hit(rows[held.pid], held.score, query.tokens)
         sentence = span = closest = None
@@ -362,8 +375,19 @@ class Engine:
             outcome, sentence, span, closest = "none", None, None, None
             reason = f"a follow-up on {named}, which the passage does not name"
         suggestions = [] if sentence else self.suggestions([rows[c.pid].title for c in cands[:10]])
-        return Answer(question, sentence, span, out, suggestions, asked, reason, outcome, reading.confidence, closest,
-                      source if outcome != "none" else None)
+        return Answer(
+            question,
+            sentence,
+            span,
+            out,
+            suggestions,
+            asked,
+            reason,
+            outcome,
+            reading.confidence,
+            closest,
+            source if outcome != "none" else None,
+        )
 
     def thresholds(self) -> tuple[float, float]:
         """The confidence an answer needs, and the confidence the closest content needs."""
@@ -379,8 +403,11 @@ class Engine:
         index = self._current_index()
         hits = index.top(query.terms, pool)
         rows = store.passages_by_id(self.db, [pid for pid, _ in hits]) if hits else {}
-        cands = [answering.Candidate(pid, score, row.head_tokens, row.tokens, row.text, row.cuts)
-                 for pid, score in hits if (row := rows.get(pid)) is not None]  # None: removed since
+        cands = [
+            answering.Candidate(pid, score, row.head_tokens, row.tokens, row.text, row.cuts)
+            for pid, score in hits
+            if (row := rows.get(pid)) is not None
+        ]  # None: removed since
         if not cands:
             return None
         answering.score_candidates(query, cands, index.idf, index.known, index.presence, self._ranking_weights)
@@ -390,14 +417,20 @@ class Engine:
         """The answer model's best sentence of the best passages, and its confidence that
         the sentence answers the question (0 when the question cannot be searched)."""
         model = answer_model.load()
-        sents = answer_features.sentence_candidates(query, cands, index.idf, index.known,
-                                                    max(1, self.settings.answer_passages))
+        sents = answer_features.sentence_candidates(
+            query, cands, index.idf, index.known, max(1, self.settings.answer_passages)
+        )
         scores = model.sentence_scores(sents.features)
         best = answer_features.best_sentence(query, sents, scores, model.tie_margin)
         passage, i = sents.where[best]
         reason = self.refusal(query, sents, index)
-        confidence = 0.0 if reason else model.confidence(
-            answer_features.question_features(query, cands, sents, scores, best, index.idf, index.known))
+        confidence = (
+            0.0
+            if reason
+            else model.confidence(
+                answer_features.question_features(query, cands, sents, scores, best, index.idf, index.known)
+            )
+        )
         return Reading(cands[passage].sentences[i].strip(), passage, confidence, reason)
 
     @staticmethod
@@ -417,10 +450,23 @@ class Engine:
     def _hit(self, row: store.PassageRow, score: float, terms: list[str]) -> Hit:
         marks = mark_terms(row.text, terms)
         place = Place.from_column(row.place)
-        return Hit(row.id, row.doc, row.title, row.section, row.text, row.paragraph,
-                   row.start, row.end, score, marks, row.ord, row.doc_title,
-                   _most_marked(row.text, row.cuts, marks),
-                   place.page if place else None, place.box if place else None)
+        return Hit(
+            row.id,
+            row.doc,
+            row.title,
+            row.section,
+            row.text,
+            row.paragraph,
+            row.start,
+            row.end,
+            score,
+            marks,
+            row.ord,
+            row.doc_title,
+            _most_marked(row.text, row.cuts, marks),
+            place.page if place else None,
+            place.box if place else None,
+        )
 
     def suggestions(self, near: list[str], limit: int = 3) -> list[str]:
         """The closest topics the corpus covers: the distinct titles of the passages nearest
@@ -468,8 +514,9 @@ class Engine:
         if (why := too_large(len(data), self.settings.max_file_mb)) is not None:
             raise DocumentRejected(why.code, **why.details)
         try:
-            processed = processing.process_document(name, data, self.settings.max_passage_chars,
-                                                    self.settings.min_passage_chars)
+            processed = processing.process_document(
+                name, data, self.settings.max_passage_chars, self.settings.min_passage_chars
+            )
         except UnreadableDocument as exc:
             raise DocumentRejected(exc.code, **exc.details) from exc
         except Exception as exc:
@@ -482,8 +529,9 @@ class Engine:
             staged = corpus / f".{name}{STAGED_SUFFIX}"
             try:
                 _write_synced(staged, data)
-                summary = Reindex(db, self.settings, {}, [], extra={name: processed}, keep_others=True,
-                                  moves={name: staged.name}).run(self._serve)
+                summary = Reindex(
+                    db, self.settings, {}, [], extra={name: processed}, keep_others=True, moves={name: staged.name}
+                ).run(self._serve)
             except BaseException:
                 staged.unlink(missing_ok=True)  # no promise names it: the upload never was
                 raise
@@ -499,8 +547,15 @@ class Engine:
             indexed = name in store.document_hashes(db)
             if not indexed and not in_folder:
                 return False
-            Reindex(db, self.settings, {}, [], remove=[name] if indexed else [], keep_others=True,
-                    moves={name: None} if in_folder else {}).run(self._serve)
+            Reindex(
+                db,
+                self.settings,
+                {},
+                [],
+                remove=[name] if indexed else [],
+                keep_others=True,
+                moves={name: None} if in_folder else {},
+            ).run(self._serve)
         return True
 
     def recover(self) -> None:
@@ -581,6 +636,7 @@ def _most_marked(text: str, cuts: str, marks: list[tuple[int, int]]) -> str:
 
     def said(i: int) -> int:
         return sum(len(w) for w in {text[a:b] for a, b in marks if starts[i] <= a and b <= ends[i]})
+
     best = max(range(len(sentences)), key=lambda i: (said(i), -i), default=None)
     return "" if best is None else sentences[best].strip()
 

@@ -35,8 +35,11 @@ _CHUNK = 64 * 1024
 _REDIRECTS = (301, 302, 303, 307, 308)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Some sites answer a client without a browser-like name with an error page.
-_HEADERS = {"User-Agent": "Mozilla/5.0 (compatible; zh-answer-bot)", "Accept": "text/html,application/xhtml+xml",
-            "Accept-Encoding": "identity"}  # the size cap counts the bytes of the page itself
+_HEADERS = {
+    "User-Agent": "Mozilla/5.0 (compatible; zh-answer-bot)",
+    "Accept": "text/html,application/xhtml+xml",
+    "Accept-Encoding": "identity",
+}  # the size cap counts the bytes of the page itself
 
 
 @dataclass
@@ -48,7 +51,9 @@ class Page:
 def is_url(text: str) -> bool:
     """Is `text` one http(s) link (what the bot and `add` take for a page to fetch)?"""
     parts = urlsplit(text.strip())
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in text.strip())
+    return (
+        parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in text.strip())
+    )
 
 
 def add_url(engine, url: str, wait: float = 0.0):
@@ -107,8 +112,7 @@ def _request(url: str, allow_private: bool, deadline: float):
     cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
     conn = cls(host, port, timeout=_left(deadline, url))
     # Connect to the address checked above; TLS still checks the certificate for `host`.
-    conn._create_connection = lambda _addr, timeout, source: socket.create_connection(
-        (address, port), timeout, source)
+    conn._create_connection = lambda _addr, timeout, source: socket.create_connection((address, port), timeout, source)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
         conn.request("GET", path, headers=_HEADERS)
@@ -138,8 +142,9 @@ def _checked_address(host: str, port: int, allow_private: bool) -> str:
 def _public(ip) -> bool:
     if ip.version == 6 and ip.ipv4_mapped is not None:  # ::ffff:127.0.0.1 is 127.0.0.1
         ip = ip.ipv4_mapped
-    return ip.is_global and not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-                                 or ip.is_reserved or ip.is_unspecified)
+    return ip.is_global and not (
+        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
+    )
 
 
 def _body(url: str, response, max_bytes: int, deadline: float) -> bytes:
@@ -177,7 +182,9 @@ def _left(deadline: float, url: str) -> float:
 def _network_failure(exc: BaseException, url: str) -> UnreadableDocument:
     if isinstance(exc, TimeoutError | socket.timeout):
         return _timeout()
-    return UnreadableDocument("url_unreachable", host=urlsplit(url).hostname or "", detail=str(exc)[:120] or type(exc).__name__)
+    return UnreadableDocument(
+        "url_unreachable", host=urlsplit(url).hostname or "", detail=str(exc)[:120] or type(exc).__name__
+    )
 
 
 def _timeout() -> UnreadableDocument:

@@ -35,7 +35,7 @@ def follow_up(question: str, previous: str) -> str:
         return _new_entity(said, previous) if _is_entity(said) else _new_attribute(said, previous)
     pronoun = _PRONOUN.match(q)
     if pronoun and _asks(q):
-        rest = q[pronoun.end():]
+        rest = q[pronoun.end() :]
         if _names_something(rest):  # "那桂阳县有多少人献血？": says what it asks about
             return question
         subject = _subject(previous)
@@ -64,8 +64,11 @@ def _what_about(q: str) -> str | None:
 
 def _asks(text: str) -> bool:
     """Does the text ask something by itself (a question word, 多大, 吗)?"""
-    return answering.WH_RE.search(text) is not None or re.search(r"吗[？?]*$", text) is not None \
+    return (
+        answering.WH_RE.search(text) is not None
+        or re.search(r"吗[？?]*$", text) is not None
         or answering.classify(normalize(text))[0] != "other"
+    )
 
 
 def _is_entity(phrase: str) -> bool:
@@ -88,9 +91,9 @@ def _subject(previous: str) -> str | None:
     norm = normalize(previous)
     for name in names:
         if name in norm and len(norm) == len(previous):
-            return previous[norm.find(name):norm.find(name) + len(name)]
+            return previous[norm.find(name) : norm.find(name) + len(name)]
     m = _PREDICATE.search(previous)
-    head = previous[:m.start()] if m else ""
+    head = previous[: m.start()] if m else ""
     if not 2 <= len(head) <= 12 or answering.WH_RE.search(head):
         return None
     # "高塘岭社区党总支书记": the place, not its office (jieba cuts such names in pieces)
@@ -120,5 +123,5 @@ def _about(subject: str, rest: str) -> str:
     ("这个社区有…" of 高塘岭社区: "高塘岭社区有…")."""
     for k in range(len(subject)):
         if len(subject) - k <= 4 and rest.startswith(subject[k:]):
-            return subject + rest[len(subject) - k:]
+            return subject + rest[len(subject) - k :]
     return subject + rest

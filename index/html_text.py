@@ -30,17 +30,39 @@ from dataclasses import dataclass
 from index.readers import UnreadableDocument, decode_text
 
 # Elements whose text is never the article's.
-_DROPPED_TAGS = ("head", "script", "style", "noscript", "template", "iframe", "svg", "math", "canvas",
-                 "nav", "header", "footer", "aside", "form", "button", "select", "textarea", "object")
+_DROPPED_TAGS = (
+    "head",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "math",
+    "canvas",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "select",
+    "textarea",
+    "object",
+)
 # Words of a class or id that mark page furniture (whole words of it: "ad" is not "head").
-_FURNITURE = frozenset("""nav navbar menu topbar footer foot sidebar side share sharing social comment
+_FURNITURE = frozenset(
+    """nav navbar menu topbar footer foot sidebar side share sharing social comment
 comments related recommend hot breadcrumb crumbs ad ads advert banner copyright login toolbar pager
-pagination""".split())
+pagination""".split()
+)
 _WORDS = re.compile(r"[A-Za-z]+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 # Elements that start a line of their own; any other (a, span, b, font...) runs on.
-_BLOCKS = frozenset("""html body div p td th tr table tbody thead tfoot li ul ol dl dt dd h1 h2 h3 h4 h5 h6
-article section main blockquote pre center figure figcaption address caption hr""".split())
+_BLOCKS = frozenset(
+    """html body div p td th tr table tbody thead tfoot li ul ol dl dt dd h1 h2 h3 h4 h5 h6
+article section main blockquote pre center figure figcaption address caption hr""".split()
+)
 # A line that reads as prose holds one of these.
 _PROSE = re.compile(r"[，。！？；]")
 # A line more than this share link text is a link (or a list of them).

@@ -79,6 +79,7 @@ def engine():
 
 # ---- an image file ------------------------------------------------------------------
 
+
 def read_image(data: bytes) -> Reading:
     """The text of an image file (.jpg, .png, .webp) by OCR, with each line's place."""
     lines = ocr_lines(open_image(data))
@@ -103,6 +104,7 @@ def open_image(data: bytes):
 
 
 # ---- one page -----------------------------------------------------------------------
+
 
 def ocr_lines(image, page: int = 1) -> list[OcrLine]:
     """A page's lines (a PIL image), confident ones only, in reading order."""

@@ -108,6 +108,7 @@ class _Block:
 
 # ---- characters to lines ---------------------------------------------------------------
 
+
 def _chars(textpage, height: float) -> list[tuple[str, float, float, float, float, float]]:
     """(character, x0, top, x1, bottom, size) of the page's drawn characters, in content
     order; white space and pdfium's own inserted spaces and line breaks left out (gaps
@@ -135,8 +136,12 @@ def _runs(chars) -> list[_Run]:
     runs: list[_Run] = []
     for c, x0, top, x1, bottom, size in chars:
         r = runs[-1] if runs else None
-        if (r is not None and abs(bottom - r.bottom) < SAME_BASELINE * r.size and _same_size(size, r.size)
-                and -0.3 * r.size < x0 - r.x1 < CHAR_GAP * r.size):
+        if (
+            r is not None
+            and abs(bottom - r.bottom) < SAME_BASELINE * r.size
+            and _same_size(size, r.size)
+            and -0.3 * r.size < x0 - r.x1 < CHAR_GAP * r.size
+        ):
             r.chars.append((c, x0, x1))
             r.x1, r.top = max(r.x1, x1), min(r.top, top)
             continue
@@ -150,8 +155,12 @@ def _join_runs(runs: list[_Run]) -> list[_Run]:
     out: list[_Run] = []
     for r in runs:
         last = out[-1] if out else None
-        if (last is not None and abs(r.bottom - last.bottom) < SAME_BASELINE * last.size
-                and _same_size(r.size, last.size) and -0.3 * last.size < r.x0 - last.x1 < CHAR_GAP * last.size):
+        if (
+            last is not None
+            and abs(r.bottom - last.bottom) < SAME_BASELINE * last.size
+            and _same_size(r.size, last.size)
+            and -0.3 * last.size < r.x0 - last.x1 < CHAR_GAP * last.size
+        ):
             last.chars += r.chars
             last.x1, last.top = max(last.x1, r.x1), min(last.top, r.top)
         else:
@@ -164,6 +173,7 @@ def _same_size(a: float, b: float) -> bool:
 
 
 # ---- lines to blocks -------------------------------------------------------------------
+
 
 def _frames(page, height: float) -> list[tuple[float, float, float, float]]:
     """Rectangles drawn on the page (paths), as (x0, top, x1, bottom): a frame round a
@@ -201,8 +211,7 @@ def _blocks(runs: list[_Run]) -> list[_Block]:
                 continue
             # One column's lines share their left edge (but a first line's indent), a
             # centred headline's their middle: a line running over a gutter joins one side.
-            aligned = (abs(a.x0 - b.x0) <= ALIGN * a.size
-                       or abs(a.x0 + a.x1 - b.x0 - b.x1) <= 2 * a.size)
+            aligned = abs(a.x0 - b.x0) <= ALIGN * a.size or abs(a.x0 + a.x1 - b.x0 - b.x1) <= 2 * a.size
             if aligned and min(a.x1, b.x1) > max(a.x0, b.x0) and _below_only(a, b, runs, i, j):
                 parent[find(j)] = find(i)
     groups: dict[int, _Block] = {}
@@ -213,12 +222,17 @@ def _blocks(runs: list[_Run]) -> list[_Block]:
 
 def _below_only(a: _Run, b: _Run, runs: list[_Run], i: int, j: int) -> bool:
     """b is the next line under a: no run between them in height shares their width."""
-    return not any(runs[k].top > a.top and runs[k].bottom < b.bottom + 0.01
-                   and min(runs[k].x1, a.x1) > max(runs[k].x0, a.x0) and runs[k].top < b.top
-                   for k in range(i + 1, j))
+    return not any(
+        runs[k].top > a.top
+        and runs[k].bottom < b.bottom + 0.01
+        and min(runs[k].x1, a.x1) > max(runs[k].x0, a.x0)
+        and runs[k].top < b.top
+        for k in range(i + 1, j)
+    )
 
 
 # ---- blocks in reading order -----------------------------------------------------------
+
 
 def _order(blocks: list[_Block]) -> list[_Block]:
     """Blocks in reading order (Breuel): a before b when they share width and a is above,
@@ -245,11 +259,14 @@ def _precedes(a: _Block, b: _Block, blocks: list[_Block]) -> bool:
     if a.x1 > b.x0:  # a is not left of b
         return False
     upper, lower = min(a.bottom, b.bottom), max(a.top, b.top)
-    return not any(c is not a and c is not b and c.top >= upper - 0.01 and c.bottom <= lower + 0.01
-                   and c.x0 < a.x1 and c.x1 > b.x0 for c in blocks)
+    return not any(
+        c is not a and c is not b and c.top >= upper - 0.01 and c.bottom <= lower + 0.01 and c.x0 < a.x1 and c.x1 > b.x0
+        for c in blocks
+    )
 
 
 # ---- a page ----------------------------------------------------------------------------
+
 
 def _lines(blocks: list[_Block], page: int) -> list[Line]:
     """Blocks' runs as Lines, each block's first line, an indented line and one after a
@@ -298,8 +315,14 @@ def page_lines(page, number: int) -> list[Line]:
         return []
     frames = _frames(page, height)
     for r in runs:
-        r.frame = next((k for k, (x0, top, x1, bottom) in enumerate(frames)
-                        if x0 - 1 <= r.x0 and r.x1 <= x1 + 1 and top - 1 <= r.top and r.bottom <= bottom + 1), -1)
+        r.frame = next(
+            (
+                k
+                for k, (x0, top, x1, bottom) in enumerate(frames)
+                if x0 - 1 <= r.x0 and r.x1 <= x1 + 1 and top - 1 <= r.top and r.bottom <= bottom + 1
+            ),
+            -1,
+        )
     blocks = _blocks(runs)
     body_size = _body_size(runs)
     body = [b for b in blocks if b.runs[0].frame < 0 and b.size >= CAPTION_SIZE * body_size]

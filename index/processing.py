@@ -34,8 +34,7 @@ class Processed:
     ocr_pages: int = 0  # pages read by OCR (an image: 1)
 
 
-def process_document(name: str, data: bytes, max_chars: int, min_chars: int,
-                     coder: Coder | None = None) -> Processed:
+def process_document(name: str, data: bytes, max_chars: int, min_chars: int, coder: Coder | None = None) -> Processed:
     """Bytes of one file to stored passage rows. Raises UnreadableDocument."""
     reading = read_with_places(name, data)
     text = reading.text
@@ -54,8 +53,9 @@ def process_document(name: str, data: bytes, max_chars: int, min_chars: int,
         rows += [(lo + i, *row[1:], places[lo + i]) for i, row in enumerate(part_rows)]
         counted.append(part_counts)
     title = next((r[2] for r in rows if r[2]), Path(name).stem)
-    return Processed(name, hashlib.sha256(data).hexdigest(), title, len(text), rows, _joined(counted),
-                     reading.ocr_pages)
+    return Processed(
+        name, hashlib.sha256(data).hexdigest(), title, len(text), rows, _joined(counted), reading.ocr_pages
+    )
 
 
 PART_CHARS = 1_000_000  # characters of passages tokenised together
@@ -87,8 +87,20 @@ def _rows_and_counts(passages: list[Passage], previous: Passage | None, coder: C
             acc += len(s)
             cuts.append(str(acc))
         head = " ".join(t for k in parts[:2] for t in (words_of[k], head_pairs[k]) if t)
-        rows.append((i, p.paragraph, p.title, p.section, p.text, p.start, p.end, ",".join(cuts),
-                     SENTENCE_SEP.join([words_of[k] for k in parts[2:]]), head))  # store.PASSAGE_FIELDS but the place
+        rows.append(
+            (
+                i,
+                p.paragraph,
+                p.title,
+                p.section,
+                p.text,
+                p.start,
+                p.end,
+                ",".join(cuts),
+                SENTENCE_SEP.join([words_of[k] for k in parts[2:]]),
+                head,
+            )
+        )  # store.PASSAGE_FIELDS but the place
     return rows, coder.count(words, pairs, made_of)
 
 
@@ -97,8 +109,12 @@ def _joined(parts: list[Coded]) -> Coded:
     if len(parts) == 1:
         return parts[0]
     first = parts[0]
-    return Coded(first.coder, first.told, [t for c in parts for t in c.new_terms],
-                 *(np.concatenate(col) for col in zip(*((c.terms, c.tf, c.sizes, c.lengths) for c in parts))))
+    return Coded(
+        first.coder,
+        first.told,
+        [t for c in parts for t in c.new_terms],
+        *(np.concatenate(col) for col in zip(*((c.terms, c.tf, c.sizes, c.lengths) for c in parts))),
+    )
 
 
 def passage_texts(passages: list[Passage], previous: Passage | None = None) -> tuple[list[str], list[list[int]]]:
@@ -129,7 +145,9 @@ def stored_terms(rows: Iterable[tuple[int, str, str, str, str]], group: int = 20
             yield pid, " ".join(t for t in parts if t)
 
 
-def process_file(args: tuple[str, str, int, int], coder: Coder | None = None) -> Processed | tuple[str, UnreadableDocument]:
+def process_file(
+    args: tuple[str, str, int, int], coder: Coder | None = None
+) -> Processed | tuple[str, UnreadableDocument]:
     """`process_document` on a file, or (name, why it cannot be read)."""
     path, name, max_chars, min_chars = args
     try:

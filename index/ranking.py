@@ -41,10 +41,16 @@ def _score_idf_lucene(df: int, N: int) -> float:
 class Bm25Index:
     """Passage ids and the BM25 matrix over them."""
 
-    def __init__(self, passage_ids: np.ndarray, vocab: dict[str, int] | None = None,
-                 csc: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-                 counts: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
-                 k1: float = 1.6, b: float = 0.6, scale: float = 1.0):
+    def __init__(
+        self,
+        passage_ids: np.ndarray,
+        vocab: dict[str, int] | None = None,
+        csc: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        counts: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
+        k1: float = 1.6,
+        b: float = 0.6,
+        scale: float = 1.0,
+    ):
         self.passage_ids = passage_ids
         self.scale = scale  # a stored weight times this is its BM25 weight
         self._ids = np.asarray(passage_ids)  # a plain view: cheaper to index than a memmap
@@ -77,8 +83,14 @@ class Bm25Index:
         return cls._weighted(counts.ids, vocab, counts[1:], k1, b)
 
     @classmethod
-    def update(cls, previous: Path, ids: np.ndarray, new_counts: Callable[[int, dict[str, int]], TermCounts],
-               k1: float = 1.6, b: float = 0.6) -> Bm25Index:
+    def update(
+        cls,
+        previous: Path,
+        ids: np.ndarray,
+        new_counts: Callable[[int, dict[str, int]], TermCounts],
+        k1: float = 1.6,
+        b: float = 0.6,
+    ) -> Bm25Index:
         """The index of the passages `ids` (ascending), reusing the generation saved in
         `previous`: its term counts of the passages still there, plus the counts of the
         new ones, which `new_counts(last, vocab)` gives (every passage with an id above
@@ -115,10 +127,12 @@ class Bm25Index:
         doc_indptr = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(sizes, out=doc_indptr[1:])
         tf_dtype = np.promote_types(tf0.dtype, new.tf.dtype)
-        counts = (doc_indptr,
-                  np.concatenate([kept_terms, new.terms]).astype(np.int32, copy=False),
-                  np.concatenate([kept_tf.astype(tf_dtype, copy=False), new.tf.astype(tf_dtype)]),
-                  np.concatenate([kept_len, new.lengths]).astype(np.int64, copy=False))
+        counts = (
+            doc_indptr,
+            np.concatenate([kept_terms, new.terms]).astype(np.int32, copy=False),
+            np.concatenate([kept_tf.astype(tf_dtype, copy=False), new.tf.astype(tf_dtype)]),
+            np.concatenate([kept_len, new.lengths]).astype(np.int64, copy=False),
+        )
         return cls._weighted(ids, vocab, counts, k1, b)
 
     @classmethod
@@ -142,7 +156,9 @@ class Bm25Index:
         slices = _column_slices(matrix.indptr)
         # Two passes over cache-sized slices instead of a float32 weight for every posting
         # in memory: the first finds the largest weight, the second stores the steps.
-        largest = max((float(w.max()) for w in _slice_weights(matrix, slices, length_part, idf, df) if len(w)), default=0.0)
+        largest = max(
+            (float(w.max()) for w in _slice_weights(matrix, slices, length_part, idf, df) if len(w)), default=0.0
+        )
         # Stored as 16-bit steps of the largest weight: a quarter less matrix to hold in
         # memory than float32 (at 1M passages: 1.0 GB instead of 1.3), and a question's
         # score is off by at most a step (1/65,535 of the largest weight) a term: half a
@@ -154,7 +170,7 @@ class Bm25Index:
             w /= f32(scale)
             np.rint(w, out=w)
             np.maximum(w, 1, out=w)  # a posting never weighs 0
-            steps[matrix.indptr[lo]:matrix.indptr[hi]] = w
+            steps[matrix.indptr[lo] : matrix.indptr[hi]] = w
         return cls(passage_ids, vocab, (steps, matrix.indices, matrix.indptr), counts, k1, b, scale)
 
     def save(self, directory: Path) -> None:
@@ -164,16 +180,34 @@ class Bm25Index:
             for name, arr in (("data", self._data), ("indices", self._indices), ("indptr", self._indptr)):
                 np.save(directory / f"{name}.csc.index.npy", arr)
             (directory / "vocab.index.json").write_text(json.dumps(self._vocab, ensure_ascii=False), encoding="utf-8")
-            (directory / "params.index.json").write_text(json.dumps({
-                "k1": self.k1, "b": self.b, "delta": 0.5, "method": "lucene", "idf_method": "lucene",
-                "dtype": "float32", "int_dtype": "int32", "num_docs": len(self.passage_ids),
-                "backend": "numpy"}, indent=4))
+            (directory / "params.index.json").write_text(
+                json.dumps(
+                    {
+                        "k1": self.k1,
+                        "b": self.b,
+                        "delta": 0.5,
+                        "method": "lucene",
+                        "idf_method": "lucene",
+                        "dtype": "float32",
+                        "int_dtype": "int32",
+                        "num_docs": len(self.passage_ids),
+                        "backend": "numpy",
+                    },
+                    indent=4,
+                )
+            )
             if self._counts is not None:
                 for name, arr in zip(("doc_indptr", "doc_terms", "doc_tf", "doc_len"), self._counts):
                     np.save(directory / f"{name}.npy", arr)
-        (directory / "complete.json").write_text(json.dumps(
-            {"passages": len(self.passage_ids), "format": FORMAT if self._counts is not None else 1,
-             "weight_scale": self.scale}))
+        (directory / "complete.json").write_text(
+            json.dumps(
+                {
+                    "passages": len(self.passage_ids),
+                    "format": FORMAT if self._counts is not None else 1,
+                    "weight_scale": self.scale,
+                }
+            )
+        )
 
     @classmethod
     def load(cls, directory: Path) -> Bm25Index:
@@ -183,11 +217,14 @@ class Bm25Index:
         passage_ids = np.load(directory / "passage_ids.npy", mmap_mode="r")
         if len(passage_ids) == 0:
             return cls(passage_ids)
-        csc = tuple(np.load(directory / f"{name}.csc.index.npy", mmap_mode="r") for name in ("data", "indices", "indptr"))
+        csc = tuple(
+            np.load(directory / f"{name}.csc.index.npy", mmap_mode="r") for name in ("data", "indices", "indptr")
+        )
         vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
         params = json.loads((directory / "params.index.json").read_text())
-        return cls(passage_ids, vocab, csc, None, params.get("k1", 1.6), params.get("b", 0.6),
-                   meta.get("weight_scale", 1.0))  # 1.0: a generation of float32 weights
+        return cls(
+            passage_ids, vocab, csc, None, params.get("k1", 1.6), params.get("b", 0.6), meta.get("weight_scale", 1.0)
+        )  # 1.0: a generation of float32 weights
 
     def idf(self, token: str) -> float:
         """Lucene's IDF; a word the corpus never uses gets the rarest word's weight."""
@@ -273,7 +310,7 @@ class Bm25Index:
             tid = self._vocab.get(t)
             if tid is None:
                 continue
-            post = self._indices[self._indptr[tid]:self._indptr[tid + 1]]
+            post = self._indices[self._indptr[tid] : self._indptr[tid + 1]]
             if len(post):
                 at = np.minimum(np.searchsorted(post, rows), len(post) - 1)
                 out[i] = post[at] == rows
@@ -290,8 +327,12 @@ def counts_from_rows(rows: Iterable[tuple[int, str]], vocab: dict[str, int]) -> 
         ids.append(pid)
         flat.extend([number(t, len(vocab)) for t in terms])
         lens.append(len(terms))
-    return count_terms(np.asarray(ids, dtype=np.int64), np.frombuffer(flat, dtype=np.int32),
-                        np.frombuffer(lens, dtype=np.int64), len(vocab))
+    return count_terms(
+        np.asarray(ids, dtype=np.int64),
+        np.frombuffer(flat, dtype=np.int32),
+        np.frombuffer(lens, dtype=np.int64),
+        len(vocab),
+    )
 
 
 def _slice_weights(matrix, slices, length_part: np.ndarray, idf: np.ndarray, df: np.ndarray):
@@ -323,8 +364,9 @@ def _load_counts(directory: Path):
         raise ValueError(f"{directory} has no term counts")
     ids = np.load(directory / "passage_ids.npy", mmap_mode="r")
     vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
-    counts = tuple(np.load(directory / f"{name}.npy", mmap_mode="r")
-                   for name in ("doc_indptr", "doc_terms", "doc_tf", "doc_len"))
+    counts = tuple(
+        np.load(directory / f"{name}.npy", mmap_mode="r") for name in ("doc_indptr", "doc_terms", "doc_tf", "doc_len")
+    )
     if len(counts[0]) != len(ids) + 1 or len(counts[3]) != len(ids):
         raise ValueError(f"{directory}: term counts do not match its passages")
     return ids, vocab, counts

@@ -101,7 +101,7 @@ REASONS = {
     "pdf_pages_unreadable": "the PDF's pages cannot be read ({detail})",
     "pdf_no_text_layer": "the PDF has no text layer (scanned pages?); run OCR on it first",
     "pdf_no_unicode": "the PDF's text cannot be decoded (fonts without a Unicode map); "
-                      "export it again as PDF with text, or as .docx",
+    "export it again as PDF with text, or as .docx",
     "too_many_pages": "the PDF has more than {limit:,} pages; split it",
     # .docx
     "old_doc": "this is an old Word .doc file or a password-protected .docx; save it as .docx without a password",
@@ -246,7 +246,7 @@ def decode_text(data: bytes) -> str:
     """The text of a .txt/.md file's bytes, or UnreadableDocument."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            body = data[len(bom):]
+            body = data[len(bom) :]
             text = _strict(body, encoding) or _lenient(body, encoding)
             if text is None:
                 raise UnreadableDocument("bad_bom", encoding=encoding.upper())
@@ -328,8 +328,10 @@ def _scanned_page(pages, index: int) -> list:
 
     ocr.engine()  # before drawing the page: without the extra, say so at once
     found = ocr.ocr_lines(pages.image(index, SCAN_SCALE), page=index + 1)
-    return [line.__class__(line.text, line.page, tuple(v / SCAN_SCALE for v in line.box), line.score,
-                           line.starts_paragraph) for line in found]
+    return [
+        line.__class__(line.text, line.page, tuple(v / SCAN_SCALE for v in line.box), line.score, line.starts_paragraph)
+        for line in found
+    ]
 
 
 def _layout_pages(data: bytes):
@@ -444,8 +446,7 @@ def _docx_text(chunks, budget: _Budget) -> str:
     from lxml import etree
 
     target = _DocxText(budget)
-    parser = etree.XMLParser(target=target, resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False)
+    parser = etree.XMLParser(target=target, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     for chunk in chunks:
         parser.feed(chunk)
     return parser.close()
@@ -458,15 +459,25 @@ def _docx_text(chunks, budget: _Budget) -> str:
 _ROLES = {
     (None, "document"): "document",
     ("document", "body"): "body",
-    ("body", "p"): "p", ("tc", "p"): "p",
+    ("body", "p"): "p",
+    ("tc", "p"): "p",
     ("body", "tbl"): "tbl",
     ("tbl", "tr"): "tr",
-    ("tr", "trPr"): "trPr", ("trPr", "gridBefore"): "gridBefore",
+    ("tr", "trPr"): "trPr",
+    ("trPr", "gridBefore"): "gridBefore",
     ("tr", "tc"): "tc",
-    ("tc", "tcPr"): "tcPr", ("tcPr", "gridSpan"): "gridSpan", ("tcPr", "vMerge"): "vMerge",
-    ("p", "r"): "r", ("p", "hyperlink"): "hyperlink", ("hyperlink", "r"): "r",
-    ("r", "t"): "t", ("r", "tab"): "tab", ("r", "ptab"): "tab", ("r", "br"): "br",
-    ("r", "cr"): "cr", ("r", "noBreakHyphen"): "hyphen",
+    ("tc", "tcPr"): "tcPr",
+    ("tcPr", "gridSpan"): "gridSpan",
+    ("tcPr", "vMerge"): "vMerge",
+    ("p", "r"): "r",
+    ("p", "hyperlink"): "hyperlink",
+    ("hyperlink", "r"): "r",
+    ("r", "t"): "t",
+    ("r", "tab"): "tab",
+    ("r", "ptab"): "tab",
+    ("r", "br"): "br",
+    ("r", "cr"): "cr",
+    ("r", "noBreakHyphen"): "hyphen",
 }
 _RUN_TEXT = {"tab": "\t", "cr": "\n", "hyphen": "-"}
 
@@ -493,7 +504,7 @@ class _DocxText:
         raise UnreadableDocument("unsafe_xml")
 
     def start(self, tag: str, attrib: dict) -> None:
-        local = tag[len(_W):] if tag.startswith(_W) else None
+        local = tag[len(_W) :] if tag.startswith(_W) else None
         parent = self.roles[-1] if self.roles else None
         role = _ROLES.get((parent, local), "x")
         if parent is None and role != "document":

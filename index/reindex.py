@@ -91,10 +91,19 @@ class Reindex:
     dropped, and (unless `keep_others`) every indexed document not in `files` dropped;
     `moves` promised with it and kept after the commit."""
 
-    def __init__(self, db, settings: Settings, files: dict[str, Path], skipped: list[tuple[str, UnreadableDocument]],
-                 *, extra: dict[str, Processed] | None = None, remove: list[str] | None = None,
-                 keep_others: bool = False, progress: Callable[[int, int], None] | None = None,
-                 moves: dict[str, str | None] | None = None):
+    def __init__(
+        self,
+        db,
+        settings: Settings,
+        files: dict[str, Path],
+        skipped: list[tuple[str, UnreadableDocument]],
+        *,
+        extra: dict[str, Processed] | None = None,
+        remove: list[str] | None = None,
+        keep_others: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        moves: dict[str, str | None] | None = None,
+    ):
         self.db = db
         self.settings = settings
         self.files = files
@@ -171,8 +180,9 @@ class Reindex:
         s = self.settings
         jobs = [(str(path), name, s.max_passage_chars, s.min_passage_chars) for name, path in todo]
         if self._worth_workers(jobs) and s.workers > 1 and len(jobs) > 1:
-            with ProcessPoolExecutor(s.workers, mp_context=get_context("spawn"),
-                                     initializer=processing.start_worker) as pool:
+            with ProcessPoolExecutor(
+                s.workers, mp_context=get_context("spawn"), initializer=processing.start_worker
+            ) as pool:
                 # Small chunks: results come back (and are written) while the rest is read.
                 chunk = max(1, min(16, len(jobs) // (s.workers * 8)))
                 results = pool.map(processing.process_file_in_worker, jobs, chunksize=chunk)

@@ -32,7 +32,9 @@ MAX_CHARS = 40
 # an organisation (哪个单位) and a list (哪些), both "what" to answering.
 KINDS = ("count", "date", "year", "percent", "ordinal", "person", "place", "org", "list", "what", "other")
 
-_ORG_Q = re.compile(r"(?:哪|什么)(?:个|家|所)?(?:单位|公司|机构|组织|部门|企业|学校|大学|医院|政府|团体|队|俱乐部|银行|媒体|出版社)")
+_ORG_Q = re.compile(
+    r"(?:哪|什么)(?:个|家|所)?(?:单位|公司|机构|组织|部门|企业|学校|大学|医院|政府|团体|队|俱乐部|银行|媒体|出版社)"
+)
 _LIST_Q = re.compile(r"哪些|哪几")
 # Words that ask: never a word of the answer's context, and what follows them is a unit.
 _WH_WORD = re.compile(r"^(?:多少|几|什么|啥|哪|谁|何|怎|如何|为何|为什么|多[长久远重深高大])")
@@ -44,8 +46,10 @@ _CN_NUM = set("零〇一二两三四五六七八九十百千万亿")
 _CN_LEAD = re.compile(r"^[零〇一二两三四五六七八九十百千万亿]+")
 _DIGIT = re.compile(r"\d")
 _LATIN = re.compile(r"[a-z]")
-_DATE_WORD = re.compile(r"^(?:\d{1,2}[月日号]|[一二三四五六七八九十]{1,3}[月日号]|[月日号]|[上中下]旬|"
-                        r"凌晨|早上|上午|中午|下午|傍晚|晚上|当天|次日|\d{1,2}[点时]|[点时]|[一二三四五六七八九十]+点)$")
+_DATE_WORD = re.compile(
+    r"^(?:\d{1,2}[月日号]|[一二三四五六七八九十]{1,3}[月日号]|[月日号]|[上中下]旬|"
+    r"凌晨|早上|上午|中午|下午|傍晚|晚上|当天|次日|\d{1,2}[点时]|[点时]|[一二三四五六七八九十]+点)$"
+)
 _YEAR_WORD = re.compile(r"^(?:\d{4}|\d{4}年|[一二三四五六七八九〇零]{2,4}年|年)$")
 _PERCENT_WORD = re.compile(r"%|‰|百分之|百分点|^[\d.]+成$|^成$")
 _UNIT_SET = frozenset(UNITS) | frozenset(u for syn in UNIT_SYNONYMS.values() for u in syn)
@@ -53,7 +57,9 @@ _CUE = frozenset("是 为 叫 叫做 称 称为 有 共有 达 达到 约 共 �
 _FUNC_TAGS = ("u", "p", "c", "y", "e", "o")
 _TITLE_RE = re.compile(rf"^(?:{PERSON_TITLE})$")
 _PLACE_SUFFIX = re.compile(r"(?:省|市|区|县|镇|乡|村|街道|社区|州|国|岛|山|河|湖|江|路|街|站|港|洲)$")
-_ORG_SUFFIX = re.compile(r"(?:公司|集团|大学|学院|学校|医院|银行|协会|委员会|部|局|厅|院|所|中心|政府|队|社|会|党|组织|机构)$")
+_ORG_SUFFIX = re.compile(
+    r"(?:公司|集团|大学|学院|学校|医院|银行|协会|委员会|部|局|厅|院|所|中心|政府|队|社|会|党|组织|机构)$"
+)
 
 
 _BARE_COUNT = ("多少", "几")
@@ -129,15 +135,14 @@ def profile(question: str) -> QuestionProfile:
         if _WH_WORD.match(word):
             if words and words[-1] == "第" and tagged_prev == "第":
                 words.pop()  # 第几: the 第 is the answer's, not the context's
-            if last_tagged is not None and last_tagged[1][:1] in ("v", "p") \
-                    and last_tagged[0] not in _GENERIC_VERBS:
+            if last_tagged is not None and last_tagged[1][:1] in ("v", "p") and last_tagged[0] not in _GENERIC_VERBS:
                 verb = last_tagged[0]
             wh_at = wh_at if wh_at >= 0 else len(words)
-            plain[span[0]: span[1]] = " " * len(word)
+            plain[span[0] : span[1]] = " " * len(word)
             asker = word
             continue
         if asker is not None and _names_type(asker, word, tag):
-            plain[span[0]: span[1]] = " " * len(word)
+            plain[span[0] : span[1]] = " " * len(word)
             if asker not in _BARE_COUNT and len(word) >= 2:
                 types.append(word)
             # Only 什么/哪个 take a phrase of several words; a count takes one unit.
@@ -155,8 +160,20 @@ def profile(question: str) -> QuestionProfile:
         before = words[wh_at - 1] if wh_at > 0 else None
         after = words[wh_at] if wh_at < len(words) else None
     chars = frozenset(c for w in words for c in w if is_han(c) or c.isdigit())
-    return QuestionProfile(kind, unit, frozenset(words), chars, before, after, "".join(plain),
-                           bool(_ASKS_DAY.search(norm)), tuple(types), wh_at > 0, 0 <= wh_at < len(words), verb)
+    return QuestionProfile(
+        kind,
+        unit,
+        frozenset(words),
+        chars,
+        before,
+        after,
+        "".join(plain),
+        bool(_ASKS_DAY.search(norm)),
+        tuple(types),
+        wh_at > 0,
+        0 <= wh_at < len(words),
+        verb,
+    )
 
 
 def _normalised_with_offsets(sentence: str) -> tuple[str, list[int]]:
@@ -215,20 +232,22 @@ def _word_flags(ws: Words, q: QuestionProfile) -> dict[str, np.ndarray]:
         punct = bool(_PUNCT.match(w))
         f["punct"][i] = punct
         f["brk"][i] = punct and any(c in _BREAK for c in w)
-        f["open"][i] = punct and w[0] in _OPEN and w not in ("\"", "'")
-        f["close"][i] = punct and w[-1] in _CLOSE and w not in ("\"", "'")
+        f["open"][i] = punct and w[0] in _OPEN and w not in ('"', "'")
+        f["close"][i] = punct and w[-1] in _CLOSE and w not in ('"', "'")
         f["enum"][i] = w == "、"
         has_digit = bool(_DIGIT.search(w))
         cn_num = all(c in _CN_NUM for c in w) and t == "m"
         lead = _CN_LEAD.match(w) if t == "m" and not has_digit and not cn_num else None
-        if lead and w[lead.end():] in _UNIT_SET:
+        if lead and w[lead.end() :] in _UNIT_SET:
             cn_num = True  # "三天", "两名": jieba keeps a Chinese numeral and its unit one word
         f["num"][i] = has_digit or cn_num
         f["year"][i] = bool(_YEAR_WORD.match(w))
         f["date"][i] = bool(_DATE_WORD.match(w)) or t == "t"
         f["percent"][i] = bool(_PERCENT_WORD.search(w))
         f["ordinal"][i] = w.startswith("第") or w.endswith("第")
-        tail = re.sub(r"^[\d.,\-~～至到万亿千百余多第%零〇一二两三四五六七八九十]+", "", w) if has_digit or cn_num else w
+        tail = (
+            re.sub(r"^[\d.,\-~～至到万亿千百余多第%零〇一二两三四五六七八九十]+", "", w) if has_digit or cn_num else w
+        )
         tail = tail.lstrip("万亿千百余多") or tail
         f["unit"][i] = t == "q" or tail in _UNIT_SET or (t == "m" and not has_digit and not cn_num)
         f["unit_ok"][i] = bool(allowed_units) and any(tail.startswith(u) for u in allowed_units)
@@ -246,8 +265,9 @@ def _word_flags(ws: Words, q: QuestionProfile) -> dict[str, np.ndarray]:
         f["cue"][i] = w in _CUE
         # A word of the question, or one made of its characters only ("协会会长" of
         # 协会的会长).
-        f["qword"][i] = not punct and (w in q.words or (len(w) >= 2 and not has_digit and (
-            w in q.norm or all(c in q.chars for c in w))))
+        f["qword"][i] = not punct and (
+            w in q.words or (len(w) >= 2 and not has_digit and (w in q.norm or all(c in q.chars for c in w)))
+        )
         # A one-character word of the question ("家" of 农家乐) may still be the
         # answer's unit ("28家"): only longer ones bar a candidate.
         f["qword_long"][i] = f["qword"][i] and (len(w) >= 2 or f["num"][i])
@@ -258,26 +278,125 @@ def _word_flags(ws: Words, q: QuestionProfile) -> dict[str, np.ndarray]:
     return f
 
 
-WORD_FLAGS = ("punct", "brk", "open", "close", "enum", "num", "year", "date", "percent", "ordinal", "unit",
-              "unit_ok", "nr", "ns", "nt", "nz", "noun", "verb", "adj", "func", "de", "title", "latin", "cue",
-              "qword", "qword_long", "qpart", "before", "after", "single")
+WORD_FLAGS = (
+    "punct",
+    "brk",
+    "open",
+    "close",
+    "enum",
+    "num",
+    "year",
+    "date",
+    "percent",
+    "ordinal",
+    "unit",
+    "unit_ok",
+    "nr",
+    "ns",
+    "nt",
+    "nz",
+    "noun",
+    "verb",
+    "adj",
+    "func",
+    "de",
+    "title",
+    "latin",
+    "cue",
+    "qword",
+    "qword_long",
+    "qpart",
+    "before",
+    "after",
+    "single",
+)
 # Facts of the words a candidate holds: any of them, the share of them, the first, the last.
-_ANY = ("qword", "num", "year", "date", "percent", "ordinal", "unit", "unit_ok", "nr", "ns", "nt", "nz", "noun", "verb",
-        "adj", "func", "latin", "enum", "open", "qpart", "title", "punct")
+_ANY = (
+    "qword",
+    "num",
+    "year",
+    "date",
+    "percent",
+    "ordinal",
+    "unit",
+    "unit_ok",
+    "nr",
+    "ns",
+    "nt",
+    "nz",
+    "noun",
+    "verb",
+    "adj",
+    "func",
+    "latin",
+    "enum",
+    "open",
+    "qpart",
+    "title",
+    "punct",
+)
 _SHARE = ("noun", "verb", "nr", "ns", "nt", "num", "func", "qpart", "single")
 _FIRST = ("num", "ordinal", "func", "de", "verb", "noun", "nr", "ns", "nt", "open", "date", "year", "cue", "adj")
-_LAST = ("num", "unit", "unit_ok", "noun", "func", "de", "verb", "nr", "ns", "nt", "close", "date", "year",
-         "percent", "title", "adj")
+_LAST = (
+    "num",
+    "unit",
+    "unit_ok",
+    "noun",
+    "func",
+    "de",
+    "verb",
+    "nr",
+    "ns",
+    "nt",
+    "close",
+    "date",
+    "year",
+    "percent",
+    "title",
+    "adj",
+)
 _LEFT = ("qword", "before", "after", "cue", "de", "title", "num", "open", "brk", "verb", "func", "noun", "ordinal")
 _RIGHT = ("qword", "after", "before", "de", "num", "unit", "close", "brk", "verb", "noun", "func", "title")
 
 FEATURES = (
-    ["bias", "len1", "len2", "len3", "len4_5", "len6+", "chars_log", "chars_over_12", "quoted_exact",
-     "quote_whole", "in_quote", "near_q", "adjacent_q", "no_q_in_sentence", "clause_q_share", "clause_start",
-     "clause_end", "sentence_first_clause", "all_nr", "num_then_unit", "cut_number", "cut_unit",
-     "enum_whole", "shape", "shape_part", "year_pair", "date_pair", "same_clause_as_before", "gap_before", "gap_after"]
-    + [f"any_{x}" for x in _ANY] + [f"share_{x}" for x in _SHARE] + [f"first_{x}" for x in _FIRST]
-    + [f"last_{x}" for x in _LAST] + [f"left_{x}" for x in _LEFT] + [f"right_{x}" for x in _RIGHT]
+    [
+        "bias",
+        "len1",
+        "len2",
+        "len3",
+        "len4_5",
+        "len6+",
+        "chars_log",
+        "chars_over_12",
+        "quoted_exact",
+        "quote_whole",
+        "in_quote",
+        "near_q",
+        "adjacent_q",
+        "no_q_in_sentence",
+        "clause_q_share",
+        "clause_start",
+        "clause_end",
+        "sentence_first_clause",
+        "all_nr",
+        "num_then_unit",
+        "cut_number",
+        "cut_unit",
+        "enum_whole",
+        "shape",
+        "shape_part",
+        "year_pair",
+        "date_pair",
+        "same_clause_as_before",
+        "gap_before",
+        "gap_after",
+    ]
+    + [f"any_{x}" for x in _ANY]
+    + [f"share_{x}" for x in _SHARE]
+    + [f"first_{x}" for x in _FIRST]
+    + [f"last_{x}" for x in _LAST]
+    + [f"left_{x}" for x in _LEFT]
+    + [f"right_{x}" for x in _RIGHT]
 )
 
 
@@ -289,13 +408,19 @@ _ERA_YEAR = rf"[{HAN}]{{2}}[元一二三四五六七八九十]{{1,3}}年"
 # What a whole answer of each asked kind looks like, as normalised text.
 SHAPES = {
     # Any measure word: "18趟", "22代", "14.2光年" are counts whose units no list holds.
-    "count": re.compile(rf"{_APPROX}{_NUM}(?:[至到~～-]{_NUM})?(?:[万亿千百]|余|多)*"
-                        rf"(?:(?:{_UNIT_ALT})+|[{HAN}]{{1,2}})?(?:余|多)?"),
-    "date": re.compile(r"(?:\d{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})?[日号]?"
-                       r"(?:凌晨|上午|中午|下午|晚上)?(?:\d{1,2}[点时:](?:\d{1,2}分?)?)?|\d{1,2}[日号]|"
-                       r"(?:凌晨|早上|上午|中午|下午|傍晚|晚上)?\d{1,2}[点时:](?:\d{1,2}分?|半)?|[上中下]旬|\d{4}年\d{1,2}月"),
+    "count": re.compile(
+        rf"{_APPROX}{_NUM}(?:[至到~～-]{_NUM})?(?:[万亿千百]|余|多)*"
+        rf"(?:(?:{_UNIT_ALT})+|[{HAN}]{{1,2}})?(?:余|多)?"
+    ),
+    "date": re.compile(
+        r"(?:\d{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})?[日号]?"
+        r"(?:凌晨|上午|中午|下午|晚上)?(?:\d{1,2}[点时:](?:\d{1,2}分?)?)?|\d{1,2}[日号]|"
+        r"(?:凌晨|早上|上午|中午|下午|傍晚|晚上)?\d{1,2}[点时:](?:\d{1,2}分?|半)?|[上中下]旬|\d{4}年\d{1,2}月"
+    ),
     "year": re.compile(rf"(?:公元前?)?\d{{1,4}}年(?:代)?|[一二三四五六七八九〇零]{{4}}年|\d{{4}}|{_ERA_YEAR}"),
-    "percent": re.compile(rf"{_APPROX}(?:[\d.]+%|[\d.]+‰|百分之[\d.一二三四五六七八九十百]+|[\d.]+个?百分点|[\d一二三四五六七八九十]成)"),
+    "percent": re.compile(
+        rf"{_APPROX}(?:[\d.]+%|[\d.]+‰|百分之[\d.一二三四五六七八九十百]+|[\d.]+个?百分点|[\d一二三四五六七八九十]成)"
+    ),
     "ordinal": re.compile(rf"(?:排名|排|列|位列|居)?第{_NUM}(?:{_UNIT_ALT}|名|位)?"),
 }
 _SHAPE_HINT = re.compile(r"[\d零〇一二两三四五六七八九十百千月日号年%点时旬第]")
@@ -376,8 +501,13 @@ def candidates(q: QuestionProfile, sentence: str) -> Candidates | None:
     opens, closes = count("open"), count("close")
     quote_whole = f["open"][first] & f["close"][last] & (opens == 1) & (closes == 1)
     chars = cs_chars[stop] - cs_chars[first]
-    keep = ((count("brk") == 0) & (count("qword_long") == 0) & (chars <= MAX_CHARS) & (opens == closes)
-            & ((~f["punct"][first] & ~f["punct"][last]) | quote_whole))
+    keep = (
+        (count("brk") == 0)
+        & (count("qword_long") == 0)
+        & (chars <= MAX_CHARS)
+        & (opens == closes)
+        & ((~f["punct"][first] & ~f["punct"][last]) | quote_whole)
+    )
     first, stop, last = first[keep], stop[keep], last[keep]
     if not len(first):
         return None
@@ -398,15 +528,17 @@ def candidates(q: QuestionProfile, sentence: str) -> Candidates | None:
     total_q = max(float(f["qword"].sum()), 1.0)
     # Nearest question word on either side, in words.
     idx = np.arange(n)
-    prev_q = np.maximum.accumulate(np.where(f["qword"], idx, -10 ** 6))  # last qword at or before i
-    next_q = np.minimum.accumulate(np.where(f["qword"], idx, 10 ** 6)[::-1])[::-1]  # first at or after i
-    gap_l = np.where(has_left, first - prev_q[left], 10 ** 6)
-    gap_r = np.where(has_right, next_q[right] - stop + 1, 10 ** 6)
+    prev_q = np.maximum.accumulate(np.where(f["qword"], idx, -(10**6)))  # last qword at or before i
+    next_q = np.minimum.accumulate(np.where(f["qword"], idx, 10**6)[::-1])[::-1]  # first at or after i
+    gap_l = np.where(has_left, first - prev_q[left], 10**6)
+    gap_r = np.where(has_right, next_q[right] - stop + 1, 10**6)
     gap = np.minimum(gap_l, gap_r).astype(float)
     near = 1.0 / np.minimum(gap, 50.0)
     # Between the word before the question word and the candidate stand at most a cue or 的.
     before_l = f["before"][left] & has_left
-    before_l2 = (first >= 2) & f["before"][np.maximum(first - 2, 0)] & (f["cue"][left] | f["de"][left] | f["title"][left])
+    before_l2 = (
+        (first >= 2) & f["before"][np.maximum(first - 2, 0)] & (f["cue"][left] | f["de"][left] | f["title"][left])
+    )
     after_r = f["after"][right] & has_right
     after_r2 = (stop + 1 < n) & f["after"][np.minimum(stop + 1, n - 1)] & (f["func"][right] | f["cue"][right])
     cl = clause[first]
@@ -428,15 +560,26 @@ def candidates(q: QuestionProfile, sentence: str) -> Candidates | None:
         shape = names == nwords - count("enum")
         shape_part = names > 0
     cols = {
-        "shape": shape, "shape_part": shape_part & ~shape,
+        "shape": shape,
+        "shape_part": shape_part & ~shape,
         "bias": np.ones(len(first)),
-        "len1": nwords == 1, "len2": nwords == 2, "len3": nwords == 3,
-        "len4_5": (nwords >= 4) & (nwords <= 5), "len6+": nwords >= 6,
-        "chars_log": np.log1p(chars), "chars_over_12": chars > 12,
-        "quoted_exact": in_quote, "quote_whole": quote_whole, "in_quote": (opens > 0) & ~quote_whole,
-        "near_q": near, "adjacent_q": gap == 1, "no_q_in_sentence": np.full(len(first), not f["qword"].any()),
+        "len1": nwords == 1,
+        "len2": nwords == 2,
+        "len3": nwords == 3,
+        "len4_5": (nwords >= 4) & (nwords <= 5),
+        "len6+": nwords >= 6,
+        "chars_log": np.log1p(chars),
+        "chars_over_12": chars > 12,
+        "quoted_exact": in_quote,
+        "quote_whole": quote_whole,
+        "in_quote": (opens > 0) & ~quote_whole,
+        "near_q": near,
+        "adjacent_q": gap == 1,
+        "no_q_in_sentence": np.full(len(first), not f["qword"].any()),
         "clause_q_share": q_in_clause[cl] / total_q,
-        "clause_start": clause_start, "clause_end": clause_end, "sentence_first_clause": cl == 0,
+        "clause_start": clause_start,
+        "clause_end": clause_end,
+        "sentence_first_clause": cl == 0,
         "all_nr": count("nr") == nwords,
         "num_then_unit": f["num"][first] & f["unit"][last] & (nwords <= 3),
         "cut_number": (f["num"][right] & has_right & f["num"][last]) | (f["num"][left] & has_left & f["num"][first]),

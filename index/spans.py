@@ -108,8 +108,15 @@ def _anchors(f: dict[str, np.ndarray], words: list[str]) -> tuple[np.ndarray, np
     copula = np.zeros(n, dtype=bool)
     for i in range(n):
         j, skips = i - 1, 0
-        while j >= 0 and skips < 2 and (words[j] in _SKIP or (f["close"][j] and f["punct"][j])
-                                        or (words[j] in ("，", ",") and i - j > 1 and words[j + 1] in _SKIP)):
+        while (
+            j >= 0
+            and skips < 2
+            and (
+                words[j] in _SKIP
+                or (f["close"][j] and f["punct"][j])
+                or (words[j] in ("，", ",") and i - j > 1 and words[j + 1] in _SKIP)
+            )
+        ):
             copula[i] |= words[j] in _COPULA
             j -= 1
             skips += 1
@@ -143,15 +150,28 @@ def _names(cands: span_features.Candidates) -> tuple[np.ndarray, np.ndarray, np.
     role = np.zeros(n, dtype=bool)
     for i in range(1, n):
         w = words[i]
-        if (len(words[i - 1]) == 1 and tags[i - 1].startswith("nr") and 1 <= len(w) <= 2
-                and not f["punct"][i] and not f["func"][i] and not f["verb"][i] and tags[i][:1] in ("n", "x")):
+        if (
+            len(words[i - 1]) == 1
+            and tags[i - 1].startswith("nr")
+            and 1 <= len(w) <= 2
+            and not f["punct"][i]
+            and not f["func"][i]
+            and not f["verb"][i]
+            and tags[i][:1] in ("n", "x")
+        ):
             out[i] = cont[i] = True
             role[i] = role[i - 1]
             continue
-        after_role = (bool(_PERSON_ROLE.search(words[i - 1])) and tags[i - 1][:1] in ("n", "b")
-                      and len(words[i - 1]) >= 2)
-        if (not out[i] and after_role and _UNKNOWN_NAME.match(w) and tags[i] in ("x", "n", "nz", "nrt", "nrfg", "j")
-                and not f["qword"][i]):
+        after_role = (
+            bool(_PERSON_ROLE.search(words[i - 1])) and tags[i - 1][:1] in ("n", "b") and len(words[i - 1]) >= 2
+        )
+        if (
+            not out[i]
+            and after_role
+            and _UNKNOWN_NAME.match(w)
+            and tags[i] in ("x", "n", "nz", "nrt", "nrfg", "j")
+            and not f["qword"][i]
+        ):
             out[i] = True
         role[i] = out[i] and after_role
     return out, cont, role
@@ -186,16 +206,23 @@ def _type_stretches(profile: span_features.QuestionProfile, cands: span_features
             c0 -= 1
         seps = [i for i in range(c0, e) if words[i] == "、"]
         s = seps[0] if seps else e
-        while s > c0 and not f["verb"][s - 1] and not f["qword_long"][s - 1] \
-                and not ws.tags[s - 1].startswith(("p", "u", "d")):
+        while (
+            s > c0
+            and not f["verb"][s - 1]
+            and not f["qword_long"][s - 1]
+            and not ws.tags[s - 1].startswith(("p", "u", "d"))
+        ):
             s -= 1
         if s < e:
             out.append((s, e))
     return out
 
 
-def _extra(profile: span_features.QuestionProfile, cands: span_features.Candidates,
-           objects: list[tuple[int, int]] | None = None) -> np.ndarray:
+def _extra(
+    profile: span_features.QuestionProfile,
+    cands: span_features.Candidates,
+    objects: list[tuple[int, int]] | None = None,
+) -> np.ndarray:
     """The hand rules' bonus per candidate; `objects` gets the (first, stop) words of the
     objects of the question's verb."""
     objects = [] if objects is None else objects
@@ -219,9 +246,15 @@ def _extra(profile: span_features.QuestionProfile, cands: span_features.Candidat
             last = stop - 1
             nxt = np.minimum(stop, n - 1)
             prv = np.maximum(first - 1, 0)
-            shaped = ((cs[stop] - cs[first] == stop - first) & names[first] & names[last] & (stop - first <= 7)
-                      & ~cont[first] & ~((stop < n) & (cont[nxt] | dot[nxt] | names[nxt]))
-                      & ~((first > 0) & (dot[prv] | names[prv])))
+            shaped = (
+                (cs[stop] - cs[first] == stop - first)
+                & names[first]
+                & names[last]
+                & (stop - first <= 7)
+                & ~cont[first]
+                & ~((stop < n) & (cont[nxt] | dot[nxt] | names[nxt]))
+                & ~((first > 0) & (dot[prv] | names[prv]))
+            )
             # jieba's nr is too loose on names of other languages to be a constraint; a
             # name right after a role ("检验员张三") is surely one.
             bonus += ROLE_NAME * (shaped & role[first] & (clean > 0))
@@ -234,7 +267,7 @@ def _extra(profile: span_features.QuestionProfile, cands: span_features.Candidat
                     # "20日" after "6月" is a date, not a number of days.
                     for k in np.flatnonzero(shaped):
                         a = int(first[k])
-                        text = "".join(ws.words[a: int(stop[k])])
+                        text = "".join(ws.words[a : int(stop[k])])
                         if "月" in text or (_DAY_OF_MONTH.match(text) and a > 0 and ws.words[a - 1].endswith("月")):
                             shaped[k] = False
         shaped &= clean > 0
@@ -252,12 +285,14 @@ def _extra(profile: span_features.QuestionProfile, cands: span_features.Candidat
         side_r = 1.0 if profile.words_after or not profile.words_before else 0.5
         runs_l = np.array([_qrun(q, int(a), -1) if ok else 0 for a, ok in zip(la, l_ok)])
         runs_r = np.array([_qrun(q, int(a), 1) if ok else 0 for a, ok in zip(ra, r_ok)])
-        near = (ADJACENT * (side_l * l_ok + side_r * r_ok)
-                + ADJACENT_RUN * (np.minimum(runs_l, 4) - 1).clip(0) * side_l
-                + ADJACENT_RUN * (np.minimum(runs_r, 4) - 1).clip(0) * side_r
-                + BETWEEN * (l_ok & r_ok) * (x[:, _COL["any_verb"]] == 0)
-                # "X是Y。", "X，就是Y。": Y says what X is, whole to the clause's end.
-                + COPULA * (l_ok & copula[first] & (x[:, _COL["clause_end"]] > 0)))
+        near = (
+            ADJACENT * (side_l * l_ok + side_r * r_ok)
+            + ADJACENT_RUN * (np.minimum(runs_l, 4) - 1).clip(0) * side_l
+            + ADJACENT_RUN * (np.minimum(runs_r, 4) - 1).clip(0) * side_r
+            + BETWEEN * (l_ok & r_ok) * (x[:, _COL["any_verb"]] == 0)
+            # "X是Y。", "X，就是Y。": Y says what X is, whole to the clause's end.
+            + COPULA * (l_ok & copula[first] & (x[:, _COL["clause_end"]] > 0))
+        )
         # A particle or a verb alone is no answer, wherever it stands.
         pron = np.array([t.startswith("r") for t in ws.tags])
         content = (x[:, _COL["share_func"]] < 1) & ~(pron[first] & (stop - first == 1))
@@ -287,13 +322,21 @@ def _extra(profile: span_features.QuestionProfile, cands: span_features.Candidat
     # Right before the type word.
     for s, e in _type_stretches(profile, cands):
         starts = first == s
-        ends = (stop == e) | ((stop < e) & np.isin(np.minimum(stop, n - 1), [i for i in range(s, e) if ws.words[i] in _ENUM_SEP or ws.words[i] == "、"]))
+        ends = (stop == e) | (
+            (stop < e)
+            & np.isin(
+                np.minimum(stop, n - 1), [i for i in range(s, e) if ws.words[i] in _ENUM_SEP or ws.words[i] == "、"]
+            )
+        )
         bonus += TYPE_BONUS * (starts & ends & (stop <= e)) * clean
     return bonus
 
 
-def score(profile: span_features.QuestionProfile, cands: span_features.Candidates,
-          objects: list[tuple[int, int]] | None = None) -> np.ndarray:
+def score(
+    profile: span_features.QuestionProfile,
+    cands: span_features.Candidates,
+    objects: list[tuple[int, int]] | None = None,
+) -> np.ndarray:
     """Each candidate's score: the ranker's, plus the hand rules."""
     return cands.features @ _weights(profile.kind) + _rules(profile, cands) + _extra(profile, cands, objects)
 
@@ -322,7 +365,7 @@ def answer_span(query: answering.Query, sentence: str) -> tuple[int, int] | None
 
 
 def _respectively(cands: span_features.Candidates, scores: np.ndarray, best: int) -> int:
-    """"A、B和C…分别…X、Y、Z": the question names B, the answer is Y. When the choice is an
+    """ "A、B和C…分别…X、Y、Z": the question names B, the answer is Y. When the choice is an
     item of a list after 分别 and a list of as many items before it holds the question's
     words in one item, that item's partner is chosen."""
     ws, f = cands.words, cands.flags
@@ -335,8 +378,11 @@ def _respectively(cands: span_features.Candidates, scores: np.ndarray, best: int
         return best
     # The list the choice is an item of: candidates of the same kind side by side, 、 between.
     key = cands.features[best]
-    same = np.flatnonzero((np.abs(cands.features[:, _COL["shape"]] - key[_COL["shape"]]) < 1e-9)
-                          & (cands.first > at) & (scores > scores[best] - 4.0))
+    same = np.flatnonzero(
+        (np.abs(cands.features[:, _COL["shape"]] - key[_COL["shape"]]) < 1e-9)
+        & (cands.first > at)
+        & (scores > scores[best] - 4.0)
+    )
     items = {(int(cands.first[k]), int(cands.stop[k])): k for k in same}
 
     def neighbour(a: int, b: int, step: int) -> tuple[int, int] | None:
@@ -370,7 +416,7 @@ def _respectively(cands: span_features.Candidates, scores: np.ndarray, best: int
             return best
         start, at = start2, start - 1
     bounds = [start] + [i + 1 for i in sep] + [at]
-    held = [k for k in range(len(chain)) if f["qword_long"][bounds[k]: (sep[k] if k < len(sep) else at)].any()]
+    held = [k for k in range(len(chain)) if f["qword_long"][bounds[k] : (sep[k] if k < len(sep) else at)].any()]
     if len(held) > 1:
         held = held[:-1]  # the words after the last item belong to all of them ("…中")
     if len(held) != 1:
@@ -392,8 +438,13 @@ def _refine(kind: str, cands: span_features.Candidates, scores: np.ndarray, best
     else:
         # jieba tags "史蒂芬·金" or "豫亲王多铎" as names only in part: a name is cut out
         # of the choice only where 的 or a verb ends it ("张三的手上").
-        shaped = np.flatnonzero(inside & (x[:, _COL["shape"]] > 0) & (cands.first == cands.first[best])
-                                & (cands.stop < cands.stop[best]) & (x[:, _COL["right_de"]] + x[:, _COL["right_verb"]] > 0))
+        shaped = np.flatnonzero(
+            inside
+            & (x[:, _COL["shape"]] > 0)
+            & (cands.first == cands.first[best])
+            & (cands.stop < cands.stop[best])
+            & (x[:, _COL["right_de"]] + x[:, _COL["right_verb"]] > 0)
+        )
     if len(shaped):
         # The longest: "68颗", not "68"; a range "2至23公尺", not its "2".
         lengths = x[shaped, _COL["chars_log"]]

@@ -82,17 +82,39 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 def ensure_schema(db: sqlite_utils.Database) -> None:
     if "documents" not in db.table_names():
         db["documents"].create(
-            {"id": int, "name": str, "sha256": str, "title": str, "chars": int,
-             "passages": int, "added_at": str, "updated_at": str},
-            pk="id", not_null={"name", "sha256"},
+            {
+                "id": int,
+                "name": str,
+                "sha256": str,
+                "title": str,
+                "chars": int,
+                "passages": int,
+                "added_at": str,
+                "updated_at": str,
+            },
+            pk="id",
+            not_null={"name", "sha256"},
         )
         db["documents"].create_index(["name"], unique=True)
     if "passages" not in db.table_names():
         db["passages"].create(
-            {"id": int, "doc_id": int, "ord": int, "paragraph": int, "title": str,
-             "section": str, "text": str, "start": int, "end": int, "cuts": str,
-             "tokens": str, "head_tokens": str, "place": str},
-            pk="id", foreign_keys=[("doc_id", "documents", "id")],
+            {
+                "id": int,
+                "doc_id": int,
+                "ord": int,
+                "paragraph": int,
+                "title": str,
+                "section": str,
+                "text": str,
+                "start": int,
+                "end": int,
+                "cuts": str,
+                "tokens": str,
+                "head_tokens": str,
+                "place": str,
+            },
+            pk="id",
+            foreign_keys=[("doc_id", "documents", "id")],
         )
         db["passages"].create_index(["doc_id", "ord"])
     if "place" not in db["passages"].columns_dict:  # an index from before places were kept
@@ -105,6 +127,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 
 # ---- meta -----------------------------------------------------------------------------
 
+
 def get_meta(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     return row[0] if row else default
@@ -115,6 +138,7 @@ def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
 
 
 # ---- documents and passages -----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DocumentRow:
@@ -130,8 +154,7 @@ class DocumentRow:
 
 def documents(db: sqlite_utils.Database) -> list[DocumentRow]:
     rows = db.execute(
-        "SELECT id, name, sha256, title, chars, passages, added_at, updated_at "
-        "FROM documents ORDER BY name"
+        "SELECT id, name, sha256, title, chars, passages, added_at, updated_at FROM documents ORDER BY name"
     ).fetchall()
     return [DocumentRow(*r) for r in rows]
 
@@ -143,14 +166,28 @@ def document_hashes(db: sqlite_utils.Database) -> dict[str, str]:
 # A passage as `replace_document` takes it: these fields, in this order.
 # place: its first line's page and box ("page x0 y0 x1 y1", index.places.Place.column),
 # NULL for text without pages.
-PASSAGE_FIELDS = ("ord", "paragraph", "title", "section", "text", "start", "end", "cuts", "tokens", "head_tokens",
-                  "place")
-_INSERT_PASSAGE = (f"INSERT INTO passages (id, doc_id, {', '.join(PASSAGE_FIELDS)}) "
-                   f"VALUES ({', '.join('?' * (len(PASSAGE_FIELDS) + 2))})")
+PASSAGE_FIELDS = (
+    "ord",
+    "paragraph",
+    "title",
+    "section",
+    "text",
+    "start",
+    "end",
+    "cuts",
+    "tokens",
+    "head_tokens",
+    "place",
+)
+_INSERT_PASSAGE = (
+    f"INSERT INTO passages (id, doc_id, {', '.join(PASSAGE_FIELDS)}) "
+    f"VALUES ({', '.join('?' * (len(PASSAGE_FIELDS) + 2))})"
+)
 
 
-def replace_document(db: sqlite_utils.Database, name: str, sha256: str, title: str,
-                     chars: int, passages: Iterable[tuple]) -> int:
+def replace_document(
+    db: sqlite_utils.Database, name: str, sha256: str, title: str, chars: int, passages: Iterable[tuple]
+) -> int:
     """Insert or replace a document and all its passages (tuples of PASSAGE_FIELDS);
     call inside a transaction.
     Returns the first passage's id (the others follow it, one by one)."""
@@ -162,7 +199,9 @@ def replace_document(db: sqlite_utils.Database, name: str, sha256: str, title: s
     added = old[1] if old else stamp
     cur = db.execute(
         "INSERT INTO documents (name, sha256, title, chars, passages, added_at, updated_at) "
-        "VALUES (?, ?, ?, ?, 0, ?, ?)", [name, sha256, title, chars, added, stamp])
+        "VALUES (?, ?, ?, ?, 0, ?, ?)",
+        [name, sha256, title, chars, added, stamp],
+    )
     doc_id = cur.lastrowid
     # Passage ids are never reused: a server still holding the previous index must not
     # find another passage under an old id.
@@ -188,6 +227,7 @@ def delete_document(db: sqlite_utils.Database, name: str) -> bool:
 
 # ---- the folder's pending changes --------------------------------------------------------
 
+
 def promise_move(db: sqlite_utils.Database, name: str, staged: str | None) -> None:
     """Record, in the open transaction, that the corpus file `name` is to become the staged
     file `staged`, or (None) to be deleted."""
@@ -203,15 +243,16 @@ def forget_move(db: sqlite_utils.Database, name: str) -> None:
     db.execute("DELETE FROM folder_moves WHERE name = ?", [name])
 
 
-def iter_passage_tokens(db: sqlite_utils.Database, batch: int = 20000,
-                        after: int = -1) -> Iterator[tuple[int, str, str, str, str]]:
+def iter_passage_tokens(
+    db: sqlite_utils.Database, batch: int = 20000, after: int = -1
+) -> Iterator[tuple[int, str, str, str, str]]:
     """(passage id, head_tokens, tokens, text, cuts) in id order, of the passages with an
     id above `after`: what its BM25 terms are made from (processing.stored_terms)."""
     last = after
     while True:
         rows = db.execute(
-            "SELECT id, head_tokens, tokens, text, cuts FROM passages WHERE id > ? ORDER BY id LIMIT ?",
-            [last, batch]).fetchall()
+            "SELECT id, head_tokens, tokens, text, cuts FROM passages WHERE id > ? ORDER BY id LIMIT ?", [last, batch]
+        ).fetchall()
         if not rows:
             return
         yield from rows
@@ -250,20 +291,21 @@ def passages_by_id(db: sqlite_utils.Database, ids: list[int]) -> dict[int, Passa
     rows = db.execute(
         "SELECT p.id, d.name, coalesce(d.title, ''), p.ord, p.paragraph, p.title, p.section, p.text, p.start, p.end, p.cuts, p.tokens, p.head_tokens, p.place "
         f"FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({marks})",
-        ids).fetchall()
+        ids,
+    ).fetchall()
     return {r[0]: PassageRow(*r) for r in rows}
 
 
 def passage_texts(db: sqlite_utils.Database, doc_id: int, limit: int) -> list[str]:
     """The texts of a document's first `limit` passages, in order."""
     rows = db.execute("SELECT text FROM passages WHERE doc_id = ? ORDER BY ord LIMIT ?", [doc_id, limit])
-    return [text for text, in rows.fetchall()]
+    return [text for (text,) in rows.fetchall()]
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
-    docs, = db.execute("SELECT count(*) FROM documents").fetchone()
-    passages, = db.execute("SELECT count(*) FROM passages").fetchone()
-    chars, = db.execute("SELECT coalesce(sum(chars), 0) FROM documents").fetchone()
+    (docs,) = db.execute("SELECT count(*) FROM documents").fetchone()
+    (passages,) = db.execute("SELECT count(*) FROM passages").fetchone()
+    (chars,) = db.execute("SELECT coalesce(sum(chars), 0) FROM documents").fetchone()
     return {"documents": docs, "passages": passages, "chars": chars}
 
 
@@ -280,5 +322,6 @@ def titles(db: sqlite_utils.Database, names: list[str]) -> list[tuple[str, str, 
     return db.execute(
         "SELECT d.name, p.title, count(*) FROM passages p JOIN documents d ON d.id = p.doc_id "
         f"WHERE p.title != '' AND d.name IN ({marks}) GROUP BY d.name, p.title "
-        "ORDER BY d.name, min(p.ord)", names).fetchall()
-
+        "ORDER BY d.name, min(p.ord)",
+        names,
+    ).fetchall()

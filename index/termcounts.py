@@ -35,8 +35,13 @@ class TermCounts(NamedTuple):
 
     @classmethod
     def empty(cls) -> TermCounts:
-        return cls(np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32),
-                   np.zeros(0, dtype=np.uint16), np.zeros(0, dtype=np.int64))
+        return cls(
+            np.zeros(0, dtype=np.int64),
+            np.zeros(1, dtype=np.int64),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.uint16),
+            np.zeros(0, dtype=np.int64),
+        )
 
 
 def count_terms(ids: np.ndarray, flat: np.ndarray, lens: np.ndarray, vocab_size: int) -> TermCounts:
@@ -48,7 +53,7 @@ def count_terms(ids: np.ndarray, flat: np.ndarray, lens: np.ndarray, vocab_size:
     keys, tfs = [], []
     for lo in range(0, n, CHUNK):  # a slice of passages at a time: bounded temporaries
         hi = min(n, lo + CHUNK)
-        key = np.repeat(np.arange(lo, hi, dtype=np.int64), lens[lo:hi]) * vocab_size + flat[starts[lo]:starts[hi]]
+        key = np.repeat(np.arange(lo, hi, dtype=np.int64), lens[lo:hi]) * vocab_size + flat[starts[lo] : starts[hi]]
         uniq, tf = np.unique(key, return_counts=True)
         keys.append(uniq)
         tfs.append(tf.astype(np.uint16 if not len(tf) or tf.max() < 65535 else np.int32))
@@ -128,8 +133,15 @@ class Coder:
         told, self._told = self._told, len(self._ids)
         # A dict keeps insertion order, which is numbering order: the newest are at its end.
         new = list(islice(reversed(self._ids), self._told - told))[::-1]
-        return Coded(self.key, told, new, counts.terms, counts.tf, np.diff(counts.indptr).astype(np.int32),
-                     lengths.astype(np.int32))
+        return Coded(
+            self.key,
+            told,
+            new,
+            counts.terms,
+            counts.tf,
+            np.diff(counts.indptr).astype(np.int32),
+            lengths.astype(np.int32),
+        )
 
     def _pair_terms(self, codes: np.ndarray) -> np.ndarray:
         """The term numbers of distinct pair codes (ascending); new pairs are numbered as
@@ -147,8 +159,9 @@ class Coder:
             out[i] = term
         if len(new_pairs) > max(8192, len(known) // 4):  # sorted again ever more rarely
             all_codes = np.concatenate([known, np.fromiter(new_pairs, dtype=np.int64, count=len(new_pairs))])
-            all_ids = np.concatenate([self._pair_ids,
-                                      np.fromiter(new_pairs.values(), dtype=np.int64, count=len(new_pairs))])
+            all_ids = np.concatenate(
+                [self._pair_ids, np.fromiter(new_pairs.values(), dtype=np.int64, count=len(new_pairs))]
+            )
             order = np.argsort(all_codes)
             self._pair_codes, self._pair_ids = all_codes[order], all_ids[order]
             new_pairs.clear()

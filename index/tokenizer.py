@@ -35,9 +35,7 @@ UNITS = sorted(
 )
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 # 1,234.5 / 5-7 / 2.18万 / 3万毫升 / 第5位: digits with an optional range and magnitude.
-NUMBER_RE = re.compile(
-    rf"第?\d+(?:[.,]\d+)*(?:\s*[-~～至到]\s*\d+(?:\.\d+)*)?(?:\s?[万亿千百])?(?:\s?(?:{_UNIT_RE}))?"
-)
+NUMBER_RE = re.compile(rf"第?\d+(?:[.,]\d+)*(?:\s*[-~～至到]\s*\d+(?:\.\d+)*)?(?:\s?[万亿千百])?(?:\s?(?:{_UNIT_RE}))?")
 _SPACE = re.compile(r"\s+")
 _WORDLIKE = re.compile(rf"[\w{HAN}]", re.UNICODE)
 
@@ -84,8 +82,11 @@ def tokenize(text: str) -> list[str]:
 def _tokens(norm: str) -> list[str]:
     numbers = iter([_SPACE.sub("", n).replace(",", "") for n in NUMBER_RE.findall(norm)])
     kept, dropped = _kept, _dropped
-    return [next(numbers) if w == NUMBER else w for w in rjieba.cut(NUMBER_RE.sub(NUMBER, norm))
-            if w in kept or (w not in dropped and _judge(w))]
+    return [
+        next(numbers) if w == NUMBER else w
+        for w in rjieba.cut(NUMBER_RE.sub(NUMBER, norm))
+        if w in kept or (w not in dropped and _judge(w))
+    ]
 
 
 # The pattern and the numeric test in _char_pairs must agree: both read chars.PAIR_FIRST..PAIR_LAST.
@@ -192,8 +193,10 @@ def _general_counts() -> _Counts:
     path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
     # Line by line into numpy: lists of 350,000 words or numbers left ~25 MB resident.
     with open(path, encoding="utf-8", newline="\n") as lines:  # "\n" alone: "\x85" is in words
-        rows = np.fromiter(((_key(w), int(n)) for w, n, *_ in (line.strip().split(" ") for line in lines)),
-                           dtype=[("key", np.int64), ("count", np.int64)])
+        rows = np.fromiter(
+            ((_key(w), int(n)) for w, n, *_ in (line.strip().split(" ") for line in lines)),
+            dtype=[("key", np.int64), ("count", np.int64)],
+        )
     # Reversed: np.unique keeps a key's first row, jieba a word's last count.
     keys, first = np.unique(rows["key"][::-1], return_index=True)
     return _Counts(keys, rows["count"][::-1][first], int(rows["count"].sum()))

@@ -55,8 +55,24 @@ ADMIN_ID = 1001
 
 # ---- Telegram HTML, as the Bot API checks it -------------------------------------------
 
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
-                "a", "tg-emoji", "code", "pre", "blockquote"}
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "tg-emoji",
+    "code",
+    "pre",
+    "blockquote",
+}
 _TAG = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:="[^"<>]*")?)*)\s*>')
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
 _PLAIN = re.compile(r"[^<&>]+")
@@ -78,7 +94,7 @@ def parse_telegram_html(text: str) -> str:
         if ch == "<":
             m = _TAG.match(text, pos)
             if not m:
-                raise HtmlError(f"unescaped '<' at {pos}: {text[pos:pos + 20]!r}")
+                raise HtmlError(f"unescaped '<' at {pos}: {text[pos : pos + 20]!r}")
             closing, name, _attrs = m.group(1), m.group(2).lower(), m.group(3)
             if name not in ALLOWED_TAGS:
                 raise HtmlError(f"unsupported tag <{name}> at {pos}")
@@ -92,7 +108,7 @@ def parse_telegram_html(text: str) -> str:
         elif ch == "&":
             m = _ENTITY.match(text, pos)
             if not m:
-                raise HtmlError(f"bare '&' at {pos}: {text[pos:pos + 12]!r}")
+                raise HtmlError(f"bare '&' at {pos}: {text[pos : pos + 12]!r}")
             out.append(html.unescape(m.group()))
             pos = m.end()
         elif ch == ">":
@@ -130,6 +146,7 @@ def check_message_text(text: str, parse_mode: str | None) -> str:
 
 # ---- the stub -------------------------------------------------------------------------
 
+
 @dataclass
 class Call:
     method: str
@@ -148,8 +165,18 @@ class Fault:
     description: str = ""
 
 
-_JSON_KEYS = {"reply_markup", "reply_parameters", "results", "entities", "allowed_updates", "commands",
-              "button", "link_preview_options", "scope", "media"}
+_JSON_KEYS = {
+    "reply_markup",
+    "reply_parameters",
+    "results",
+    "entities",
+    "allowed_updates",
+    "commands",
+    "button",
+    "link_preview_options",
+    "scope",
+    "media",
+}
 _INT_KEYS = {"chat_id", "message_id", "offset", "timeout", "limit", "cache_time", "user_id"}
 
 
@@ -174,12 +201,19 @@ def _decode_params(raw: dict[str, str]) -> dict:
 class StubBotApi:
     """The Bot API as far as this bot uses it. Thread-safe; every call is in `calls`."""
 
-    def __init__(self, token: str = TOKEN, *, bot_id: int = BOT_ID, username: str = BOT_USERNAME,
-                 max_poll: float = 0.25):
+    def __init__(
+        self, token: str = TOKEN, *, bot_id: int = BOT_ID, username: str = BOT_USERNAME, max_poll: float = 0.25
+    ):
         self.token = token
-        self.bot = {"id": bot_id, "is_bot": True, "first_name": "问答机器人", "username": username,
-                    "can_join_groups": True, "can_read_all_group_messages": False,
-                    "supports_inline_queries": True}
+        self.bot = {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": "问答机器人",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
         self.max_poll = max_poll
         self.calls: list[Call] = []
         self.cond = threading.Condition()
@@ -209,8 +243,9 @@ class StubBotApi:
         Handler.stub = stub
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                         name="stub-bot-api", daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="stub-bot-api", daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -239,8 +274,9 @@ class StubBotApi:
 
     # -- faults
 
-    def fail(self, method: str, status: int = 500, *, retry_after: int | None = None, times: int = 1,
-             description: str = "") -> None:
+    def fail(
+        self, method: str, status: int = 500, *, retry_after: int | None = None, times: int = 1, description: str = ""
+    ) -> None:
         """Answer the next `times` calls of `method` with an error."""
         with self.cond:
             for _ in range(times):
@@ -263,8 +299,13 @@ class StubBotApi:
 
     @staticmethod
     def user(user_id: int, name: str = "") -> dict:
-        return {"id": user_id, "is_bot": False, "first_name": name or f"用户{user_id}",
-                "username": f"user{user_id}", "language_code": "zh-hans"}
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": name or f"用户{user_id}",
+            "username": f"user{user_id}",
+            "language_code": "zh-hans",
+        }
 
     @staticmethod
     def private(user_id: int) -> dict:
@@ -283,8 +324,15 @@ class StubBotApi:
             self.cond.notify_all()
             return update_id
 
-    def send(self, chat: dict, text: str, *, user: dict | None = None, reply_to: dict | None = None,
-             entities: list[dict] | None = None) -> dict:
+    def send(
+        self,
+        chat: dict,
+        text: str,
+        *,
+        user: dict | None = None,
+        reply_to: dict | None = None,
+        entities: list[dict] | None = None,
+    ) -> dict:
         """A user's text message arrives (with the entities Telegram would mark)."""
         user = user or self.user(chat["id"] if chat["type"] == "private" else 7)
         msg = self._new_message(chat, user, reply_to)
@@ -308,16 +356,29 @@ class StubBotApi:
         self.push({"edited_message": _public(stored)})
         return stored
 
-    def send_document(self, chat: dict, file_name: str, data: bytes, *, user: dict | None = None,
-                      mime_type: str = "text/plain", declared_size: int | None = None) -> dict:
+    def send_document(
+        self,
+        chat: dict,
+        file_name: str,
+        data: bytes,
+        *,
+        user: dict | None = None,
+        mime_type: str = "text/plain",
+        declared_size: int | None = None,
+    ) -> dict:
         """A user sends a file; getFile and the download serve `data`."""
         user = user or self.user(chat["id"])
         file_id = f"FILE{next(self._ids)}"
         with self.cond:
             self.files[file_id] = (f"documents/{file_id}_{re.sub(r'[^A-Za-z0-9._-]', '_', file_name)}", data)
         msg = self._new_message(chat, user, None)
-        msg["document"] = {"file_id": file_id, "file_unique_id": f"U{file_id}", "file_name": file_name,
-                           "mime_type": mime_type, "file_size": len(data) if declared_size is None else declared_size}
+        msg["document"] = {
+            "file_id": file_id,
+            "file_unique_id": f"U{file_id}",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(data) if declared_size is None else declared_size,
+        }
         msg["update_id"] = self.push({"message": _public(msg)})
         return msg
 
@@ -329,8 +390,9 @@ class StubBotApi:
             file_id = f"PHOTO{next(self._ids)}"
             with self.cond:
                 self.files[file_id] = (f"photos/{file_id}.jpg", data)
-            photo.append({"file_id": file_id, "file_unique_id": f"U{file_id}", "width": 0, "height": 0,
-                          "file_size": len(data)})
+            photo.append(
+                {"file_id": file_id, "file_unique_id": f"U{file_id}", "width": 0, "height": 0, "file_size": len(data)}
+            )
         msg = self._new_message(chat, user, None)
         msg["photo"] = photo
         msg["update_id"] = self.push({"message": _public(msg)})
@@ -340,14 +402,32 @@ class StubBotApi:
         """A user presses an inline button with `data` under `message` (data may be forged)."""
         stored = self.messages.get((message["chat"]["id"], message["message_id"]), message)
         query_id = f"CB{next(self._ids)}"
-        self.push({"callback_query": {"id": query_id, "from": user or self.user(message["chat"]["id"]),
-                                      "message": _public(stored), "chat_instance": "ci", "data": data}})
+        self.push(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user or self.user(message["chat"]["id"]),
+                    "message": _public(stored),
+                    "chat_instance": "ci",
+                    "data": data,
+                }
+            }
+        )
         return query_id
 
     def inline(self, query: str, *, user: dict | None = None) -> str:
         query_id = f"IQ{next(self._ids)}"
-        self.push({"inline_query": {"id": query_id, "from": user or self.user(42), "query": query,
-                                    "offset": "", "chat_type": "private"}})
+        self.push(
+            {
+                "inline_query": {
+                    "id": query_id,
+                    "from": user or self.user(42),
+                    "query": query,
+                    "offset": "",
+                    "chat_type": "private",
+                }
+            }
+        )
         return query_id
 
     def add_bot(self, chat: dict, *, by: dict | None = None, status: str = "member", was: str = "left") -> None:
@@ -356,8 +436,17 @@ class StubBotApi:
         by = by or self.user(7)
         bot = {k: self.bot[k] for k in ("id", "is_bot", "first_name", "username")}
         member = lambda s: {"user": bot, "status": s, **({"until_date": 0} if s == "kicked" else {})}  # noqa: E731
-        self.push({"my_chat_member": {"chat": chat, "from": by, "date": int(time.time()),
-                                      "old_chat_member": member(was), "new_chat_member": member(status)}})
+        self.push(
+            {
+                "my_chat_member": {
+                    "chat": chat,
+                    "from": by,
+                    "date": int(time.time()),
+                    "old_chat_member": member(was),
+                    "new_chat_member": member(status),
+                }
+            }
+        )
         if was == "left" and status == "member":
             msg = self._new_message(chat, by, None)
             msg["new_chat_members"] = [bot]
@@ -368,8 +457,9 @@ class StubBotApi:
             msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": user}
             self.chats[chat["id"]] = chat
             if reply_to is not None:
-                msg["reply_to_message"] = _public(self.messages.get(
-                    (reply_to["chat"]["id"], reply_to["message_id"]), reply_to))
+                msg["reply_to_message"] = _public(
+                    self.messages.get((reply_to["chat"]["id"], reply_to["message_id"]), reply_to)
+                )
             self.messages[(chat["id"], msg["message_id"])] = msg
             return msg
 
@@ -382,11 +472,19 @@ class StubBotApi:
 
     def calls_since(self, mark: int = 0, method: str | None = None, ok: bool = True) -> list[Call]:
         with self.cond:
-            return [c for c in self.calls[mark:] if (method is None or c.method == method)
-                    and (not ok or c.status == 200)]
+            return [
+                c for c in self.calls[mark:] if (method is None or c.method == method) and (not ok or c.status == 200)
+            ]
 
-    def wait(self, method: str, where: Callable[[Call], bool] = lambda c: True, *, since: int = 0,
-             timeout: float = 10.0, ok: bool = True) -> Call:
+    def wait(
+        self,
+        method: str,
+        where: Callable[[Call], bool] = lambda c: True,
+        *,
+        since: int = 0,
+        timeout: float = 10.0,
+        ok: bool = True,
+    ) -> Call:
         """The first call of `method` after `since` that `where` accepts (and was answered 200)."""
         deadline = time.monotonic() + timeout
         with self.cond:
@@ -402,9 +500,15 @@ class StubBotApi:
 
     def wait_reply(self, msg: dict, *, timeout: float = 10.0, since: int = 0) -> Call:
         """The sendMessage that replies to the user message `msg`."""
-        return self.wait("sendMessage", lambda c: c.params.get("chat_id") == msg["chat"]["id"]
-                         and (c.params.get("reply_parameters") or {}).get("message_id") == msg["message_id"],
-                         since=since, timeout=timeout)
+        return self.wait(
+            "sendMessage",
+            lambda c: (
+                c.params.get("chat_id") == msg["chat"]["id"]
+                and (c.params.get("reply_parameters") or {}).get("message_id") == msg["message_id"]
+            ),
+            since=since,
+            timeout=timeout,
+        )
 
     def first_reply(self, msg: dict, *, timeout: float = 10.0) -> Call:
         """The first sendMessage (answered 200) replying to `msg`, by lookup: wait_reply
@@ -449,10 +553,17 @@ class StubBotApi:
         if fault and fault.delay:
             time.sleep(fault.delay)
         if fault and fault.status:
-            body = {"ok": False, "error_code": fault.status,
-                    "description": fault.description or {401: "Unauthorized", 403: "Forbidden",
-                                                         429: "Too Many Requests: retry later",
-                                                         500: "Internal Server Error"}.get(fault.status, "Error")}
+            body = {
+                "ok": False,
+                "error_code": fault.status,
+                "description": fault.description
+                or {
+                    401: "Unauthorized",
+                    403: "Forbidden",
+                    429: "Too Many Requests: retry later",
+                    500: "Internal Server Error",
+                }.get(fault.status, "Error"),
+            }
             if fault.retry_after is not None:
                 body["description"] = f"Too Many Requests: retry after {fault.retry_after}"
                 body["parameters"] = {"retry_after": fault.retry_after}
@@ -460,11 +571,15 @@ class StubBotApi:
         try:
             result = getattr(self, "api_" + method)(params)
         except AttributeError:
-            return self._finish(call, 400, {"ok": False, "error_code": 400,
-                                            "description": f"Bad Request: method {method} not in the stub"})
+            return self._finish(
+                call,
+                400,
+                {"ok": False, "error_code": 400, "description": f"Bad Request: method {method} not in the stub"},
+            )
         except HtmlError as exc:
-            return self._finish(call, 400, {"ok": False, "error_code": 400,
-                                            "description": f"Bad Request: can't parse entities: {exc}"})
+            return self._finish(
+                call, 400, {"ok": False, "error_code": 400, "description": f"Bad Request: can't parse entities: {exc}"}
+            )
         except _ApiError as exc:
             return self._finish(call, 400, {"ok": False, "error_code": 400, "description": str(exc)})
         return self._finish(call, 200, {"ok": True, "result": result})
@@ -507,8 +622,9 @@ class StubBotApi:
         allowed = set(p.get("allowed_updates") or []) or None  # as Telegram: the others are dropped
         with self.cond:
             while True:
-                self.updates = [u for u in self.updates if u["update_id"] >= offset
-                                and (allowed is None or allowed & u.keys())]
+                self.updates = [
+                    u for u in self.updates if u["update_id"] >= offset and (allowed is None or allowed & u.keys())
+                ]
                 if self.updates or time.monotonic() >= deadline:
                     break
                 self.cond.wait(max(0.0, deadline - time.monotonic()))
@@ -525,8 +641,14 @@ class StubBotApi:
         visible = check_message_text(p.get("text", ""), p.get("parse_mode"))
         with self.cond:
             chat = self._chat(chat_id)
-            msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
-                   "from": self.bot, "text": visible, "html": p.get("text")}
+            msg = {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": chat,
+                "from": self.bot,
+                "text": visible,
+                "html": p.get("text"),
+            }
             reply = (p.get("reply_parameters") or {}).get("message_id") or p.get("reply_to_message_id")
             if reply and (chat_id, int(reply)) in self.messages:
                 msg["reply_to_message"] = _public(self.messages[(chat_id, int(reply))])
@@ -541,8 +663,15 @@ class StubBotApi:
         """A photo uploaded as a file (its bytes in the call's params), with a caption."""
         caption = check_caption(p.get("caption", ""), p.get("parse_mode"))
         with self.cond:
-            msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": self._chat(p["chat_id"]),
-                   "from": self.bot, "photo": [self._photo_size()], "caption": caption, "html": p.get("caption")}
+            msg = {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": self._chat(p["chat_id"]),
+                "from": self.bot,
+                "photo": [self._photo_size()],
+                "caption": caption,
+                "html": p.get("caption"),
+            }
             if p.get("reply_markup"):
                 msg["reply_markup"] = p["reply_markup"]
             self.messages[(p["chat_id"], msg["message_id"])] = msg
@@ -624,8 +753,12 @@ class StubBotApi:
         if entry is None:
             raise _ApiError("Bad Request: invalid file_id")
         path, data = entry
-        return {"file_id": p["file_id"], "file_unique_id": "U" + p["file_id"], "file_size": len(data),
-                "file_path": path}
+        return {
+            "file_id": p["file_id"],
+            "file_unique_id": "U" + p["file_id"],
+            "file_size": len(data),
+            "file_path": path,
+        }
 
     def file_bytes(self, path: str) -> bytes | None:
         for file_path, data in self.files.values():
@@ -653,7 +786,7 @@ def auto_entities(text: str) -> list[dict]:
     if m:
         out.append({"type": "bot_command", "offset": 0, "length": utf16_len(m.group())})
     for m in re.finditer(r"(?<![A-Za-z0-9_/])@[A-Za-z][A-Za-z0-9_]{3,31}", text):
-        out.append({"type": "mention", "offset": utf16_len(text[:m.start()]), "length": utf16_len(m.group())})
+        out.append({"type": "mention", "offset": utf16_len(text[: m.start()]), "length": utf16_len(m.group())})
     return out
 
 
@@ -669,7 +802,7 @@ class _Handler(BaseHTTPRequestHandler):
         prefix = f"/file/bot{self.stub.token}/"
         path = unquote(self.path)  # python-telegram-bot quotes the URL path (':' too)
         if path.startswith(prefix):
-            data = self.stub.file_bytes(path[len(prefix):])
+            data = self.stub.file_bytes(path[len(prefix) :])
             if data is not None:
                 return self._send(200, data, "application/octet-stream")
             return self._send(404, b"not found", "text/plain")
@@ -684,7 +817,7 @@ class _Handler(BaseHTTPRequestHandler):
         prefix = f"/bot{self.stub.token}/"
         if not self.path.startswith(prefix):
             return self._json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
-        method = self.path[len(prefix):].split("?")[0]
+        method = self.path[len(prefix) :].split("?")[0]
         status, reply = self.stub.handle(method, _decode_params(self._form(body)))
         return self._json(status, reply)
 
@@ -692,7 +825,8 @@ class _Handler(BaseHTTPRequestHandler):
         ctype = self.headers.get("Content-Type", "")
         if ctype.startswith("multipart/form-data"):
             msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-                f"Content-Type: {ctype}\r\n\r\n".encode() + body)
+                f"Content-Type: {ctype}\r\n\r\n".encode() + body
+            )
             out = {}
             for part in msg.iter_parts():
                 name = part.get_param("name", header="content-disposition")
@@ -720,6 +854,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 # ---- the real bot against the stub ---------------------------------------------------------
 
+
 def _toml(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -746,8 +881,15 @@ def copy_index(src_db: Path, dst_db: Path) -> None:
         shutil.copytree(generations, dst_db.with_name(dst_db.name + ".index"))
 
 
-def write_config(tmp: Path, stub: StubBotApi, *, corpus: Path | None = None, index: dict | None = None,
-                 index_from: Path | None = None, **telegram) -> Config:
+def write_config(
+    tmp: Path,
+    stub: StubBotApi,
+    *,
+    corpus: Path | None = None,
+    index: dict | None = None,
+    index_from: Path | None = None,
+    **telegram,
+) -> Config:
     """A config.toml in `tmp` (a private copy of the seeds, a fresh database, the stub's
     base URLs and token), loaded through bot.config like the real one. `index_from`: an
     index database of the seeds to start from, instead of indexing them again."""
@@ -764,8 +906,13 @@ def write_config(tmp: Path, stub: StubBotApi, *, corpus: Path | None = None, ind
             shutil.copy(f, corpus / f.name)
             (corpus / f.name).chmod(0o644)
     idx = {"corpus": str(corpus), "db": str(tmp / "db" / "index.db"), "workers": 1, **(index or {})}
-    tg = {"token": stub.token, "base_url": stub.base_url, "base_file_url": stub.base_file_url,
-          "admins": [ADMIN_ID], **telegram}
+    tg = {
+        "token": stub.token,
+        "base_url": stub.base_url,
+        "base_file_url": stub.base_file_url,
+        "admins": [ADMIN_ID],
+        **telegram,
+    }
     lines = ["[index]"] + [f"{k} = {_toml(v)}" for k, v in idx.items()]
     lines += ["", "[telegram]"] + [f"{k} = {_toml(v)}" for k, v in tg.items()]
     path = tmp / "config.toml"
@@ -812,8 +959,9 @@ class BotRunner:
             self._stop = asyncio.Event()
             ready = asyncio.Event()
             self.app = build_application(self.cfg, self.engine, **self.build_kwargs)
-            task = asyncio.create_task(serve(self.app, self.cfg, self._stop, poll_timeout=self.poll_timeout,
-                                             ready=ready))
+            task = asyncio.create_task(
+                serve(self.app, self.cfg, self._stop, poll_timeout=self.poll_timeout, ready=ready)
+            )
             waiter = asyncio.create_task(ready.wait())
             await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
             if task.done():  # failed to start: its error is what start() must see
@@ -860,9 +1008,20 @@ class BotRunner:
 
 # ---- the benchmark hook (issue 4) ------------------------------------------------------------
 
-def measure_bot(settings, questions: list[str], n: int = 200, *, rate: float | None = None,
-                concurrent_updates: int = 16, rate_limit: bool = False, timeout: float = 300.0,
-                workdir: Path | None = None, stub_process: bool = True, answer_process: bool = True) -> dict:
+
+def measure_bot(
+    settings,
+    questions: list[str],
+    n: int = 200,
+    *,
+    rate: float | None = None,
+    concurrent_updates: int = 16,
+    rate_limit: bool = False,
+    timeout: float = 300.0,
+    workdir: Path | None = None,
+    stub_process: bool = True,
+    answer_process: bool = True,
+) -> dict:
     """Push `n` private-chat questions (cycling through `questions`, each from its own user)
     through the real bot against a stub Bot API, and measure.
 
@@ -888,10 +1047,16 @@ def measure_bot(settings, questions: list[str], n: int = 200, *, rate: float | N
     from index.engine import Engine
 
     work = Path(workdir or tempfile.mkdtemp(prefix="bench-bot-"))
-    with (_StubProcess() if stub_process else StubBotApi()) as stub:
-        cfg = write_config(work, stub, corpus=settings.corpus_dir, user_questions_per_minute=0,
-                           chat_questions_per_minute=0, question_log=str(work / "questions.db"),
-                           answer_process=answer_process)
+    with _StubProcess() if stub_process else StubBotApi() as stub:
+        cfg = write_config(
+            work,
+            stub,
+            corpus=settings.corpus_dir,
+            user_questions_per_minute=0,
+            chat_questions_per_minute=0,
+            question_log=str(work / "questions.db"),
+            answer_process=answer_process,
+        )
         cfg.index = settings
         engine = Engine.open(settings)
         limiter = RetryingRateLimiter() if rate_limit else RetryingRateLimiter(overall_max_rate=0, group_max_rate=0)
@@ -904,8 +1069,7 @@ def measure_bot(settings, questions: list[str], n: int = 200, *, rate: float | N
     return {**out, "stub": "own process" if stub_process else "bot's process", "answer_process": answer_process}
 
 
-def _push_and_measure(stub: StubBotApi, questions: list[str], n: int, rate: float | None,
-                      timeout: float) -> dict:
+def _push_and_measure(stub: StubBotApi, questions: list[str], n: int, rate: float | None, timeout: float) -> dict:
     """Push the questions (at `rate` a second, or all at once), wait for every reply, and
     say how fast and how soon they came."""
     sent = []
@@ -925,9 +1089,16 @@ def _push_and_measure(stub: StubBotApi, questions: list[str], n: int, rate: floa
         last = max(last, call.at)
     seconds = last - t0
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
-    return {"n": n, "seconds": round(seconds, 3), "qps": round(n / seconds, 1) if seconds else float("inf"),
-            "p50_ms": round(statistics.median(latencies), 1), "p90_ms": round(q[89], 1),
-            "p99_ms": round(q[98], 1), "max_ms": round(max(latencies), 1), "answered": answered}
+    return {
+        "n": n,
+        "seconds": round(seconds, 3),
+        "qps": round(n / seconds, 1) if seconds else float("inf"),
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p90_ms": round(q[89], 1),
+        "p99_ms": round(q[98], 1),
+        "max_ms": round(max(latencies), 1),
+        "answered": answered,
+    }
 
 
 class _StubProcess:
@@ -941,8 +1112,14 @@ class _StubProcess:
         import sys
 
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self._proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve"], env=env,
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        self._proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--serve"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
         self.token, self.base_url, self.base_file_url = self._read()
         return self
 
@@ -984,6 +1161,7 @@ def _serve_stdio() -> None:
 
 
 # ---- a transcript for the README ---------------------------------------------------------
+
 
 def _screen(html_text: str, markup: dict | None) -> list[str]:
     """Telegram HTML as a chat screen shows it, roughly: bold as **, quotes with a bar."""
@@ -1060,8 +1238,10 @@ def transcript(workdir: Path | None = None) -> str:
             out.append("—— 管理员私聊 ——")
             admin = stub.private(ADMIN_ID)
             show("👤 管理员", "（发送文件 青松县.txt）")
-            doc = ("青松县建设乡村图书馆纪实\n\n近年来，青松县大力推进乡村文化建设。截至去年底，青松县已建成乡村"
-                   "图书馆137座，覆盖全县所有行政村。\n\n图书馆每周开放六天，村民可以免费借阅图书、报刊，参加读书会。\n")
+            doc = (
+                "青松县建设乡村图书馆纪实\n\n近年来，青松县大力推进乡村文化建设。截至去年底，青松县已建成乡村"
+                "图书馆137座，覆盖全县所有行政村。\n\n图书馆每周开放六天，村民可以免费借阅图书、报刊，参加读书会。\n"
+            )
             q = stub.send_document(admin, "青松县.txt", doc.encode(), user=stub.user(ADMIN_ID, "管理员"))
             bot_says(stub.wait_reply(q), "（回复）")
             show("👤 管理员", "/stats")
@@ -1083,5 +1263,10 @@ if __name__ == "__main__":  # python tests/stub_bot_api.py [N] | --transcript | 
     from tests.conftest import make_settings  # noqa: E402
 
     tmp = Path(__import__("tempfile").mkdtemp())
-    print(measure_bot(make_settings(tmp), ["雨花区有多少红色之家？", "那新田县呢？", "高塘岭社区有多少党员？"],
-                      n=int(sys.argv[1]) if len(sys.argv) > 1 else 200))
+    print(
+        measure_bot(
+            make_settings(tmp),
+            ["雨花区有多少红色之家？", "那新田县呢？", "高塘岭社区有多少党员？"],
+            n=int(sys.argv[1]) if len(sys.argv) > 1 else 200,
+        )
+    )

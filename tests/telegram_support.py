@@ -71,8 +71,13 @@ def tg_config(stub, tmp_path_factory, request):
     """config.toml for the file's bot; a file may set TG_OVERRIDES = {...} for [telegram]
     and INDEX_OVERRIDES = {...} for [index]."""
     overrides = {"admins": [ADMIN_ID, ADMIN2_ID], **getattr(request.module, "TG_OVERRIDES", {})}
-    return write_config(tmp_path_factory.mktemp("telegram"), stub, index_from=seed_index(tmp_path_factory),
-                        index=getattr(request.module, "INDEX_OVERRIDES", None), **overrides)
+    return write_config(
+        tmp_path_factory.mktemp("telegram"),
+        stub,
+        index_from=seed_index(tmp_path_factory),
+        index=getattr(request.module, "INDEX_OVERRIDES", None),
+        **overrides,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +109,15 @@ def check_html(text: str) -> str:
     return visible
 
 
-def ask(stub: StubBotApi, text: str, *, chat: dict | None = None, user_id: int = USER_ID, reply_to=None,
-        timeout: float = 10.0):
+def ask(
+    stub: StubBotApi,
+    text: str,
+    *,
+    chat: dict | None = None,
+    user_id: int = USER_ID,
+    reply_to=None,
+    timeout: float = 10.0,
+):
     """Send `text` to the bot and return (question message, the reply's sendMessage call)."""
     chat = chat or stub.private(user_id)
     msg = stub.send(chat, text, user=stub.user(user_id), reply_to=reply_to)

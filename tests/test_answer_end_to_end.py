@@ -79,10 +79,13 @@ def test_a_fact_the_corpus_holds_is_answered_with_its_number(news, question, num
     assert on_word_boundaries(a.sentence, a.span), (a.span_text, list(rjieba.cut(a.sentence)))
 
 
-@pytest.mark.parametrize("question, unit", [
-    ("青溪镇志愿服务队有多少户？", "户"),  # the page counts 人 and 个, never 户
-    ("柳河县图书馆有多少台电脑？", "台"),
-])
+@pytest.mark.parametrize(
+    "question, unit",
+    [
+        ("青溪镇志愿服务队有多少户？", "户"),  # the page counts 人 and 个, never 户
+        ("柳河县图书馆有多少台电脑？", "台"),
+    ],
+)
 def test_a_count_in_a_unit_no_passage_states_is_none(news, question, unit):
     """A count asked in a unit the passages never use: outcome "none", the reason names it."""
     a = news.ask(question)
@@ -90,14 +93,17 @@ def test_a_count_in_a_unit_no_passage_states_is_none(news, question, unit):
     assert unit in a.reason
 
 
-@pytest.mark.parametrize("question", [
-    "白云区图书馆每天几点开馆？",
-    "白云区图书馆藏书有多少册？",
-    "桃源村合作社负责人是谁？",
-    "梅山镇志愿服务队共有多少名队员？",
-    "梅山镇志愿服务队是哪一年成立的？",
-    "桃源村茶叶销售额增长了多少？",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "白云区图书馆每天几点开馆？",
+        "白云区图书馆藏书有多少册？",
+        "桃源村合作社负责人是谁？",
+        "梅山镇志愿服务队共有多少名队员？",
+        "梅山镇志愿服务队是哪一年成立的？",
+        "桃源村茶叶销售额增长了多少？",
+    ],
+)
 def test_a_place_the_corpus_never_names_is_not_answered(news, question):
     """A question on a place the corpus never names gets "none", the place in the reason:
     no passage of a corpus on 柳河县 can say anything of 白云区."""
@@ -109,10 +115,14 @@ def test_a_place_the_corpus_never_names_is_not_answered(news, question):
 def test_ask_json_prints_confidence_outcome_kind_and_span(tmp_path):
     """`python -m bot ask --json` prints the model's confidence (a number) and the outcome."""
     corpus = write_corpus(tmp_path)
-    out = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "--corpus", str(corpus),
-                          "--db", str(tmp_path / "index.db")],
-                         input="青溪镇志愿服务队共有多少名队员？\n青溪镇志愿服务队有多少户？\n",
-                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "--corpus", str(corpus), "--db", str(tmp_path / "index.db")],
+        input="青溪镇志愿服务队共有多少名队员？\n青溪镇志愿服务队有多少户？\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(rows) == 2

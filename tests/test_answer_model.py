@@ -14,8 +14,13 @@ from index.answer_model import MODEL_FILE, ModelMismatch, Trees
 from index.engine import Engine
 from tests.conftest import make_settings
 
-QUESTIONS = ["雨花区有多少红色之家？", "狂犬病一旦发病病死率有多高？", "芙蓉区一共建了多少家红色之家？",
-             "新田县的水稻产量是多少吨？", "火星上有几个县？"]
+QUESTIONS = [
+    "雨花区有多少红色之家？",
+    "狂犬病一旦发病病死率有多高？",
+    "芙蓉区一共建了多少家红色之家？",
+    "新田县的水稻产量是多少吨？",
+    "火星上有几个县？",
+]
 
 
 def model_json() -> dict:
@@ -56,10 +61,20 @@ TINY = {
     "features": ["a", "b"],
     "depth": 2,
     "trees": [
-        {"feature": [0, -1, 1, -1, -1], "threshold": [1.0, 0, 0.5, 0, 0], "left": [1, 0, 3, 0, 0],
-         "right": [2, 0, 4, 0, 0], "value": [0, 10.0, 0, 20.0, 30.0]},
-        {"feature": [1, -1, -1], "threshold": [-1.0, 0, 0], "left": [1, 0, 0], "right": [2, 0, 0],
-         "value": [0, 1.0, 2.0]},
+        {
+            "feature": [0, -1, 1, -1, -1],
+            "threshold": [1.0, 0, 0.5, 0, 0],
+            "left": [1, 0, 3, 0, 0],
+            "right": [2, 0, 4, 0, 0],
+            "value": [0, 10.0, 0, 20.0, 30.0],
+        },
+        {
+            "feature": [1, -1, -1],
+            "threshold": [-1.0, 0, 0],
+            "left": [1, 0, 0],
+            "right": [2, 0, 0],
+            "value": [0, 1.0, 2.0],
+        },
         {"feature": [-1], "threshold": [0], "left": [0], "right": [0], "value": [0.25]},
     ],
 }
@@ -147,11 +162,14 @@ def test_thresholds_default_to_the_model_files(seed_engine):
     assert seed_engine.thresholds() == (trained["answer"], trained["closest"])
 
 
-@pytest.mark.parametrize("answer, closest, expected", [
-    (0.6, 0.3, (0.6, 0.3)),
-    (0.9, 0.0, (0.9, 0.0)),
-    (0.4, 0.7, (0.4, 0.4)),  # the closest content never needs more than an answer
-])
+@pytest.mark.parametrize(
+    "answer, closest, expected",
+    [
+        (0.6, 0.3, (0.6, 0.3)),
+        (0.9, 0.0, (0.9, 0.0)),
+        (0.4, 0.7, (0.4, 0.4)),  # the closest content never needs more than an answer
+    ],
+)
 def test_thresholds_from_the_settings_override_the_file(tmp_path, answer, closest, expected):
     """Settings' answer_confidence / closest_confidence are the thresholds when set."""
     engine = Engine.open(make_settings(tmp_path, answer_confidence=answer, closest_confidence=closest))
@@ -186,12 +204,15 @@ def _rows(asked: list[float], typed: list[float]) -> answer_features.Sentences:
     return answer_features.Sentences([(0, i) for i in range(len(asked))], x, {}, 1.0)
 
 
-@pytest.mark.parametrize("margin, kind, expected", [
-    (0.0, "what", 0),   # no margin: the best scored
-    (0.3, "what", 1),   # within the margin, the one saying the question's phrase
-    (0.05, "what", 0),  # 0.1 apart is not a tie at 0.05
-    (1.0, "count", 2),  # a count question: only the sentence holding a number
-])
+@pytest.mark.parametrize(
+    "margin, kind, expected",
+    [
+        (0.0, "what", 0),  # no margin: the best scored
+        (0.3, "what", 1),  # within the margin, the one saying the question's phrase
+        (0.05, "what", 0),  # 0.1 apart is not a tie at 0.05
+        (1.0, "count", 2),  # a count question: only the sentence holding a number
+    ],
+)
 def test_best_sentence_breaks_ties_by_the_question_phrase(margin, kind, expected):
     """The ranker's near-ties go to the sentence saying the question's own phrase; a
     question asking for a number takes only sentences holding one."""

@@ -76,16 +76,19 @@ def test_a_duration_is_not_a_count_of_people():
     assert answer_spans(analyze("有多少考生参加了本次技能考试？"), norm) == []
 
 
-@pytest.mark.parametrize("question, exact", [
-    ("这个小区有多少户？", True),
-    ("末班车几点发车？", True),
-    ("这张门票要多少钱？", True),
-    ("新校区的面积是多少？", True),
-    ("报名咨询电话是多少？", True),
-    ("这个村打造的品牌叫什么？", False),
-    ("是谁发起了这次活动？", False),
-    ("今年全市新增了多少？", False),
-])
+@pytest.mark.parametrize(
+    "question, exact",
+    [
+        ("这个小区有多少户？", True),
+        ("末班车几点发车？", True),
+        ("这张门票要多少钱？", True),
+        ("新校区的面积是多少？", True),
+        ("报名咨询电话是多少？", True),
+        ("这个村打造的品牌叫什么？", False),
+        ("是谁发起了这次活动？", False),
+        ("今年全市新增了多少？", False),
+    ],
+)
 def test_asks_exact(question, exact):
     """A count in a unit, a time, money, an area or a phone number cannot be paraphrased."""
     assert asks_exact(analyze(question)) is exact

@@ -19,23 +19,29 @@ def test_traditional_chinese_question_is_answered_from_simplified_text(seed_engi
     assert answer.sentence == "目前，全区“红色之家”已建成28家。"
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("长沙2022年中考成绩哪天出来？", "7月3日"),
-    ("高塘岭社区党总支书记叫什么名字？", "丁玲"),
-    ("郴州市中心血站采血科主任叫什么？", "李海文"),
-    ("新田县新组建了几个新就业群体党支部？", "4个"),
-    ("狂犬病一旦发病病死率有多高？", "100%"),
-])
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("长沙2022年中考成绩哪天出来？", "7月3日"),
+        ("高塘岭社区党总支书记叫什么名字？", "丁玲"),
+        ("郴州市中心血站采血科主任叫什么？", "李海文"),
+        ("新田县新组建了几个新就业群体党支部？", "4个"),
+        ("狂犬病一旦发病病死率有多高？", "100%"),
+    ],
+)
 def test_answer_sentence_holds_what_was_asked(seed_engine, question, expected):
     answer = seed_engine.ask(question)
     assert answer.sentence and expected in answer.sentence
 
 
-@pytest.mark.parametrize("question", [
-    "芙蓉区一共建了多少家红色之家？",      # a place the corpus never mentions
-    "高塘岭社区总共有多少户居民？",        # a count the corpus never gives
-    "郴州市中心血站2023年全年一共采了多少血？",  # a year the passages do not speak of
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "芙蓉区一共建了多少家红色之家？",  # a place the corpus never mentions
+        "高塘岭社区总共有多少户居民？",  # a count the corpus never gives
+        "郴州市中心血站2023年全年一共采了多少血？",  # a year the passages do not speak of
+    ],
+)
 def test_questions_the_corpus_cannot_answer_are_refused(seed_engine, question):
     answer = seed_engine.ask(question)
     assert answer.sentence is None
@@ -91,7 +97,7 @@ def test_question_terms_are_marked_in_the_quote(seed_engine):
 def test_source_points_back_into_the_file(seed_engine):
     hit = seed_engine.ask("禽流感是由什么病毒引起的？").passages[0]
     source = (seed_engine.settings.corpus_dir / hit.doc).read_text(encoding="utf-8")
-    assert "甲型流感病毒" in source[hit.start:hit.end].replace(" ", "")
+    assert "甲型流感病毒" in source[hit.start : hit.end].replace(" ", "")
     assert hit.title and hit.paragraph >= 1
 
 

@@ -12,8 +12,9 @@ from tests.conftest import ROOT, make_settings
 
 
 def run(*args, stdin=None, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +26,17 @@ def index_files(tmp_path_factory):
 
 def test_ask_json_builds_the_index_on_first_use_and_answers_in_order(index_files):
     corpus, db = index_files
-    out = run("ask", "--json", "--top-k", "2", "--corpus", str(corpus), "--db", str(db),
-              stdin="雨花区有多少红色之家?\n\n芙蓉区一共建了多少家红色之家？\n")
+    out = run(
+        "ask",
+        "--json",
+        "--top-k",
+        "2",
+        "--corpus",
+        str(corpus),
+        "--db",
+        str(db),
+        stdin="雨花区有多少红色之家?\n\n芙蓉区一共建了多少家红色之家？\n",
+    )
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [r["question"] for r in rows] == ["雨花区有多少红色之家?", "", "芙蓉区一共建了多少家红色之家？"]
@@ -100,8 +110,18 @@ def test_paths_before_or_after_the_command_mean_the_same(tmp_path):
 def test_an_option_given_before_and_after_the_command_counts_after(tmp_path):
     first = _one_doc_corpus(tmp_path / "first", "first.txt", "第一份语料")
     second = _one_doc_corpus(tmp_path / "second", "second.txt", "第二份语料")
-    out = run("--corpus", str(first), "--db", str(tmp_path / "first.db"), "reindex", "--json",
-              "--corpus", str(second), "--db", str(tmp_path / "second.db"))
+    out = run(
+        "--corpus",
+        str(first),
+        "--db",
+        str(tmp_path / "first.db"),
+        "reindex",
+        "--json",
+        "--corpus",
+        str(second),
+        "--db",
+        str(tmp_path / "second.db"),
+    )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["added"] == ["second.txt"]
     assert (tmp_path / "second.db").exists() and not (tmp_path / "first.db").exists()
@@ -121,8 +141,15 @@ def test_user_mistakes_are_one_line_and_a_non_zero_exit(tmp_path):
 def test_without_a_token_the_main_command_answers_from_the_bundled_corpus(tmp_path):
     cfg = tmp_path / "config.toml"
     cfg.write_text(f'[index]\ncorpus = "{ROOT / "seeds"}"\ndb = "{tmp_path / "index.db"}"\n', encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "bot", "--config", str(cfg)], capture_output=True, text=True,
-                         cwd=ROOT, timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, stdin=subprocess.DEVNULL)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(cfg)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        stdin=subprocess.DEVNULL,
+    )
     assert out.returncode == 0, out.stderr
     assert "TELEGRAM_BOT_TOKEN" in out.stdout
     assert "答：" in out.stdout

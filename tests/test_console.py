@@ -9,10 +9,19 @@ from tests.conftest import ROOT
 
 def console(tmp_path, lines: str, minutes: float = 5) -> str:
     cfg = tmp_path / "config.toml"
-    cfg.write_text(f'[index]\ncorpus = "{ROOT / "seeds"}"\ndb = "{tmp_path / "index.db"}"\n'
-                   f"[telegram]\nfollowup_minutes = {minutes}\n", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "bot", "console", "--config", str(cfg)], input=lines,
-                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    cfg.write_text(
+        f'[index]\ncorpus = "{ROOT / "seeds"}"\ndb = "{tmp_path / "index.db"}"\n'
+        f"[telegram]\nfollowup_minutes = {minutes}\n",
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--config", str(cfg)],
+        input=lines,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout
 

@@ -31,15 +31,22 @@ TRIES = 20
 
 
 def _article(rng: random.Random, paragraphs: int) -> str:
-    paras = [p.strip() for f in sorted(SEEDS.iterdir()) for p in f.read_text(encoding="utf-8").split("\n\n")
-             if len(p.strip()) >= 60]
+    paras = [
+        p.strip()
+        for f in sorted(SEEDS.iterdir())
+        for p in f.read_text(encoding="utf-8").split("\n\n")
+        if len(p.strip()) >= 60
+    ]
     return "\n\n".join(rng.choice(paras) for _ in range(paragraphs))
 
 
 def _cli(settings: Settings, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "bot", *args, "--corpus", str(settings.corpus_dir),
-                             "--db", str(settings.db_path)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", *args, "--corpus", str(settings.corpus_dir), "--db", str(settings.db_path)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _timed(proc: subprocess.Popen) -> float:
@@ -139,6 +146,7 @@ def test_the_bots_upload_path_killed_at_random_points(indexed):
 
 # ---- every step of the journal, exactly ---------------------------------------------------
 
+
 def _crash_at(settings: Settings, step: str, job: str, arg: str) -> None:
     """In a forked copy of this process: run `job`, and die (as SIGKILL would) at `step`."""
     import index.engine as engine_mod
@@ -152,6 +160,7 @@ def _crash_at(settings: Settings, step: str, job: str, arg: str) -> None:
         def die_after(*args):
             real(*args)
             die()
+
         engine_mod._write_synced = die_after
     elif step == "committed":  # the index changed, the folder not yet
         engine_mod.os.replace = die
@@ -159,13 +168,16 @@ def _crash_at(settings: Settings, step: str, job: str, arg: str) -> None:
     elif step == "moved":  # the folder changed too, the promise not yet forgotten
         store.forget_move = die
     engine = Engine(settings)
-    engine.add_document(arg, "崩溃测试：青松县建成乡村图书馆137座。".encode() * 20) if job == "add" \
-        else engine.remove_document(arg)
+    engine.add_document(
+        arg, "崩溃测试：青松县建成乡村图书馆137座。".encode() * 20
+    ) if job == "add" else engine.remove_document(arg)
     os._exit(0)
 
 
-@pytest.mark.parametrize("job,step", [("add", "staged"), ("add", "committed"), ("add", "moved"),
-                                      ("remove", "committed"), ("remove", "moved")])
+@pytest.mark.parametrize(
+    "job,step",
+    [("add", "staged"), ("add", "committed"), ("add", "moved"), ("remove", "committed"), ("remove", "moved")],
+)
 def test_a_crash_at_each_step_is_finished_or_undone(indexed, job, step):
     name = "crash.txt"
     if job == "remove":
@@ -181,6 +193,7 @@ def test_a_crash_at_each_step_is_finished_or_undone(indexed, job, step):
 
 
 # ---- no orphans ---------------------------------------------------------------------------
+
 
 def _children(pid: int) -> list[int]:
     out = []
@@ -254,9 +267,16 @@ def test_the_bots_ingest_process_ends_with_the_bot(indexed):
     db = indexed.db_path
     with open(db.with_name(db.name + ".lock"), "a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        bot = subprocess.Popen([sys.executable, "-c", "import asyncio, sys, pickle; from bot import ingest_process; "
-                                "asyncio.run(ingest_process.run(pickle.loads(sys.stdin.buffer.read()), 'reindex'))"],
-                               stdin=subprocess.PIPE, cwd=ROOT)
+        bot = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import asyncio, sys, pickle; from bot import ingest_process; "
+                "asyncio.run(ingest_process.run(pickle.loads(sys.stdin.buffer.read()), 'reindex'))",
+            ],
+            stdin=subprocess.PIPE,
+            cwd=ROOT,
+        )
         bot.stdin.write(pickle.dumps(indexed))
         bot.stdin.close()
         assert _killed_leaves_none(bot, 1) == []

@@ -37,7 +37,9 @@ def ocr_engine(tmp_path_factory):
     corpus.mkdir()
     for name in ("notice.png", "photo.jpg", "columns.png"):
         shutil.copy(IMAGES / name, corpus / name)
-    (corpus / "说明.txt").write_text("青松县的乡村图书馆由县文化和旅游局统一管理，图书每季度轮换一次。\n", encoding="utf-8")
+    (corpus / "说明.txt").write_text(
+        "青松县的乡村图书馆由县文化和旅游局统一管理，图书每季度轮换一次。\n", encoding="utf-8"
+    )
     engine = Engine(make_settings(tmp, corpus=corpus))
     summary = engine.reindex()
     assert sorted(summary.added) == ["columns.png", "notice.png", "photo.jpg", "说明.txt"], summary.skipped
@@ -69,7 +71,9 @@ def test_two_columns_are_read_one_after_the_other_never_spliced(ocr_engine):
     left = ocr_engine.ask("红枫乡今年新修通村公路多少公里？")
     assert left.sentence == "红枫乡今年新修通村公路四十二公里，沿线八个村的农产品当天就能运到县城集市出售。"
     right = ocr_engine.ask("石门镇卫生院康复中心有多少张病床？")
-    assert right.sentence.startswith("石门镇卫生院新建的康复中心本月投入使用，设有病床六十张，周边老人不必再去市里做康复")
+    assert right.sentence.startswith(
+        "石门镇卫生院新建的康复中心本月投入使用，设有病床六十张，周边老人不必再去市里做康复"
+    )
     text = read_document("columns.png", image("columns.png"))
     assert text.index("两地民生新闻") < text.index("红枫乡") < text.index("每天六趟") < text.index("石门镇")
 
@@ -87,7 +91,7 @@ def test_every_line_read_has_its_page_and_box_at_its_offset():
     lines = reading.text.replace("\n\n", "\n").split("\n")
     assert len(reading.places) == len(lines) == 5  # the title, two paragraphs of two lines
     for place, line in zip(reading.places, lines):
-        assert reading.text[place.offset:].startswith(line) and place.page == 1
+        assert reading.text[place.offset :].startswith(line) and place.page == 1
     tops = [p.box[1] for p in reading.places]
     assert tops == sorted(tops)  # one column: top to bottom
 
@@ -130,14 +134,16 @@ def test_the_command_line_adds_an_image_and_says_it_was_read_by_ocr(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "已加入 供暖.jpg：白沙镇冬季供暖通知" in out.stdout and "1 页由文字识别（OCR）读出" in out.stdout
     assert (settings.corpus_dir / "供暖.jpg").read_bytes() == image("photo.jpg")
-    out = subprocess.run([*run, "ask", "--json", "白沙镇的供暖期到什么时候结束？"], capture_output=True, text=True,
-                         cwd=ROOT, timeout=120)
+    out = subprocess.run(
+        [*run, "ask", "--json", "白沙镇的供暖期到什么时候结束？"], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     row = json.loads(out.stdout)
     assert "3月15日" in row["answer"] and row["passages"][0]["doc"] == "供暖.jpg"
     assert row["passages"][0]["page"] == 1
 
 
 # ---- PDFs: a scanned page by OCR, a text layer's lines with their places ---------------
+
 
 def test_a_scanned_pdf_page_is_read_by_ocr_and_answers(tmp_path):
     """A PDF whose page is only a picture (a scan) is read by OCR: the admin is told one
@@ -160,7 +166,7 @@ def test_a_scanned_pdf_page_is_read_by_ocr_and_answers(tmp_path):
 def test_a_pdf_text_layer_keeps_each_line_on_its_page(tmp_path):
     reading = read_with_places("three_columns.pdf", (FIXTURES / "three_columns.pdf").read_bytes())
     assert reading.ocr_pages == 0 and reading.places and {p.page for p in reading.places} == {1}
-    line = next(p for p in reading.places if reading.text[p.offset:].startswith("白沙镇图书馆今年新增"))
+    line = next(p for p in reading.places if reading.text[p.offset :].startswith("白沙镇图书馆今年新增"))
     assert line.box[0] > 150  # the second of three columns
 
 
@@ -175,9 +181,24 @@ def test_a_blank_scanned_pdf_is_refused_as_having_no_text(tmp_path):
 def test_python_m_bot_add_takes_a_scan_a_column_pdf_and_a_saved_page(tmp_path):
     settings = make_settings(tmp_path)
     files = [IMAGES / "scanned.pdf", FIXTURES / "three_columns.pdf", FIXTURES / "web" / "news_utf8.html"]
-    out = subprocess.run([sys.executable, "-m", "bot", "add", "--json", *map(str, files), "--corpus",
-                          str(settings.corpus_dir), "--db", str(settings.db_path)],
-                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "add",
+            "--json",
+            *map(str, files),
+            "--corpus",
+            str(settings.corpus_dir),
+            "--db",
+            str(settings.db_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert out.returncode == 0 and [r["added"] for r in rows] == [True] * 3, out.stdout + out.stderr
     assert [r["ocr_pages"] for r in rows] == [1, 0, 0]

@@ -40,8 +40,10 @@ word = st.text(HAN, min_size=1, max_size=4)
 piece = st.sampled_from(["", "", "", "，", "、", " ", "“", "”", "28家", "3.5 平方公里", "（记者 张三）", "2023年"])
 sentence = st.builds(
     lambda words, seps, end: "".join(w + s for w, s in zip(words, seps)) + end,
-    st.lists(word, min_size=1, max_size=12), st.lists(piece, min_size=12, max_size=12),
-    st.sampled_from(["。", "！", "？", "；", "……", "。”", ""]))
+    st.lists(word, min_size=1, max_size=12),
+    st.lists(piece, min_size=12, max_size=12),
+    st.sampled_from(["。", "！", "？", "；", "……", "。”", ""]),
+)
 paragraph = st.lists(sentence, min_size=1, max_size=6).map("".join)
 heading = st.text(HAN, min_size=2, max_size=20)
 byline = st.builds(lambda name: "记者 " + name, st.text(HAN, min_size=2, max_size=3))
@@ -49,24 +51,28 @@ byline = st.builds(lambda name: "记者 " + name, st.text(HAN, min_size=2, max_s
 
 def _wrap(p: str, width: int) -> str:
     """A paragraph set in a newspaper column: `width` characters a line, blank lines between."""
-    return "\n\n".join(p[i: i + width] for i in range(0, len(p), width)) if width else p
+    return "\n\n".join(p[i : i + width] for i in range(0, len(p), width)) if width else p
 
 
 # Document-like text: paragraphs, headings and bylines, as prose or as narrow columns.
 documents = st.builds(
     lambda blocks, width, sep: sep.join(_wrap(b, width) for b in blocks),
     st.lists(st.one_of(paragraph, paragraph, paragraph, heading, byline), max_size=12),
-    st.sampled_from([0, 0, 12, 14, 40]), st.sampled_from(["\n", "\n\n", "\r\n", "\n\n\n"]))
+    st.sampled_from([0, 0, 12, 14, 40]),
+    st.sampled_from(["\n", "\n\n", "\r\n", "\n\n\n"]),
+)
 # Anything at all, lone surrogates and controls included.
 anything = st.text(st.characters(categories=("L", "M", "N", "P", "S", "Z", "C")), max_size=300)
 # Chinese-looking text with every kind of white space and line break.
-chinese = st.text(st.one_of(HAN, st.sampled_from(list("。，、；：？！“”（）——… \u3000\t\n\n\r\x0c\u2028\ufeff28aB%"))),
-                  max_size=600)
+chinese = st.text(
+    st.one_of(HAN, st.sampled_from(list("。，、；：？！“”（）——… \u3000\t\n\n\r\x0c\u2028\ufeff28aB%"))), max_size=600
+)
 texts = st.one_of(documents, anything, chinese)
 sizes = st.tuples(st.integers(10, 400), st.integers(0, 200))
 
 
 # ---- cleaning ------------------------------------------------------------------------
+
 
 @FAST
 @given(texts, sizes)
@@ -80,7 +86,7 @@ def test_cleaning_never_raises_and_passages_come_from_their_source(source, size)
         # First and last characters are the source's own, and everything between is
         # the source span less white space (and less debris cut out of the middle).
         assert p.text[0] == source[p.start] and p.text[-1] == source[p.end - 1]
-        assert is_subsequence(squeeze(p.text), squeeze(source[p.start: p.end]))
+        assert is_subsequence(squeeze(p.text), squeeze(source[p.start : p.end]))
         assert len(p.text) <= 2 * max_chars  # one sentence is cut at twice the bound
     starts = [p.start for p in passages]
     assert starts == sorted(starts)
@@ -100,6 +106,7 @@ def test_cleaning_is_idempotent(source, joiner):
 
 
 # Known cleaning bugs, for the lead (index/cleaning.py); each a minimal example.
+
 
 def test_offsets_count_a_leading_byte_order_mark():
     source = "\ufeff今天天气很好，我们一起去附近的公园散步。然后回家吃饭，晚上看书学习。"

@@ -55,10 +55,19 @@ def test_an_update_gives_the_matrix_a_full_build_gives(tmp_path):
     old = Bm25Index.build(rows(DOCS))
     old.save(tmp_path / "gen-1")
     # Passage 2 removed, two new passages (ids are never reused) added.
-    now = [(1, DOCS[0]), (3, DOCS[2]), (4, DOCS[3]), (5, DOCS[4]), (6, "新田县 汽车站 党群 服务 中心"),
-           (7, "红色 之家 28家")]
-    updated = Bm25Index.update(tmp_path / "gen-1", np.array([pid for pid, _ in now]),
-                               lambda last, vocab: counts_from_rows([r for r in now if r[0] > last], vocab))
+    now = [
+        (1, DOCS[0]),
+        (3, DOCS[2]),
+        (4, DOCS[3]),
+        (5, DOCS[4]),
+        (6, "新田县 汽车站 党群 服务 中心"),
+        (7, "红色 之家 28家"),
+    ]
+    updated = Bm25Index.update(
+        tmp_path / "gen-1",
+        np.array([pid for pid, _ in now]),
+        lambda last, vocab: counts_from_rows([r for r in now if r[0] > last], vocab),
+    )
     full = Bm25Index.build(now)
     for q in (["红色", "之家"], ["新田县"], ["流感", "28家"]):
         assert updated.top(q, 10) == full.top(q, 10)
@@ -74,7 +83,9 @@ def test_engine_index_matches_the_stored_passages(engine):
     index = engine._current_index()
     n = store.counts(engine.db)["passages"]
     assert len(index) == n
-    rebuilt = Bm25Index.build(processing.stored_terms(store.iter_passage_tokens(engine.db)), engine.settings.k1, engine.settings.b)
+    rebuilt = Bm25Index.build(
+        processing.stored_terms(store.iter_passage_tokens(engine.db)), engine.settings.k1, engine.settings.b
+    )
     for q in (["红色", "之家"], ["色之", "雨花"], ["雨花区", "28家"]):  # words and character pairs
         assert rebuilt.top(q, 5) == index.top(q, 5)
         np.testing.assert_array_equal(rebuilt.scores(q), index.scores(q))
@@ -89,5 +100,6 @@ def test_bm25s_loads_a_saved_generation_and_ranks_as_the_index_does(tmp_path):
     query = ["红色", "之家", "雨花区"]
     steps = theirs.get_scores([index._vocab[t] for t in query])
     np.testing.assert_allclose(steps * index.scale, index.scores(query), rtol=1e-6)
-    assert [int(index.passage_ids[i]) for i in np.argsort(-steps, kind="stable")[:2]] == \
-        [pid for pid, _ in index.top(query, 2)]
+    assert [int(index.passage_ids[i]) for i in np.argsort(-steps, kind="stable")[:2]] == [
+        pid for pid, _ in index.top(query, 2)
+    ]

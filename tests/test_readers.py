@@ -37,6 +37,7 @@ def unreadable(name: str, data: bytes) -> str:
 
 # ---- plain text: encodings and line ends --------------------------------------------
 
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "utf-16-be", "utf-32"])
 def test_text_encodings(encoding):
     data = FACT.encode(encoding)
@@ -95,28 +96,40 @@ def test_tabs_and_page_breaks_are_kept_as_white_space():
 
 # ---- plain text: what is not text --------------------------------------------------
 
-@pytest.mark.parametrize("data, code", [
-    (b"", "empty"),
-    (b"  \r\n\t\n ", "empty"),
-    (b"\xef\xbb\xbf", "no_text"),
-    (b"\xef\xbb\xbf \n", "no_text"),
-    (random.Random(1).randbytes(4000), "binary"),
-    (b"SQLite format 3\x00" + bytes(200), "binary"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(100), "binary_kind"),
-    (b"\xff\xd8\xff\xe0" + bytes(100), "binary_kind"),
-    (b"%PDF-1.4\n%%EOF", "pdf_as_text"),
-    (b"PK\x03\x04" + bytes(30), "zip_as_text"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "office_as_text"),
-    (b"\x7fELF\x02\x01\x01", "binary_kind"),
-    (b"abc\x01\x02\x03\x04def" * 30, "binary"),
-    ("Hello".encode("utf-16-le") * 20, "binary"),  # UTF-16 without BOM
-])
+
+@pytest.mark.parametrize(
+    "data, code",
+    [
+        (b"", "empty"),
+        (b"  \r\n\t\n ", "empty"),
+        (b"\xef\xbb\xbf", "no_text"),
+        (b"\xef\xbb\xbf \n", "no_text"),
+        (random.Random(1).randbytes(4000), "binary"),
+        (b"SQLite format 3\x00" + bytes(200), "binary"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), "binary_kind"),
+        (b"\xff\xd8\xff\xe0" + bytes(100), "binary_kind"),
+        (b"%PDF-1.4\n%%EOF", "pdf_as_text"),
+        (b"PK\x03\x04" + bytes(30), "zip_as_text"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "office_as_text"),
+        (b"\x7fELF\x02\x01\x01", "binary_kind"),
+        (b"abc\x01\x02\x03\x04def" * 30, "binary"),
+        ("Hello".encode("utf-16-le") * 20, "binary"),  # UTF-16 without BOM
+    ],
+)
 def test_not_text(data, code):
     assert unreadable("a.txt", data) == code
 
 
-@pytest.mark.parametrize("data, kind", [(b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff\xe0", "JPEG"),
-                                        (b"GIF89a", "GIF"), (b"\x1f\x8b\x08", "gzip"), (b"\x7fELF", "ELF")])
+@pytest.mark.parametrize(
+    "data, kind",
+    [
+        (b"\x89PNG\r\n\x1a\n", "PNG"),
+        (b"\xff\xd8\xff\xe0", "JPEG"),
+        (b"GIF89a", "GIF"),
+        (b"\x1f\x8b\x08", "gzip"),
+        (b"\x7fELF", "ELF"),
+    ],
+)
 def test_what_a_binary_file_is_is_said(data, kind):
     with pytest.raises(UnreadableDocument) as info:
         read_document("a.txt", data + bytes(100))
@@ -204,13 +217,16 @@ def test_pdf_library_surprises_become_unreadable(monkeypatch):
     import pypdf
 
     for exc in (RecursionError("deep"), KeyError("/Root"), MemoryError(), AssertionError()):
+
         def broken(*args, exc=exc, **kwargs):
             raise exc
+
         monkeypatch.setattr(pypdf, "PdfReader", broken)
         unreadable("a.pdf", PDF)
 
 
 # ---- DOCX --------------------------------------------------------------------------
+
 
 def test_docx_paragraphs_and_tables_in_order():
     data = make_docx(["第一段。", FACT], table=[["名称", "数量"], ["红色之家", "28家"]], heading="标题")
@@ -243,15 +259,18 @@ def _zip(files: dict[str, bytes]) -> bytes:
 DOCX = make_docx([FACT])
 
 
-@pytest.mark.parametrize("data, code", [
-    (b"this is plain text, not a zip", "not_zip"),
-    (FACT.encode(), "not_zip"),
-    (DOCX[: len(DOCX) // 2], "not_zip"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "old_doc"),
-    (_zip({"hello.txt": b"hi"}), "not_word"),
-    (_zip({"word/document.xml": b"<not xml"}), "damaged_docx"),
-    (_zip({"word/document.xml": b"<x/>", "[Content_Types].xml": b"<Types/>"}), "damaged_docx"),
-])
+@pytest.mark.parametrize(
+    "data, code",
+    [
+        (b"this is plain text, not a zip", "not_zip"),
+        (FACT.encode(), "not_zip"),
+        (DOCX[: len(DOCX) // 2], "not_zip"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "old_doc"),
+        (_zip({"hello.txt": b"hi"}), "not_word"),
+        (_zip({"word/document.xml": b"<not xml"}), "damaged_docx"),
+        (_zip({"word/document.xml": b"<x/>", "[Content_Types].xml": b"<Types/>"}), "damaged_docx"),
+    ],
+)
 def test_broken_docx(data, code):
     assert unreadable("a.docx", data) == code
 
@@ -265,6 +284,7 @@ def test_docx_zip_bomb_is_refused(monkeypatch):
 
 
 # ---- nothing but UnreadableDocument, whatever the bytes ------------------------------
+
 
 def _check(name: str, data: bytes) -> None:
     try:
@@ -301,7 +321,7 @@ def test_damaged_pdf_and_docx(kind, data):
             if not blob:
                 break
         else:
-            del blob[at: at + data.draw(st.integers(1, 64))]
+            del blob[at : at + data.draw(st.integers(1, 64))]
         if not blob:
             break
     _check(f"a.{kind}", bytes(blob))
@@ -309,15 +329,27 @@ def test_damaged_pdf_and_docx(kind, data):
 
 # ---- reasons: codes, their sentences in English and in Chinese -------------------------
 
+
 def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 # A value for each detail any sentence takes: numbers where it is formatted as one.
-SAMPLE = {"limit": 25_000_000, "limit_mb": 256, "size_mb": 21.37, "kind": "PNG",
-          "supported": ".txt, .md", "encoding": "UTF-16-LE", "detail": "BadZipFile: Bad CRC-32",
-          "scheme": "ftp", "host": "intranet.example", "address": "10.0.0.8", "status": 404,
-          "connect": 10.0, "total": 30.0}
+SAMPLE = {
+    "limit": 25_000_000,
+    "limit_mb": 256,
+    "size_mb": 21.37,
+    "kind": "PNG",
+    "supported": ".txt, .md",
+    "encoding": "UTF-16-LE",
+    "detail": "BadZipFile: Bad CRC-32",
+    "scheme": "ftp",
+    "host": "intranet.example",
+    "address": "10.0.0.8",
+    "status": 404,
+    "connect": 10.0,
+    "total": 30.0,
+}
 
 
 def test_every_code_raised_is_in_the_table():
@@ -364,9 +396,14 @@ def test_missing_details_do_not_break_the_sentences():
     assert str(exc) and reasons.unreadable(exc)
 
 
-@pytest.mark.parametrize("exc", [UnreadableDocument("pdf_encrypted"),
-                                 UnreadableDocument("too_large_unzipped", limit_mb=256),
-                                 UnreadableDocument("damaged_docx", detail="BadZipFile: Bad CRC-32")])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        UnreadableDocument("pdf_encrypted"),
+        UnreadableDocument("too_large_unzipped", limit_mb=256),
+        UnreadableDocument("damaged_docx", detail="BadZipFile: Bad CRC-32"),
+    ],
+)
 def test_reasons_cross_process_boundaries(exc):
     back = pickle.loads(pickle.dumps(exc))
     assert type(back) is UnreadableDocument

@@ -62,8 +62,10 @@ def _raw_member(data: bytes, crc: int, size: int) -> bytes:
     """A one-member zip of already deflated `data` (zipfile cannot be handed those)."""
     name = b"word/document.xml"
     local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(data), size, len(name), 0) + name
-    central = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(data), size,
-                          len(name), 0, 0, 0, 0, 0, 0) + name
+    central = (
+        struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(data), size, len(name), 0, 0, 0, 0, 0, 0)
+        + name
+    )
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(central), len(local) + len(data), 0)
     return local + data + central + end
 
@@ -105,6 +107,7 @@ def spaces(mb: int):
 
 
 # ---- the zip directory is not believed -----------------------------------------------
+
 
 def test_a_directory_claiming_a_small_part_stops_there_and_fails_its_check():
     data = deflated_docx(spaces(64), claimed_size=1000)
@@ -162,6 +165,7 @@ def test_compression_word_never_uses_is_refused(method):
 
 # ---- one-character paragraphs: the 60 MB case, at a tenth --------------------------
 
+
 def one_char_paragraphs(mb: float) -> tuple[bytes, int]:
     """A document.xml of `mb` MB of one-character paragraphs, and how many."""
     n = int(mb * MB / len(para("字")))
@@ -183,6 +187,7 @@ def test_many_tiny_paragraphs_are_read_in_linear_time_and_bounded_memory(monkeyp
 
 
 # ---- the same caps for every format --------------------------------------------------
+
 
 def test_docx_paragraph_cap_refuses_before_the_rest_is_read(monkeypatch):
     monkeypatch.setattr(readers, "MAX_PARAGRAPHS", 1000)
@@ -223,6 +228,7 @@ def _counting_pages(monkeypatch) -> list:
     def counted(self, index):
         asked.append(index)
         return lines(self, index)
+
     monkeypatch.setattr(PdfPages, "lines", counted)
     return asked
 
@@ -256,18 +262,27 @@ def test_the_real_caps_pass_a_20_mb_chinese_text():
 
 # ---- XML: no DOCTYPE, no entities, no depth -------------------------------------------
 
-LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
-                     for i in range(1, 10))
-          + b"]><w:document " + W + b"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>")
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+    + b"]><w:document "
+    + W
+    + b"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>"
+)
 
 
-@pytest.mark.parametrize("xml", [
-    LAUGHS,
-    b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><w:document '
-    + W + b"><w:body>" + para("&x;") + TAIL,
-    b'<!DOCTYPE w:document SYSTEM "http://example.invalid/evil.dtd"><w:document ' + W + b"><w:body/></w:document>",
-])
+@pytest.mark.parametrize(
+    "xml",
+    [
+        LAUGHS,
+        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><w:document '
+        + W
+        + b"><w:body>"
+        + para("&x;")
+        + TAIL,
+        b'<!DOCTYPE w:document SYSTEM "http://example.invalid/evil.dtd"><w:document ' + W + b"><w:body/></w:document>",
+    ],
+)
 def test_a_doctype_is_refused_before_any_entity(xml):
     out, seconds, peak = measured("a.docx", docx(xml))
     assert isinstance(out, UnreadableDocument) and out.code == "unsafe_xml"
@@ -292,8 +307,7 @@ def test_the_main_part_must_be_a_word_body():
     assert out.code == "damaged_docx" and "html" in out.details["detail"]
 
 
-@pytest.mark.parametrize("token", [b'<w:p w:x="' + b"a" * (12 * MB) + b'"/>',
-                                   b"<!--" + b"<a>" * (4 * MB) + b"-->"])
+@pytest.mark.parametrize("token", [b'<w:p w:x="' + b"a" * (12 * MB) + b'"/>', b"<!--" + b"<a>" * (4 * MB) + b"-->"])
 def test_one_huge_token_is_refused_fast(token):
     """An XML parser holds a tag, attribute value or comment whole until it ends (expat
     rescanned it at every feed: minutes); over 10 MB, one is refused. (A long text is

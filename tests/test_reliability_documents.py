@@ -20,13 +20,18 @@ QUESTION = "星沙街道建成了多少家社区食堂？"
 
 
 def article(fact: str = FACT) -> str:
-    return "\n\n".join([
-        "湘江新区基层治理工作纪实",
-        "记者 王小明",
-        "近年来，湘江新区坚持党建引领，不断完善基层服务设施，群众的获得感持续增强。",
-        fact + "附近居民对此十分满意，纷纷点赞。",
-        "下一步，当地还将继续完善服务功能，让更多居民在家门口享受便利。",
-    ]) + "\n"
+    return (
+        "\n\n".join(
+            [
+                "湘江新区基层治理工作纪实",
+                "记者 王小明",
+                "近年来，湘江新区坚持党建引领，不断完善基层服务设施，群众的获得感持续增强。",
+                fact + "附近居民对此十分满意，纷纷点赞。",
+                "下一步，当地还将继续完善服务功能，让更多居民在家门口享受便利。",
+            ]
+        )
+        + "\n"
+    )
 
 
 @pytest.fixture
@@ -149,6 +154,7 @@ def test_seed_saved_as_gbk_with_crlf_reads_like_the_original(engine):
 
 # ---- the size cap ------------------------------------------------------------------
 
+
 def test_upload_above_the_size_cap_is_refused(engine):
     before = snapshot(engine.settings)
     data = b"a" * (50 * 1024 * 1024)
@@ -212,25 +218,29 @@ def test_a_document_grown_over_the_cap_keeps_its_last_version(seed_engine, tmp_p
 
 # ---- upload names are names, never paths -------------------------------------------
 
+
 def _outside_files(root: pathlib.Path) -> set[str]:
     return {str(p) for p in root.rglob("*")}
 
 
-@pytest.mark.parametrize("raw", [
-    "../../{u}.txt",
-    "..\\..\\{u}.txt",
-    "/tmp/{u}.txt",
-    "C:\\Windows\\{u}.txt",
-    "\\\\server\\share\\{u}.txt",
-    "corpus/../../{u}.txt",
-    "....//....//{u}.txt",
-    "{u}.txt\x00.pdf",
-    "\x00../{u}.txt",
-    "%2e%2e%2f{u}.txt",
-    "~/{u}.txt",
-    "./.{u}.txt",
-    "{u}\u202etxt.md",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "../../{u}.txt",
+        "..\\..\\{u}.txt",
+        "/tmp/{u}.txt",
+        "C:\\Windows\\{u}.txt",
+        "\\\\server\\share\\{u}.txt",
+        "corpus/../../{u}.txt",
+        "....//....//{u}.txt",
+        "{u}.txt\x00.pdf",
+        "\x00../{u}.txt",
+        "%2e%2e%2f{u}.txt",
+        "~/{u}.txt",
+        "./.{u}.txt",
+        "{u}\u202etxt.md",
+    ],
+)
 def test_upload_names_cannot_escape_the_corpus(engine, tmp_path, raw):
     u = f"esc-{uuid.uuid4().hex[:8]}"
     name = raw.format(u=u)

@@ -26,8 +26,18 @@ from tests.fixtures.engines import QUESTION, answer_key, clone_engine, integrity
 
 GENERATED = generated_corpus(docs=20, paragraphs=100)  # ~2,000 passages
 QUESTIONS = [
-    QUESTION, "雨花區有多少紅色之家", "高塘岭社区面积多大？", "岳麓区今年新建了多少个健身广场？",
-    "", "   ", "？？？", "😀😀", "what is this", "<b>红色之家</b>", "红" * 300, "\x00\x07问题",
+    QUESTION,
+    "雨花區有多少紅色之家",
+    "高塘岭社区面积多大？",
+    "岳麓区今年新建了多少个健身广场？",
+    "",
+    "   ",
+    "？？？",
+    "😀😀",
+    "what is this",
+    "<b>红色之家</b>",
+    "红" * 300,
+    "\x00\x07问题",
 ]
 
 
@@ -57,6 +67,7 @@ def assert_serves_as_before(engine: Engine, before: dict, key: tuple) -> None:
 
 # ---- killed with SIGKILL half way ----------------------------------------------------
 
+
 def test_reindex_killed_half_way_leaves_the_previous_index(engine):
     """A reindex of the seeds plus ~2,000 generated passages, in a process of its own,
     killed with SIGKILL once every passage is written to the database but not committed
@@ -65,10 +76,21 @@ def test_reindex_killed_half_way_leaves_the_previous_index(engine):
     add_generated(engine)
     before, key = snapshot(engine.settings), answer_key(engine)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fixtures.reindex_worker", str(engine.settings.corpus_dir),
-         str(engine.settings.db_path), "saving"],
-        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+        [
+            sys.executable,
+            "-m",
+            "tests.fixtures.reindex_worker",
+            str(engine.settings.corpus_dir),
+            str(engine.settings.db_path),
+            "saving",
+        ],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         line = proc.stdout.readline()
         assert line.strip() == "STOPPED saving", (line, proc.stderr.read() if proc.poll() is not None else "")
@@ -107,6 +129,7 @@ def test_reindex_killed_half_way_leaves_the_previous_index(engine):
 
 
 # ---- questions during a reindex ------------------------------------------------------
+
 
 def test_200_questions_answered_while_a_reindex_runs(engine, monkeypatch, caplog):
     """A reindex of ~2,000 generated passages in one thread; 200 questions from four
@@ -168,6 +191,7 @@ def test_200_questions_answered_while_a_reindex_runs(engine, monkeypatch, caplog
 
 # ---- read-only database --------------------------------------------------------------
 
+
 def _faulty_connect(monkeypatch, pragma: str):
     """New connections (the reindex's own) get `pragma`; the engine's reading ones exist already."""
     connect = store.connect
@@ -224,6 +248,7 @@ def test_read_only_database_file(engine):
 
 # ---- disk full -----------------------------------------------------------------------
 
+
 def test_disk_full_while_writing_the_database(engine, monkeypatch):
     add_generated(engine, docs=3)
     before, key = snapshot(engine.settings), answer_key(engine)
@@ -278,6 +303,7 @@ def test_disk_full_while_saving_an_upload(engine, monkeypatch):
 
 
 # ---- two reindexes at once -----------------------------------------------------------
+
 
 def test_second_reindex_is_told_one_is_running(engine, capsys):
     add_generated(engine, docs=2)

@@ -28,7 +28,7 @@ QUESTIONS = {
     "html entity": "&amp; & &lt;",
     "markdown": "_*[红色之家](http://x.y)`",
     "sql": "'; DROP TABLE passages; -- 红色之家",
-    "sql or": "\" OR 1=1 --",
+    "sql or": '" OR 1=1 --',
     "control": "\x00\x01\x1b[31m红色之家\x7f\x08",
     "zero width": "\u200b\u202e\ufeff",
     "one character": "红",
@@ -107,6 +107,7 @@ def test_lone_surrogates(seed_engine, q):
 
 # ---- the command line ---------------------------------------------------------------
 
+
 def run_cli(seed_engine, capsys, *args: str) -> tuple[int, str, str]:
     s = seed_engine.settings
     code = cli.main([*args, "--corpus", str(s.corpus_dir), "--db", str(s.db_path)])
@@ -133,8 +134,9 @@ def test_cli_text_answers_every_bad_question(seed_engine, capsys):
     assert code == 0 and "Traceback" not in err
     replies = [r for r in out.split("\n\n") if r.strip()]
     assert len(replies) >= len(questions)
-    said = (out.count("答：") + out.count(wording.UNSURE_HEAD) + out.count("没有找到答案。")
-            + out.count("请发一个问题给我"))  # the last: emoji
+    said = (
+        out.count("答：") + out.count(wording.UNSURE_HEAD) + out.count("没有找到答案。") + out.count("请发一个问题给我")
+    )  # the last: emoji
     assert said == len(questions)
 
 

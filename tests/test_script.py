@@ -8,14 +8,17 @@ import pytest
 from bot.script import is_traditional, to_user_script
 
 
-@pytest.mark.parametrize("text, traditional", [
-    ("雨花區有多少紅色之家？", True),
-    ("雨花区有多少红色之家？", False),
-    ("高塘嶺社區有多少名黨員？", True),
-    ("那新田縣呢", True),
-    ("你好", False),  # the same in both scripts: the default, simplified
-    ("hello 123", False),
-])
+@pytest.mark.parametrize(
+    "text, traditional",
+    [
+        ("雨花區有多少紅色之家？", True),
+        ("雨花区有多少红色之家？", False),
+        ("高塘嶺社區有多少名黨員？", True),
+        ("那新田縣呢", True),
+        ("你好", False),  # the same in both scripts: the default, simplified
+        ("hello 123", False),
+    ],
+)
 def test_traditional_is_told_from_the_characters_that_differ(text, traditional):
     assert is_traditional(text) is traditional
 

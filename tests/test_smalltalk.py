@@ -12,13 +12,54 @@ from bot import cli
 from index.smalltalk import is_small_talk, kind
 
 SMALL_TALK = {
-    "greeting": ["你好", "您好", "嗨", "hi", "Hello!", "早上好", "在吗", "在嗎？", "你好呀", "大家好！",
-                 "Hi there", "ＨＥＬＬＯ", "你好吗"],
-    "thanks": ["谢谢", "多谢", "感谢", "thx", "Thanks!", "谢谢你", "謝謝您！", "非常感谢！！",
-               "好的，谢谢！", "thank you 🙏", "收到，多谢", "谢谢谢谢"],
+    "greeting": [
+        "你好",
+        "您好",
+        "嗨",
+        "hi",
+        "Hello!",
+        "早上好",
+        "在吗",
+        "在嗎？",
+        "你好呀",
+        "大家好！",
+        "Hi there",
+        "ＨＥＬＬＯ",
+        "你好吗",
+    ],
+    "thanks": [
+        "谢谢",
+        "多谢",
+        "感谢",
+        "thx",
+        "Thanks!",
+        "谢谢你",
+        "謝謝您！",
+        "非常感谢！！",
+        "好的，谢谢！",
+        "thank you 🙏",
+        "收到，多谢",
+        "谢谢谢谢",
+    ],
     "goodbye": ["再见", "拜拜", "bye", "Bye bye~", "好的，再见", "88"],
-    "ack": ["好的", "好", "收到", "明白了", "知道了", "我知道了", "嗯", "嗯嗯", "ok", "OK", "ＯＫ", "行",
-            "可以", "好吧。", "太好了！", "没问题"],
+    "ack": [
+        "好的",
+        "好",
+        "收到",
+        "明白了",
+        "知道了",
+        "我知道了",
+        "嗯",
+        "嗯嗯",
+        "ok",
+        "OK",
+        "ＯＫ",
+        "行",
+        "可以",
+        "好吧。",
+        "太好了！",
+        "没问题",
+    ],
     "laugh": ["哈哈", "哈哈哈哈哈", "hahaha", "呵呵"],
     "emoji": ["😀", "👍", "🙏", "😀🎉👍🏽🇨🇳", "？？？", "...?!", "……"],
 }
@@ -73,8 +114,9 @@ def test_small_talk_is_not_searched(seed_engine):
 
 def test_ask_json_says_kind_chat(seed_engine, capsys):
     s = seed_engine.settings
-    code = cli.main(["ask", "--json", "谢谢", "雨花区有多少红色之家？", "--corpus", str(s.corpus_dir),
-                     "--db", str(s.db_path)])
+    code = cli.main(
+        ["ask", "--json", "谢谢", "雨花区有多少红色之家？", "--corpus", str(s.corpus_dir), "--db", str(s.db_path)]
+    )
     out, _ = capsys.readouterr()
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0

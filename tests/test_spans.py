@@ -52,8 +52,11 @@ RULE_CASES = [
     # between the matched words: "X是Y的什么职务" - "Y馆长X"
     ("赵敏是区妇联的什么职务？", "区人大常委会副主任、区妇联主席赵敏宣布活动启动并为志愿者服务队授旗。", "主席"),
     # the quote right before the question's type word
-    ("学校是按什么理念办学的？", "校长表示，学校始终坚持“以人为本、因材施教、全面发展、特色立校、开放办学”的理念，培养了一批人才。",
-     "“以人为本、因材施教、全面发展、特色立校、开放办学”"),
+    (
+        "学校是按什么理念办学的？",
+        "校长表示，学校始终坚持“以人为本、因材施教、全面发展、特色立校、开放办学”的理念，培养了一批人才。",
+        "“以人为本、因材施教、全面发展、特色立校、开放办学”",
+    ),
     # X，就是Y
     ("这次改造的重点区域在哪？", "全市共有12个改造项目，而这次改造的重点区域，就是老城区北门片区。", "老城区北门片区"),
     # the object of the question's verb, without the verbs around it
@@ -63,8 +66,11 @@ RULE_CASES = [
 ]
 # The enumeration before the type word the question names: its first items, whole.
 RULE_LOOSE_CASES = [
-    ("展厅里陈列了哪些展品？", "展厅内陈列青铜器、陶瓷、书画、玉器、古籍善本、钱币、刺绣精品等展品，吸引了众多市民参观。",
-     "青铜器、陶瓷、书画"),
+    (
+        "展厅里陈列了哪些展品？",
+        "展厅内陈列青铜器、陶瓷、书画、玉器、古籍善本、钱币、刺绣精品等展品，吸引了众多市民参观。",
+        "青铜器、陶瓷、书画",
+    ),
 ]
 
 MORE_SENTENCES = [
@@ -81,13 +87,23 @@ MORE_SENTENCES = [
     "。。。",
 ]
 
-QUESTIONS = ["有多少人？", "是谁说的？", "在哪里举行？", "叫什么名字？", "哪天施行？", "占比是多少？",
-             "排第几？", "有哪些作物？", "是什么活动？", "哪一年建成？"]
+QUESTIONS = [
+    "有多少人？",
+    "是谁说的？",
+    "在哪里举行？",
+    "叫什么名字？",
+    "哪天施行？",
+    "占比是多少？",
+    "排第几？",
+    "有哪些作物？",
+    "是什么活动？",
+    "哪一年建成？",
+]
 
 
 def bold(question: str, sentence: str) -> str | None:
     span = spans.answer_span(answering.analyze(question), sentence)
-    return sentence[span[0]: span[1]] if span else None
+    return sentence[span[0] : span[1]] if span else None
 
 
 @pytest.mark.parametrize("question, sentence, expected", CASES + RULE_CASES)
@@ -110,8 +126,9 @@ def _boundaries(sentence: str) -> set[int]:
     return cuts
 
 
-@pytest.mark.parametrize("sentence", [s for _, s, _ in CASES + LOOSE_CASES + RULE_CASES + RULE_LOOSE_CASES]
-                         + MORE_SENTENCES)
+@pytest.mark.parametrize(
+    "sentence", [s for _, s, _ in CASES + LOOSE_CASES + RULE_CASES + RULE_LOOSE_CASES] + MORE_SENTENCES
+)
 def test_a_span_never_cuts_a_word(sentence):
     for question in QUESTIONS + [q for q, _, _ in CASES]:
         span = spans.answer_span(answering.analyze(question), sentence)
@@ -128,7 +145,7 @@ def test_a_span_of_a_sentence_normalisation_lengthens_is_inside_it():
     sentence = "面积约120㎡，可容纳50人同时办公。"
     assert len(normalize(sentence)) != len(sentence)
     span = spans.answer_span(answering.analyze("可以容纳多少人？"), sentence)
-    assert span is not None and sentence[span[0]: span[1]] == "50人"
+    assert span is not None and sentence[span[0] : span[1]] == "50人"
 
 
 @pytest.mark.parametrize("question, sentence, expected", RULE_LOOSE_CASES)
@@ -152,7 +169,10 @@ def test_respectively_needs_lists_of_the_same_length():
     # Two items before 分别, three after: no pairing, the ranker's choice stands.
     sentence = "在省级和市级评比中，该校分别获得第2名、第7名、第4名。"
     assert bold("该校在市级评比中获得第几名？", sentence) in ("第2名", "第7名", "第4名")
-    assert bold("该校在省级评比中获得第几名？", "在省级、市级和区级三项评比中，该校分别获得第2名、第7名、第4名。") == "第2名"
+    assert (
+        bold("该校在省级评比中获得第几名？", "在省级、市级和区级三项评比中，该校分别获得第2名、第7名、第4名。")
+        == "第2名"
+    )
 
 
 @pytest.mark.parametrize("question, sentence, expected", CASES + LOOSE_CASES + RULE_CASES)

@@ -29,8 +29,9 @@ def before(bot):
     return {"generation": bot.engine.stats()["generation"], "docs": [d.name for d in bot.engine.documents()]}
 
 
-@pytest.mark.parametrize("command", ["/reindex", "/docs", "/remove 000_7524f48e644b9190.txt", "/stats",
-                                     "/reindex@zh_answer_bot"])
+@pytest.mark.parametrize(
+    "command", ["/reindex", "/docs", "/remove 000_7524f48e644b9190.txt", "/stats", "/reindex@zh_answer_bot"]
+)
 def test_admin_commands_refuse_non_admins(stub, bot, logs, before, command):
     mark, log_mark = stub.mark(), logs.mark()
     _, call = ask(stub, command, user_id=STRANGER)
@@ -44,8 +45,9 @@ def test_admin_commands_refuse_non_admins(stub, bot, logs, before, command):
 
 def test_upload_refuses_non_admins_before_downloading(stub, bot, logs, before, tg_config):
     mark = stub.mark()
-    msg = stub.send_document(stub.private(STRANGER), "intruder.txt", "外人上传的文件。".encode() * 20,
-                             user=stub.user(STRANGER))
+    msg = stub.send_document(
+        stub.private(STRANGER), "intruder.txt", "外人上传的文件。".encode() * 20, user=stub.user(STRANGER)
+    )
     assert REFUSAL in check_html(stub.wait_reply(msg).params["text"])
     assert not stub.calls_since(mark, "getFile", ok=False)
     assert not (tg_config.index.corpus_dir / "intruder.txt").exists()
@@ -93,11 +95,17 @@ def test_admin_commands_in_groups(stub, bot, before):
 
 def test_the_admin_list_is_read_in_one_place():
     """Only the config loader, the one check, and the command menu read `admins`."""
-    readers = [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "bot").rglob("*.py"))
-               if re.search(r"\.admins\b", p.read_text(encoding="utf-8"))]
+    readers = [
+        p.relative_to(ROOT).as_posix()
+        for p in sorted((ROOT / "bot").rglob("*.py"))
+        if re.search(r"\.admins\b", p.read_text(encoding="utf-8"))
+    ]
     assert readers == ["bot/config.py", "bot/state.py", "bot/telegram_app.py"]
-    menu = [line for line in (ROOT / "bot" / "telegram_app.py").read_text(encoding="utf-8").splitlines()
-            if re.search(r"\.admins\b", line)]
+    menu = [
+        line
+        for line in (ROOT / "bot" / "telegram_app.py").read_text(encoding="utf-8").splitlines()
+        if re.search(r"\.admins\b", line)
+    ]
     assert menu == ["        await _set_commands(app, t.admins)"]
     access = (ROOT / "bot" / "access.py").read_text(encoding="utf-8")
     assert "is_admin(" in access

@@ -37,8 +37,9 @@ def upload_result(stub, msg, timeout=60) -> str:
     reply = stub.wait_reply(msg, timeout=timeout)
     text = reply.params["text"]
     if "排队中" in text:
-        text = stub.wait("editMessageText", lambda c: c.params["message_id"] == reply.result["message_id"],
-                         timeout=timeout).params["text"]
+        text = stub.wait(
+            "editMessageText", lambda c: c.params["message_id"] == reply.result["message_id"], timeout=timeout
+        ).params["text"]
     return check_html(text)
 
 
@@ -78,8 +79,9 @@ def test_bad_uploads_are_refused_and_nothing_escapes_the_corpus(stub, bot, tg_co
         msg = stub.send_document(admin_chat(stub), name, data, user=stub.user(ADMIN_ID))
         assert expected in upload_result(stub, msg), name
     mark = stub.mark()
-    msg = stub.send_document(admin_chat(stub), "big.txt", b"x", user=stub.user(ADMIN_ID),
-                             declared_size=50 * 1024 * 1024)
+    msg = stub.send_document(
+        admin_chat(stub), "big.txt", b"x", user=stub.user(ADMIN_ID), declared_size=50 * 1024 * 1024
+    )
     assert "文件太大" in check_html(stub.wait_reply(msg).params["text"])
     assert not stub.calls_since(mark, "getFile", ok=False)  # refused before downloading
     assert {d.name for d in bot.engine.documents()} == before
@@ -107,8 +109,12 @@ def test_uploads_are_capped_per_admin_per_hour_counting_documents_added(stub, bo
         texts.append(upload_result(stub, msg))
     assert all("已加入" in t for t in texts[:5])
     assert "每小时最多加入 5 个文件" in texts[5]
-    msg = stub.send_document(admin_chat(stub, ADMIN2_ID), "other-admin.txt", DOC.replace("青松县", "另一县").replace("137座", "7座").encode(),
-                             user=stub.user(ADMIN2_ID))
+    msg = stub.send_document(
+        admin_chat(stub, ADMIN2_ID),
+        "other-admin.txt",
+        DOC.replace("青松县", "另一县").replace("137座", "7座").encode(),
+        user=stub.user(ADMIN2_ID),
+    )
     assert "每小时最多" not in upload_result(stub, msg)  # per admin
 
 
@@ -124,15 +130,23 @@ def test_uploads_sent_at_once_are_queued_and_each_gets_its_result(stub, bot, tg_
     with open(db.with_name(db.name + ".lock"), "a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         mark = stub.mark()
-        msgs = [stub.send_document(admin_chat(stub, ADMIN4_ID), name,
-                                   DOC.replace("青松县", f"排队{i}县").replace("137座", f"{300 + i}座").encode(),
-                                   user=stub.user(ADMIN4_ID)) for i, name in enumerate(names)]
+        msgs = [
+            stub.send_document(
+                admin_chat(stub, ADMIN4_ID),
+                name,
+                DOC.replace("青松县", f"排队{i}县").replace("137座", f"{300 + i}座").encode(),
+                user=stub.user(ADMIN4_ID),
+            )
+            for i, name in enumerate(names)
+        ]
         deadline = time.monotonic() + 30
         while bot.state.ingest_jobs < len(names) and time.monotonic() < deadline:
             time.sleep(0.02)
         assert bot.state.ingest_jobs == len(names)
-        while len(notes := [c for c in stub.calls_since(mark, "sendMessage") if "排队中" in c.params["text"]]) < 3 \
-                and time.monotonic() < deadline:
+        while (
+            len(notes := [c for c in stub.calls_since(mark, "sendMessage") if "排队中" in c.params["text"]]) < 3
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.02)
         assert len(notes) == len(names) - 1  # all but the one that holds the turn
     for msg, name in zip(msgs, names):
@@ -157,8 +171,9 @@ def test_an_upload_shows_typing_while_it_is_indexed_and_stops_after(stub, bot, t
     with open(db.with_name(db.name + ".lock"), "a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         mark = stub.mark()
-        upload = stub.send_document(admin_chat(stub), "打字.txt", DOC.replace("青松县", "红枫乡").encode(),
-                                    user=stub.user(ADMIN_ID))
+        upload = stub.send_document(
+            admin_chat(stub), "打字.txt", DOC.replace("青松县", "红枫乡").encode(), user=stub.user(ADMIN_ID)
+        )
         first = stub.wait("sendChatAction", typing, since=mark)
         assert first.at - stub.pushed[upload["update_id"]] >= chat_action.DELAY_SECONDS - 0.05
         time.sleep(1.5)
@@ -173,8 +188,10 @@ def test_command_menus_public_everywhere_admin_commands_only_in_admins_private_c
     """Telegram shows a chat the menu of its narrowest scope: the default scope (every
     chat, groups too) lists /ask and /help alone, and only each admin's own private chat
     (scope "chat" with the admin's user id) lists the admin commands."""
-    menus = [(c.params.get("scope") or {"type": "default"}, {cmd["command"] for cmd in c.params["commands"]})
-             for c in stub.calls_since(0, "setMyCommands")]
+    menus = [
+        (c.params.get("scope") or {"type": "default"}, {cmd["command"] for cmd in c.params["commands"]})
+        for c in stub.calls_since(0, "setMyCommands")
+    ]
     public = {"ask", "help"}
     admin = public | {"reindex", "docs", "remove", "stats"}
     assert ({"type": "default"}, public) in menus
@@ -267,8 +284,12 @@ def test_stats_without_a_chart_still_gives_the_numbers(stub, bot, monkeypatch):
 
 def _generated_docs(corpus, count=15, paragraphs=20):
     """Documents of seed paragraphs, shuffled: enough work for a reindex of a second or two."""
-    paras = [p.strip() for f in sorted(SEEDS.iterdir()) for p in f.read_text(encoding="utf-8").split("\n\n")
-             if 60 <= len(p.strip()) <= 200]
+    paras = [
+        p.strip()
+        for f in sorted(SEEDS.iterdir())
+        for p in f.read_text(encoding="utf-8").split("\n\n")
+        if 60 <= len(p.strip()) <= 200
+    ]
     rng = random.Random(7)
     for i in range(count):
         body = "\n\n".join(rng.choice(paras) for _ in range(paragraphs))
@@ -294,13 +315,13 @@ def test_questions_are_answered_while_a_reindex_runs(stub, bot, tg_config):
             answers.append(call.at - stub.pushed[msg["update_id"]])
             assert "28家" in check_html(call.params["text"])
         _, second = ask(stub, "/reindex", user_id=ADMIN2_ID)  # another admin, meanwhile
-        busy = stub.wait("editMessageText", lambda c: c.params["message_id"] == second.result["message_id"],
-                         since=mark)
+        busy = stub.wait("editMessageText", lambda c: c.params["message_id"] == second.result["message_id"], since=mark)
         assert "已有一次索引更新正在进行" in busy.params["text"]
         assert not stub.calls_since(mark, "editMessageText", ok=False)[:-1]  # the first is still running
         stub.wait("sendChatAction", lambda c: c.params == {"chat_id": ADMIN_ID, "action": "typing"}, since=mark)
-    done = stub.wait("editMessageText", lambda c: c.params["message_id"] == progress.result["message_id"],
-                     since=mark, timeout=60)
+    done = stub.wait(
+        "editMessageText", lambda c: c.params["message_id"] == progress.result["message_id"], since=mark, timeout=60
+    )
     assert "新增 15" in check_html(done.params["text"])
     assert all(latency < 1.0 for latency in answers), answers
 
@@ -310,8 +331,12 @@ def test_questions_are_answered_while_a_large_upload_is_indexed(stub, bot, tg_co
     are answered as usual, since that work runs in another process."""
     import time
 
-    paras = [p.strip() for f in sorted(SEEDS.iterdir()) for p in f.read_text(encoding="utf-8").split("\n\n")
-             if len(p.strip()) >= 60]
+    paras = [
+        p.strip()
+        for f in sorted(SEEDS.iterdir())
+        for p in f.read_text(encoding="utf-8").split("\n\n")
+        if len(p.strip()) >= 60
+    ]
     body = "\n\n".join(paras)
     big = ("大文件\n\n" + body * (3_000_000 // len(body.encode()) + 1)).encode()
     upload = stub.send_document(admin_chat(stub), "大文件.txt", big, user=stub.user(ADMIN_ID))
@@ -334,8 +359,9 @@ def test_a_failed_reindex_tells_the_admin_and_the_old_index_keeps_serving(stub, 
     corpus.rename(moved)
     try:
         _, progress = ask(stub, "/reindex", user_id=ADMIN_ID)
-        done = stub.wait("editMessageText", lambda c: c.params["message_id"] == progress.result["message_id"],
-                         timeout=60)
+        done = stub.wait(
+            "editMessageText", lambda c: c.params["message_id"] == progress.result["message_id"], timeout=60
+        )
         visible = check_html(done.params["text"])
         assert "索引更新失败" in visible and "旧索引继续提供服务" in visible
         _, call = ask(stub, "雨花区有多少红色之家？", user_id=620)

@@ -10,7 +10,7 @@ QUESTION = "雨花区有多少红色之家？"
 
 
 def _logged(bot, text: str) -> int:
-    n, = bot.state.question_log.db.execute("SELECT count(*) FROM questions WHERE question = ?", [text]).fetchone()
+    (n,) = bot.state.question_log.db.execute("SELECT count(*) FROM questions WHERE question = ?", [text]).fetchone()
     return n
 
 
@@ -36,8 +36,12 @@ def test_private_small_talk_is_not_searched_or_logged(stub, bot):
     assert "28家" in check_html(call.params["text"])
     assert eventually(lambda: _logged(bot, "你好，" + QUESTION)) == 1
     assert _logged(bot, "好的，谢谢！") == 0
-    missing = [q for q, _ in bot.state.question_log.db.execute(
-        "SELECT question, answered FROM questions WHERE answered = 0").fetchall()]
+    missing = [
+        q
+        for q, _ in bot.state.question_log.db.execute(
+            "SELECT question, answered FROM questions WHERE answered = 0"
+        ).fetchall()
+    ]
     assert "好的，谢谢！" not in missing
 
 

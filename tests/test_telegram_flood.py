@@ -36,8 +36,11 @@ def test_a_user_over_the_limit_is_queued_then_answered_when_it_frees(stub, bot):
         for msg in (queued[0], second):  # the queued ones are answered, in order
             assert "28家" in check_html(stub.wait_reply(msg, since=mark, timeout=5).params["text"])
         stub.assert_silent(1101, stub.mark())  # and nothing more: the two beyond the queue stay unanswered
-        answered = [c.params["reply_parameters"]["message_id"] for c in stub.calls_since(mark, "sendMessage")
-                    if c.params["chat_id"] == 1101]
+        answered = [
+            c.params["reply_parameters"]["message_id"]
+            for c in stub.calls_since(mark, "sendMessage")
+            if c.params["chat_id"] == 1101
+        ]
         assert answered == [queued[0]["message_id"], second["message_id"]]
     finally:
         for window in (flood.users, flood.chats):
@@ -46,8 +49,9 @@ def test_a_user_over_the_limit_is_queued_then_answered_when_it_frees(stub, bot):
 
 def test_a_chat_over_the_limit_is_told_once(stub, bot):
     group = stub.group(-101100)
-    replies = [check_html(ask(stub, f"/ask {QUESTION}", chat=group, user_id=1110 + i)[1].params["text"])
-               for i in range(6)]
+    replies = [
+        check_html(ask(stub, f"/ask {QUESTION}", chat=group, user_id=1110 + i)[1].params["text"]) for i in range(6)
+    ]
     assert all("28家" in t for t in replies[:5])
     assert "提问太频繁" in replies[5] and "秒后回答" in replies[5]
 

@@ -31,8 +31,9 @@ def hit(text="目前，全区“红色之家”已建成28家。", title="标题
 
 
 def answer(sentence="目前，全区“红色之家”已建成28家。", span=(14, 17), passages=None, suggestions=()):
-    return Answer("雨花区有多少红色之家？", sentence, span, passages if passages is not None else [hit()],
-                  list(suggestions))
+    return Answer(
+        "雨花区有多少红色之家？", sentence, span, passages if passages is not None else [hit()], list(suggestions)
+    )
 
 
 def test_answer_layout():
@@ -52,9 +53,16 @@ def test_long_passages_are_expandable_and_cut_to_fit():
 
 
 def test_everything_is_escaped():
-    a = answer(sentence=NASTY, span=(0, 3),
-               passages=[hit(text=NASTY, title=NASTY, doc=NASTY, doc_title="报" + NASTY, marks=[(1, 4)])])
-    for html in (answer_html(a), inline_quote_html(Answer(NASTY, NASTY, (0, 3), a.passages), a.passages[0]), passages_html(a.passages, 1)):
+    a = answer(
+        sentence=NASTY,
+        span=(0, 3),
+        passages=[hit(text=NASTY, title=NASTY, doc=NASTY, doc_title="报" + NASTY, marks=[(1, 4)])],
+    )
+    for html in (
+        answer_html(a),
+        inline_quote_html(Answer(NASTY, NASTY, (0, 3), a.passages), a.passages[0]),
+        passages_html(a.passages, 1),
+    ):
         visible = check_html(html)
         assert NASTY.replace("\x00", "") in visible.replace("\x00", "")
 
@@ -64,9 +72,13 @@ def test_source_line_names_the_article_and_the_document_by_their_titles():
     html = answer_html(answer(passages=[page]))
     assert html.endswith("出处：健康迎新春快乐过新年（长沙市雨花区打造高质量党建纪实，第3段）")
     assert format_answer_text(answer(passages=[page])).endswith(
-        "—— 健康迎新春快乐过新年（长沙市雨花区打造高质量党建纪实，第3段）")  # the console says the same
-    lead = hit(title="长沙市雨花区打造高质量党建纪实", doc="002_55373102cb5227f0.txt",
-               doc_title="长沙市雨花区打造高质量党建纪实")
+        "—— 健康迎新春快乐过新年（长沙市雨花区打造高质量党建纪实，第3段）"
+    )  # the console says the same
+    lead = hit(
+        title="长沙市雨花区打造高质量党建纪实",
+        doc="002_55373102cb5227f0.txt",
+        doc_title="长沙市雨花区打造高质量党建纪实",
+    )
     assert answer_html(answer(passages=[lead])).endswith("出处：长沙市雨花区打造高质量党建纪实，第3段")  # named once
     assert ".txt" not in check_html(html) + check_html(answer_html(answer(passages=[lead])))
 
@@ -120,8 +132,15 @@ def test_any_answer_renders_within_the_limit(passage, sentence, title, suggestio
 
 
 def unsure(closest="目前，全区“红色之家”已建成28家。", passages=None) -> Answer:
-    return Answer("雨花区有多少红色之家？", None, None, passages if passages is not None else [hit()],
-                  outcome="unsure", closest=closest, confidence=0.3)
+    return Answer(
+        "雨花区有多少红色之家？",
+        None,
+        None,
+        passages if passages is not None else [hit()],
+        outcome="unsure",
+        closest=closest,
+        confidence=0.3,
+    )
 
 
 def test_unsure_layout_makes_no_claim():

@@ -47,8 +47,17 @@ def test_old_questions_are_pruned(stub, bot):
     log = bot.state.question_log
     db = log.db
     old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=31)).isoformat(timespec="seconds")
-    db["questions"].insert({"asked_at": old, "chat_type": "private", "chat_id": 1, "user_id": 1,
-                            "question": "很久以前的问题", "answered": 0, "latency_ms": 1.0})
+    db["questions"].insert(
+        {
+            "asked_at": old,
+            "chat_type": "private",
+            "chat_id": 1,
+            "user_id": 1,
+            "question": "很久以前的问题",
+            "answered": 0,
+            "latency_ms": 1.0,
+        }
+    )
     db["answer_messages"].insert({"chat_id": 1, "message_id": 1, "question_id": 1, "asked": "x", "sent_at": old})
     _, call = ask(stub, "雨花区有多少红色之家？", user_id=1305)
     kept = eventually(lambda: log.answer_message(1305, call.result["message_id"]))
@@ -57,8 +66,17 @@ def test_old_questions_are_pruned(stub, bot):
     assert log.answer_message(1, 1) is None and log.answer_message(1305, call.result["message_id"]) == kept
     bot.state.cfg.telegram.retention_days = 0  # 0 keeps everything
     try:
-        db["questions"].insert({"asked_at": old, "chat_type": "private", "chat_id": 1, "user_id": 1,
-                                "question": "很久以前的问题", "answered": 0, "latency_ms": 1.0})
+        db["questions"].insert(
+            {
+                "asked_at": old,
+                "chat_type": "private",
+                "chat_id": 1,
+                "user_id": 1,
+                "question": "很久以前的问题",
+                "answered": 0,
+                "latency_ms": 1.0,
+            }
+        )
         assert prune_log(bot.state) == 0
     finally:
         bot.state.cfg.telegram.retention_days = 30

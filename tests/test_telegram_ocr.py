@@ -39,14 +39,24 @@ def test_an_admins_photo_is_read_by_ocr_and_answers_the_next_question(stub, bot,
 
 
 def test_an_image_sent_as_a_file_is_read_by_ocr_and_a_blank_one_refused(stub, bot, tg_config):
-    msg = stub.send_document(stub.private(ADMIN_ID), "通报.png", (IMAGES / "notice.png").read_bytes(),
-                             user=stub.user(ADMIN_ID), mime_type="image/png")
+    msg = stub.send_document(
+        stub.private(ADMIN_ID),
+        "通报.png",
+        (IMAGES / "notice.png").read_bytes(),
+        user=stub.user(ADMIN_ID),
+        mime_type="image/png",
+    )
     visible = check_html(stub.wait_reply(msg, timeout=60).params["text"])
     assert "通报.png" in visible and "1 页由文字识别（OCR）读出" in visible
     _, call = ask(stub, "青松县建成了多少座乡村图书馆？", user_id=702)
     assert "137座" in check_html(call.params["text"])
-    blank = stub.send_document(stub.private(ADMIN_ID), "空白.png", (IMAGES / "blank.png").read_bytes(),
-                               user=stub.user(ADMIN_ID), mime_type="image/png")
+    blank = stub.send_document(
+        stub.private(ADMIN_ID),
+        "空白.png",
+        (IMAGES / "blank.png").read_bytes(),
+        user=stub.user(ADMIN_ID),
+        mime_type="image/png",
+    )
     refused = check_html(stub.wait_reply(blank, timeout=60).params["text"])
     assert "未加入 空白.png" in refused and "文字识别（OCR）在图片里没有找到可读的文字" in refused
     assert not (tg_config.index.corpus_dir / "空白.png").exists()
@@ -56,19 +66,24 @@ def test_a_scanned_pdf_a_column_pdf_and_a_saved_page_sent_by_an_admin_answer(stu
     """Documents as admins have them, sent as files: a scanned PDF (its page read by OCR,
     the reply says so), a newspaper PDF drawn row by row across its columns, a web page
     saved from a browser; each answers as its source reads."""
-    sent = [("扫描通知.pdf", IMAGES / "scanned.pdf", "1 页由文字识别（OCR）读出"),
-            ("三栏版面.pdf", FIXTURES / "three_columns.pdf", "已加入"),
-            ("网页.html", FIXTURES / "web" / "news_gbk.html", "已加入")]
+    sent = [
+        ("扫描通知.pdf", IMAGES / "scanned.pdf", "1 页由文字识别（OCR）读出"),
+        ("三栏版面.pdf", FIXTURES / "three_columns.pdf", "已加入"),
+        ("网页.html", FIXTURES / "web" / "news_gbk.html", "已加入"),
+    ]
     for name, path, said in sent:
         msg = stub.send_document(stub.private(ADMIN_ID), name, path.read_bytes(), user=stub.user(ADMIN_ID))
         reply = stub.wait_reply(msg, timeout=60)
         text = reply.params["text"]
         if "排队中" in text:
-            text = stub.wait("editMessageText", lambda c, sent=reply: c.params["message_id"] == sent.result["message_id"],
-                             timeout=60).params["text"]
+            text = stub.wait(
+                "editMessageText", lambda c, sent=reply: c.params["message_id"] == sent.result["message_id"], timeout=60
+            ).params["text"]
         assert said in check_html(text) and name in text, text
-    for question, expected in [("青松县建成了多少座乡村图书馆？", "137座"),
-                               ("白沙镇图书馆今年新增了多少册藏书？", "白沙镇图书馆今年新增"),
-                               ("红枫镇污水处理厂设计日处理能力是多少？", "3000吨")]:
+    for question, expected in [
+        ("青松县建成了多少座乡村图书馆？", "137座"),
+        ("白沙镇图书馆今年新增了多少册藏书？", "白沙镇图书馆今年新增"),
+        ("红枫镇污水处理厂设计日处理能力是多少？", "3000吨"),
+    ]:
         _, call = ask(stub, question, user_id=703)
         assert expected in check_html(call.params["text"]), question

@@ -40,6 +40,7 @@ def test_none_names_the_topics_nearest_to_each_question(stub, bot):
 
 def test_none_counts_as_not_answered(stub, bot):
     ask(stub, NOT_IN_XINTIAN, user_id=6203)
-    row = eventually(lambda: bot.state.question_log.db.execute(
-        "SELECT answered FROM questions WHERE user_id = 6203").fetchone())
+    row = eventually(
+        lambda: bot.state.question_log.db.execute("SELECT answered FROM questions WHERE user_id = 6203").fetchone()
+    )
     assert row == (0,)

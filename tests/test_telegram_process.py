@@ -28,8 +28,14 @@ def test_python_m_bot_answers_a_group_mention_within_a_second(stub, tmp_path):
     cfg = write_config(tmp_path, stub, token="")  # the token comes from the environment
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1"}
     err = open(tmp_path / "stderr.txt", "w+", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "--config", str(cfg.path)], cwd=ROOT, env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--config", str(cfg.path)],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=err,
+    )
     try:
         stub.wait("getUpdates", timeout=60)  # started: the index is loaded, polling has begun
         msg = stub.send(stub.group(-100555), "@zh_answer_bot 雨花区有多少红色之家？", user=stub.user(555))
@@ -60,8 +66,14 @@ def test_python_m_bot_exits_3_when_the_token_is_revoked_while_polling(stub, tmp_
     cfg = write_config(tmp_path, stub, answer_process=False)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     err = open(tmp_path / "stderr.txt", "w+", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "--config", str(cfg.path)], cwd=ROOT, env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--config", str(cfg.path)],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=err,
+    )
     try:
         stub.wait("getUpdates", timeout=60)
         stub.revoke_token(after_polls=1)

@@ -69,8 +69,15 @@ def test_a_webhook_refused_at_start_fails_the_start_and_frees_the_port(stub, tmp
     from tests.test_telegram_webhook import _free_port
 
     port = _free_port()
-    cfg = write_config(tmp_path, stub, index_from=seed_index(tmp_path_factory), answer_process=False,
-                       webhook_url=f"http://127.0.0.1:{port}/hook", listen="127.0.0.1", port=port)
+    cfg = write_config(
+        tmp_path,
+        stub,
+        index_from=seed_index(tmp_path_factory),
+        answer_process=False,
+        webhook_url=f"http://127.0.0.1:{port}/hook",
+        listen="127.0.0.1",
+        port=port,
+    )
     stub.fail("setWebhook", 401)
     with pytest.raises(RuntimeError) as info:
         BotRunner(cfg, **FAST).start()

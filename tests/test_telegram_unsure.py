@@ -33,8 +33,9 @@ def test_unsure_buttons_work(stub, bot):
 
 def test_unsure_counts_as_not_answered_in_stats(stub, bot):
     ask(stub, QUESTION, user_id=6303)
-    row = eventually(lambda: bot.state.question_log.db.execute(
-        "SELECT answered FROM questions WHERE user_id = 6303").fetchone())
+    row = eventually(
+        lambda: bot.state.question_log.db.execute("SELECT answered FROM questions WHERE user_id = 6303").fetchone()
+    )
     assert row == (0,)
     assert QUESTION in check_html(ask_stats(stub).params["caption"]).split("最常找不到答案的问题：", 1)[1]
 

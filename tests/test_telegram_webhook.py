@@ -30,8 +30,9 @@ def _free_port() -> int:
 def hook(stub, tmp_path_factory, logs):
     port = _free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
-    cfg = write_config(tmp_path_factory.mktemp("webhook"), stub, webhook_url=url, listen="127.0.0.1",
-                       port=port, secret_token=SECRET)
+    cfg = write_config(
+        tmp_path_factory.mktemp("webhook"), stub, webhook_url=url, listen="127.0.0.1", port=port, secret_token=SECRET
+    )
     with BotRunner(cfg):
         yield url
 
@@ -52,8 +53,13 @@ def _post(url: str, update: dict | bytes, secret: str | None) -> int:
 def test_the_webhook_is_registered_with_its_secret(stub, hook):
     call = stub.wait("setWebhook")
     assert call.params["url"] == hook and call.params["secret_token"] == SECRET
-    assert call.params["allowed_updates"] == ["message", "edited_message", "callback_query", "inline_query",
-                                              "my_chat_member"]
+    assert call.params["allowed_updates"] == [
+        "message",
+        "edited_message",
+        "callback_query",
+        "inline_query",
+        "my_chat_member",
+    ]
 
 
 def test_updates_posted_to_the_webhook_are_answered(stub, hook):
@@ -89,8 +95,12 @@ def _raw(url: str, head: dict[str, str], body_bytes: int, chunked: bool = False)
     parts = urlsplit(url)
     t0 = time.monotonic()
     with socket.create_connection((parts.hostname, parts.port), timeout=5) as s:
-        lines = [f"POST {parts.path} HTTP/1.1", f"Host: {parts.netloc}", "Content-Type: application/json",
-                 *(f"{k}: {v}" for k, v in head.items())]
+        lines = [
+            f"POST {parts.path} HTTP/1.1",
+            f"Host: {parts.netloc}",
+            "Content-Type: application/json",
+            *(f"{k}: {v}" for k, v in head.items()),
+        ]
         s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         chunk, sent = b"0" * 65536, 0
         try:

@@ -37,8 +37,31 @@ def test_tokenize_never_raises_on_odd_input():
         assert isinstance(tokenize(text), list)
 
 
-pieces = st.sampled_from(["雨花区", "紅色之家", "２８家", "5 万", "2.18万名", "第5位", "ΑΣ", "ａｂｃ", " ", "，", "。",
-                          "\x00", "\ufffd", "e\u0301", "\u0301", "㎡", "望城区", "OR 1=1", "5-7天", "長沙", "\n"])
+pieces = st.sampled_from(
+    [
+        "雨花区",
+        "紅色之家",
+        "２８家",
+        "5 万",
+        "2.18万名",
+        "第5位",
+        "ΑΣ",
+        "ａｂｃ",
+        " ",
+        "，",
+        "。",
+        "\x00",
+        "\ufffd",
+        "e\u0301",
+        "\u0301",
+        "㎡",
+        "望城区",
+        "OR 1=1",
+        "5-7天",
+        "長沙",
+        "\n",
+    ]
+)
 texts = st.lists(st.lists(pieces, max_size=8).map("".join), max_size=6)
 
 

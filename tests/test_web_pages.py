@@ -40,11 +40,14 @@ def page_engine(tmp_path_factory):
     return Engine.open(make_settings(tmp, corpus))
 
 
-@pytest.mark.parametrize("question, answer", [
-    ("青松县建成了多少座乡村图书馆？", "137座"),
-    ("红枫镇污水处理厂设计日处理能力是多少？", "3000吨"),  # the GBK page
-    ("石门村的产业路有多长？", "8.6公里"),
-])
+@pytest.mark.parametrize(
+    "question, answer",
+    [
+        ("青松县建成了多少座乡村图书馆？", "137座"),
+        ("红枫镇污水处理厂设计日处理能力是多少？", "3000吨"),  # the GBK page
+        ("石门村的产业路有多长？", "8.6公里"),
+    ],
+)
 def test_a_saved_page_answers_questions_about_its_article(page_engine, question, answer):
     result = page_engine.ask(question)
     assert result.outcome == "answer" and answer in result.sentence
@@ -53,9 +56,24 @@ def test_a_saved_page_answers_questions_about_its_article(page_engine, question,
 def test_menus_ads_footers_and_link_lists_are_not_indexed(page_engine):
     texts = "".join(h.text for d in ("青松县", "红枫镇", "石门村") for h in page_engine.ask(d, top_k=30).passages)
     assert "图书馆" in texts and "污水" in texts and "柑橘" in texts
-    for furniture in ("举报电话", "0739-5208866", "时政要闻", "以旧换新", "相关阅读", "白桦镇农家书屋", "热点排行",
-                      "值班电话", "0735-6612345", "友情链接", "森林防火", "猜你喜欢", "青石村：小小茶叶", "新闻热线",
-                      "hm.js", "font-family"):
+    for furniture in (
+        "举报电话",
+        "0739-5208866",
+        "时政要闻",
+        "以旧换新",
+        "相关阅读",
+        "白桦镇农家书屋",
+        "热点排行",
+        "值班电话",
+        "0735-6612345",
+        "友情链接",
+        "森林防火",
+        "猜你喜欢",
+        "青石村：小小茶叶",
+        "新闻热线",
+        "hm.js",
+        "font-family",
+    ):
         assert furniture not in texts, furniture
     footer = page_engine.ask("青松日报网的违法和不良信息举报电话是多少？")
     assert footer.outcome != "answer" and not any("0739" in h.text for h in footer.passages)
@@ -63,9 +81,11 @@ def test_menus_ads_footers_and_link_lists_are_not_indexed(page_engine):
 
 def test_the_page_title_is_the_article_title(page_engine):
     titles = {d.name: d.title for d in page_engine.documents()}
-    assert titles == {UTF8_PAGE.name: UTF8_TITLE,  # og:title, not <title>'s "…_县域新闻_青松日报网"
-                      GBK_PAGE.name: "红枫镇污水处理厂建成投运",  # the <h1> inside <title>
-                      DIVSOUP_PAGE.name: "石门村：一条产业路带富一方百姓"}  # <title> without " - 湘南在线"
+    assert titles == {
+        UTF8_PAGE.name: UTF8_TITLE,  # og:title, not <title>'s "…_县域新闻_青松日报网"
+        GBK_PAGE.name: "红枫镇污水处理厂建成投运",  # the <h1> inside <title>
+        DIVSOUP_PAGE.name: "石门村：一条产业路带富一方百姓",
+    }  # <title> without " - 湘南在线"
     hit = page_engine.ask("青松县建成了多少座乡村图书馆？").passages[0]
     assert hit.title == UTF8_TITLE
 
@@ -83,11 +103,15 @@ def test_a_page_whose_meta_charset_lies_is_read_by_its_bytes():
 
 # ---- links: `python -m bot add URL` against a loopback server ------------------------------
 
+
 def _config(tmp, allow_private: bool) -> str:
     (tmp / "corpus").mkdir(exist_ok=True)
     path = tmp / "config.toml"
-    path.write_text(f'[index]\ncorpus = "{tmp / "corpus"}"\ndb = "{tmp / "db" / "index.db"}"\nworkers = 1\n'
-                    f"allow_private_urls = {str(allow_private).lower()}\nmax_file_mb = 1\n", encoding="utf-8")
+    path.write_text(
+        f'[index]\ncorpus = "{tmp / "corpus"}"\ndb = "{tmp / "db" / "index.db"}"\nworkers = 1\n'
+        f"allow_private_urls = {str(allow_private).lower()}\nmax_file_mb = 1\n",
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -97,8 +121,9 @@ def _bot(*args):
 
 
 def test_bot_add_url_fetches_the_page_and_it_answers(tmp_path):
-    with serving({"/news/1.html": redirect("/news/final.html"),
-                  "/news/final.html": html(UTF8_PAGE.read_bytes(), "utf-8")}) as base:
+    with serving(
+        {"/news/1.html": redirect("/news/final.html"), "/news/final.html": html(UTF8_PAGE.read_bytes(), "utf-8")}
+    ) as base:
         status, out, err = _bot("add", f"{base}/news/1.html", "--config", _config(tmp_path, True))
     assert status == 0, err
     assert out.startswith(f"已加入 {UTF8_TITLE}.html：{UTF8_TITLE}（")
@@ -133,12 +158,26 @@ def test_a_redirect_to_a_private_address_is_refused(monkeypatch):
     assert exc.value.code == "url_private" and exc.value.details["address"] == "10.0.0.8"
 
 
-@pytest.mark.parametrize("address, public", [
-    ("127.0.0.1", False), ("10.1.2.3", False), ("192.168.1.1", False), ("169.254.169.254", False),
-    ("100.64.0.1", False), ("224.0.0.1", False), ("240.0.0.1", False), ("0.0.0.0", False), ("::1", False),
-    ("::ffff:127.0.0.1", False), ("fe80::1", False), ("fc00::1", False), ("ff02::1", False),
-    ("93.184.216.34", True), ("2606:2800:220:1::", True),
-])
+@pytest.mark.parametrize(
+    "address, public",
+    [
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("224.0.0.1", False),
+        ("240.0.0.1", False),
+        ("0.0.0.0", False),
+        ("::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("fe80::1", False),
+        ("fc00::1", False),
+        ("ff02::1", False),
+        ("93.184.216.34", True),
+        ("2606:2800:220:1::", True),
+    ],
+)
 def test_which_addresses_a_link_may_reach(address, public):
     assert fetch._public(ipaddress.ip_address(address)) is public
 

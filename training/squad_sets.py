@@ -43,13 +43,19 @@ def write_corpus(path: Path, corpus: Path, holdout: float, holdout_sentence: flo
     corpus.mkdir(parents=True, exist_ok=True)
     questions = []
     for article in data:
-        kept_text = "".join(strip(p["context"]) for p in article["paragraphs"]
-                            if not held_out(salt + str(p["id"]), holdout))
+        kept_text = "".join(
+            strip(p["context"]) for p in article["paragraphs"] if not held_out(salt + str(p["id"]), holdout)
+        )
         for para in article["paragraphs"]:
             name = f"{para['id']}.txt"
             out = held_out(salt + str(para["id"]), holdout)
             context = para["context"]
-            if not out and holdout_sentence and para["qas"] and held_out(salt + "s" + str(para["id"]), holdout_sentence):
+            if (
+                not out
+                and holdout_sentence
+                and para["qas"]
+                and held_out(salt + "s" + str(para["id"]), holdout_sentence)
+            ):
                 context = without_answer(context, para["qas"][0])
             if not out:
                 (corpus / name).write_text(article.get("title", "") + "\n\n" + context + "\n", encoding="utf-8")
@@ -69,6 +75,11 @@ def seed_questions(path: Path) -> list[Question]:
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.strip():
             item = json.loads(line)
-            out.append(Question(item["q"], [strip(item["answer"])] if item["answer"] else [],
-                                item["doc"] if item["answer"] else None))
+            out.append(
+                Question(
+                    item["q"],
+                    [strip(item["answer"])] if item["answer"] else [],
+                    item["doc"] if item["answer"] else None,
+                )
+            )
     return out

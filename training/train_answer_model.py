@@ -116,9 +116,19 @@ def fit_ranker(items: list[Item]) -> dict:
             xs.append(it.sentences.features)
             ys.append(it.labels.astype(int))
             sizes.append(len(it.labels))
-    ranker = lgb.LGBMRanker(n_estimators=200, learning_rate=0.05, num_leaves=7, min_child_samples=20,
-                            subsample=0.8, subsample_freq=1, colsample_bytree=0.8, random_state=7,
-                            deterministic=True, num_threads=1, verbose=-1)
+    ranker = lgb.LGBMRanker(
+        n_estimators=200,
+        learning_rate=0.05,
+        num_leaves=7,
+        min_child_samples=20,
+        subsample=0.8,
+        subsample_freq=1,
+        colsample_bytree=0.8,
+        random_state=7,
+        deterministic=True,
+        num_threads=1,
+        verbose=-1,
+    )
     ranker.fit(np.concatenate(xs), np.concatenate(ys), group=sizes)
     return export_trees(ranker.booster_.dump_model(), list(SENTENCE_FEATURES))
 
@@ -155,7 +165,9 @@ def rank_scores(part: dict, features: np.ndarray) -> np.ndarray:
     return Trees.from_json(part, SENTENCE_FEATURES).scores(features)
 
 
-def read(items: list[Item], ranker: dict | list[dict], tie_margin: float, fold=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def read(
+    items: list[Item], ranker: dict | list[dict], tie_margin: float, fold=None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each question's best sentence by the ranker (or by the ranker of the other fold):
     its question features, whether it holds the answer, and whether the model is asked at
     all (not when the question cannot be searched, or its exact form is missing)."""
@@ -180,12 +192,29 @@ def fit_answerable(x: np.ndarray, y: np.ndarray) -> dict:
     """A logistic regression and boosted trees, whose probabilities are averaged."""
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     linear = LogisticRegression(C=0.5, max_iter=5000).fit((x - mean) / scale, y)
-    trees = lgb.LGBMClassifier(n_estimators=500, learning_rate=0.02, num_leaves=16, min_child_samples=30,
-                               subsample=0.8, subsample_freq=1, colsample_bytree=0.7, random_state=7,
-                               deterministic=True, num_threads=1, verbose=-1).fit(x, y)
-    return {"linear": {"features": list(QUESTION_FEATURES), "mean": mean.tolist(), "scale": scale.tolist(),
-                       "coef": linear.coef_[0].tolist(), "intercept": float(linear.intercept_[0])},
-            "trees": export_trees(trees.booster_.dump_model(), list(QUESTION_FEATURES))}
+    trees = lgb.LGBMClassifier(
+        n_estimators=500,
+        learning_rate=0.02,
+        num_leaves=16,
+        min_child_samples=30,
+        subsample=0.8,
+        subsample_freq=1,
+        colsample_bytree=0.7,
+        random_state=7,
+        deterministic=True,
+        num_threads=1,
+        verbose=-1,
+    ).fit(x, y)
+    return {
+        "linear": {
+            "features": list(QUESTION_FEATURES),
+            "mean": mean.tolist(),
+            "scale": scale.tolist(),
+            "coef": linear.coef_[0].tolist(),
+            "intercept": float(linear.intercept_[0]),
+        },
+        "trees": export_trees(trees.booster_.dump_model(), list(QUESTION_FEATURES)),
+    }
 
 
 def confidences(part: dict, x: np.ndarray, searchable: np.ndarray) -> np.ndarray:
@@ -199,17 +228,25 @@ def outcome_table(items: list[Item], conf: np.ndarray, right: np.ndarray, thresh
     sentence = (said & right & answerable).sum()
     refused_ok = (~said & ~answerable).sum()
     gone = np.array([it.question.gone for it in items])
-    by_gone = {why: float((~said & (gone == why)).sum() / max((gone == why).sum(), 1)) for why in ("paragraph", "sentence")}
-    return {"threshold": round(float(threshold), 3), "sentence": sentence / n,
-            "refused_answerable": (~said & answerable).sum() / n,
-            "refused_unanswerable": refused_ok / max(un, 1), "correct": (sentence + refused_ok) / len(items),
-            "refused_by_gone": by_gone}
+    by_gone = {
+        why: float((~said & (gone == why)).sum() / max((gone == why).sum(), 1)) for why in ("paragraph", "sentence")
+    }
+    return {
+        "threshold": round(float(threshold), 3),
+        "sentence": sentence / n,
+        "refused_answerable": (~said & answerable).sum() / n,
+        "refused_unanswerable": refused_ok / max(un, 1),
+        "correct": (sentence + refused_ok) / len(items),
+        "refused_by_gone": by_gone,
+    }
 
 
 def show(name: str, row: dict) -> None:
-    print(f"  {name:<34} threshold {row['threshold']:.3f}  sentence {row['sentence']:.3f}  "
-          f"answerable refused {row['refused_answerable']:.3f}  unanswerable refused "
-          f"{row['refused_unanswerable']:.3f}{_by_gone(row)}  correct {row['correct']:.3f}")
+    print(
+        f"  {name:<34} threshold {row['threshold']:.3f}  sentence {row['sentence']:.3f}  "
+        f"answerable refused {row['refused_answerable']:.3f}  unanswerable refused "
+        f"{row['refused_unanswerable']:.3f}{_by_gone(row)}  correct {row['correct']:.3f}"
+    )
 
 
 def _by_gone(row: dict) -> str:
@@ -226,16 +263,21 @@ def choose_tie_margin(ranker: dict, dev: list[Item], seeds: list[Item]) -> float
     """How close to the best a sentence's score must be for the question's phrase to
     decide between them: the margin whose answer sentences hold the answer most often on
     dev and the seeds, the two weighing alike (the smallest of equals)."""
+
     def share_right(items: list[Item], margin: float) -> float:
-        right = [bool(it.labels[best_sentence(it.found[0], it.sentences, rank_scores(ranker, it.sentences.features),
-                                              margin)])
-                 for it in items if it.answerable and it.found is not None]
+        right = [
+            bool(
+                it.labels[best_sentence(it.found[0], it.sentences, rank_scores(ranker, it.sentences.features), margin)]
+            )
+            for it in items
+            if it.answerable and it.found is not None
+        ]
         return sum(right) / max(sum(it.answerable for it in items), 1)
 
     scored = {m: share_right(dev, m) + share_right(seeds, m) for m in TIE_MARGINS}
     for m in TIE_MARGINS:
         print(f"  tie margin {m:.1f}: answer sentence right on dev and seeds, summed, {scored[m]:.3f}")
-    return max(TIE_MARGINS, key=lambda m: (scored[m] - 1e-9 * m))
+    return max(TIE_MARGINS, key=lambda m: scored[m] - 1e-9 * m)
 
 
 def choose_threshold(dev: tuple, seeds: tuple) -> float:
@@ -268,8 +310,10 @@ def main() -> None:
         dev_items = squad_items(dev, tmp / "dev", "", 0.1, 0.15)
         seeds_engine = indexed(ROOT / "seeds", tmp / "seeds")
         seed_items = collect(seeds_engine, seed_questions(shared / "eval" / "qa_public.jsonl"))
-    print(f"questions: trial {len(train)} ({sum(it.answerable for it in train)} answerable), "
-          f"dev {len(dev_items)}, seeds {len(seed_items)}")
+    print(
+        f"questions: trial {len(train)} ({sum(it.answerable for it in train)} answerable), "
+        f"dev {len(dev_items)}, seeds {len(seed_items)}"
+    )
 
     def fold(it: Item) -> int:
         return int(hashlib.md5(it.question.text.encode()).hexdigest()[:2], 16) % 2
@@ -291,10 +335,19 @@ def main() -> None:
         sets[name] = (items, conf, r)
         ans = [it for it in items if it.answerable]
         picked = np.mean([rr for it, rr in zip(items, r) if it.answerable])
-        heur = np.mean([bool(it.labels is not None and it.labels[int(np.argmax(
-            it.sentences.features[:, SENTENCE_FEATURES.index("heuristic")]))]) for it in ans])
-        print(f"{name}: best sentence holds the answer {picked:.3f} (hand-tuned score {heur:.3f}) "
-              f"of {len(ans)} answerable")
+        heur = np.mean(
+            [
+                bool(
+                    it.labels is not None
+                    and it.labels[int(np.argmax(it.sentences.features[:, SENTENCE_FEATURES.index("heuristic")]))]
+                )
+                for it in ans
+            ]
+        )
+        print(
+            f"{name}: best sentence holds the answer {picked:.3f} (hand-tuned score {heur:.3f}) "
+            f"of {len(ans)} answerable"
+        )
     threshold = choose_threshold(*sets.values())
     if args.sweep:
         for t in np.arange(0.05, 0.95, 0.05):
@@ -305,9 +358,13 @@ def main() -> None:
         print(name)
         show("answering whenever searchable", outcome_table(items, conf, r, 1e-9))
         show("chosen threshold", outcome_table(items, conf, r, threshold))
-    model = {"about": "made by training/train_answer_model.py from CMRC 2018 trial (CC BY-SA 4.0)",
-             "sentence": ranker, "answerable": answerable,
-             "thresholds": {"answer": threshold, "closest": closest}, "tie_margin": tie_margin}
+    model = {
+        "about": "made by training/train_answer_model.py from CMRC 2018 trial (CC BY-SA 4.0)",
+        "sentence": ranker,
+        "answerable": answerable,
+        "thresholds": {"answer": threshold, "closest": closest},
+        "tie_margin": tie_margin,
+    }
     Path(args.out).write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: answer at confidence >= {threshold}, closest content >= {closest}")
 

@@ -77,7 +77,7 @@ def squad_items(path: str) -> list[tuple[str, str, list[str]]]:
                     continue
                 text = answers[0]["text"]
                 start = answers[0].get("answer_start", -1)
-                if context[start: start + len(text)] != text:
+                if context[start : start + len(text)] != text:
                     start = context.find(text)
                 if start < 0:
                     continue
@@ -112,7 +112,9 @@ def build(items):
         labels = np.where(ok, np.where(lengths == lengths[ok].min(), 1.0, SHORTER_WEIGHT), 0.0)
         xs.append(cands.features)
         ys.append(labels)
-        kinds.append(np.full(len(labels), span_features.KINDS.index(q.kind if q.kind in span_features.KINDS else "other")))
+        kinds.append(
+            np.full(len(labels), span_features.KINDS.index(q.kind if q.kind in span_features.KINDS else "other"))
+        )
         starts.append(rows)
         rows += len(labels)
         used.append(question)
@@ -142,10 +144,9 @@ def fit(x, y, kind, starts):
         m = len(starts)
         reg = np.full((n_kinds + 1, 1), L2_KIND)
         reg[0] = L2_SHARED
-        return nll / m + np.sum(reg * w ** 2), (grad / m + 2 * reg * w).ravel()
+        return nll / m + np.sum(reg * w**2), (grad / m + 2 * reg * w).ravel()
 
-    result = minimize(loss, np.zeros((n_kinds + 1) * dim), jac=True, method="L-BFGS-B",
-                      options={"maxiter": 500})
+    result = minimize(loss, np.zeros((n_kinds + 1) * dim), jac=True, method="L-BFGS-B", options={"maxiter": 500})
     return result.x.reshape(n_kinds + 1, dim)
 
 
@@ -166,20 +167,27 @@ def measure(name: str, items) -> None:
     t0 = time.perf_counter()
     for question, sentence, golds in items:
         old = regex_span(question, sentence)
-        before += old is not None and tight(sentence[old[0]: old[1]], golds)
+        before += old is not None and tight(sentence[old[0] : old[1]], golds)
         q = span_features.profile(question)
         cands = span_features.candidates(q, sentence)
-        reachable += cands is not None and any(tight(sentence[a:b], golds) for a, b in map(cands.span, range(len(cands.first))))
+        reachable += cands is not None and any(
+            tight(sentence[a:b], golds) for a, b in map(cands.span, range(len(cands.first)))
+        )
         new = spans.answer_span(answering.analyze(question), sentence)
-        ok = new is not None and tight(sentence[new[0]: new[1]], golds)
+        ok = new is not None and tight(sentence[new[0] : new[1]], golds)
         after += ok
         by_kind[q.kind] += 1
         right_by_kind[q.kind] += ok
     n = len(items) or 1
-    print(f"{name}: {len(items)} questions with a gold sentence; tight span before (regex) {before / n:.3f}, "
-          f"after (ranker) {after / n:.3f}, any candidate tight {reachable / n:.3f} "
-          f"({(time.perf_counter() - t0) / n * 1000:.2f} ms a question, both ways)")
-    print("  by asked kind: " + ", ".join(f"{k} {right_by_kind[k]}/{by_kind[k]}" for k in span_features.KINDS if by_kind[k]))
+    print(
+        f"{name}: {len(items)} questions with a gold sentence; tight span before (regex) {before / n:.3f}, "
+        f"after (ranker) {after / n:.3f}, any candidate tight {reachable / n:.3f} "
+        f"({(time.perf_counter() - t0) / n * 1000:.2f} ms a question, both ways)"
+    )
+    print(
+        "  by asked kind: "
+        + ", ".join(f"{k} {right_by_kind[k]}/{by_kind[k]}" for k in span_features.KINDS if by_kind[k])
+    )
 
 
 def main() -> None:
@@ -192,12 +200,14 @@ def main() -> None:
 
     train = squad_items(args.train)
     x, y, kind, starts, used = build(train)
-    print(f"train: {len(train)} questions with a gold sentence, {len(used)} with a tight candidate, "
-          f"{len(y)} candidates, {x.shape[1]} features x {len(span_features.KINDS) + 1} weight vectors")
+    print(
+        f"train: {len(train)} questions with a gold sentence, {len(used)} with a tight candidate, "
+        f"{len(y)} candidates, {x.shape[1]} features x {len(span_features.KINDS) + 1} weight vectors"
+    )
     w = fit(x, y, kind, starts)
     model = {
         "about": "answer-span ranker of index/spans.py, written by training/train_span.py from CMRC 2018 trial "
-                 "(CC BY-SA 4.0); score = features . (weights[0] + weights[1 + kind])",
+        "(CC BY-SA 4.0); score = features . (weights[0] + weights[1 + kind])",
         "features": list(span_features.FEATURES),
         "kinds": list(span_features.KINDS),
         "weights": [[round(float(v), 5) for v in row] for row in w],

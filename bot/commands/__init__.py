@@ -40,11 +40,23 @@ COMMANDS = (
     Command("ask", ask.on_ask, "提问：/ask 加问题"),
     Command("help", start.on_help, "我知道什么、怎么问"),
     Command("reindex", reindex.on_reindex, "按语料文件夹更新索引", admin=True, help="/reindex 按语料文件夹更新索引"),
-    Command("docs", docs.on_docs, "文档列表", admin=True, help="/docs 文档列表",
-            inline=functools.partial(docs.docs_html, page=0)),
+    Command(
+        "docs",
+        docs.on_docs,
+        "文档列表",
+        admin=True,
+        help="/docs 文档列表",
+        inline=functools.partial(docs.docs_html, page=0),
+    ),
     Command("remove", docs.on_remove, "删除文档：/remove 文件名", admin=True, help="/remove 文件名 删除文档"),
-    Command("stats", stats.on_stats, "统计：提问、答出率、找不到答案的问题", admin=True, help="/stats 统计",
-            inline=stats.stats_html),
+    Command(
+        "stats",
+        stats.on_stats,
+        "统计：提问、答出率、找不到答案的问题",
+        admin=True,
+        help="/stats 统计",
+        inline=stats.stats_html,
+    ),
 )
 ADMIN_COMMANDS = {c.name: c for c in COMMANDS if c.admin}
 

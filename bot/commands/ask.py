@@ -68,14 +68,24 @@ async def _over_the_limit(st: state.BotState, message: Message, user_id: int | N
     log.info("flood control: user %s in chat %s, %s", user_id, chat_id, "queued" if queued else "not answered")
     if first:
         wait = max(1, round(st.flood.retry_in(user_id, chat_id)))
-        text = (f"提问太频繁了。这个问题会在约 {wait} 秒后回答，在那之前再问的也会依次回答（连这个最多 {st.backlog.size} 个）。"
-                if queued else f"提问太频繁了，排队的问题已满：这个问题和 {wait} 秒内再问的都不会回答，请到时再问。")
-        await message.reply_text(script.to_user_script(text, script.for_user(message.text, message.from_user)),
-                                 do_quote=True)
+        text = (
+            f"提问太频繁了。这个问题会在约 {wait} 秒后回答，在那之前再问的也会依次回答（连这个最多 {st.backlog.size} 个）。"
+            if queued
+            else f"提问太频繁了，排队的问题已满：这个问题和 {wait} 秒内再问的都不会回答，请到时再问。"
+        )
+        await message.reply_text(
+            script.to_user_script(text, script.for_user(message.text, message.from_user)), do_quote=True
+        )
 
 
-async def _answer_now(st: state.BotState, context: ContextTypes.DEFAULT_TYPE, message: Message, question: str,
-                      answer_id: int | None, edited: bool) -> None:
+async def _answer_now(
+    st: state.BotState,
+    context: ContextTypes.DEFAULT_TYPE,
+    message: Message,
+    question: str,
+    answer_id: int | None,
+    edited: bool,
+) -> None:
     """Search, log, and send the answer (or edit `answer_id` into it)."""
     chat = message.chat
     previous = await _previous(st, context, message, edited)
@@ -102,8 +112,9 @@ async def _edit(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: in
             raise
 
 
-async def _previous(st: state.BotState, context: ContextTypes.DEFAULT_TYPE, message: Message,
-                    edited: bool) -> str | None:
+async def _previous(
+    st: state.BotState, context: ContextTypes.DEFAULT_TYPE, message: Message, edited: bool
+) -> str | None:
     """The question a follow-up is read with: the one the bot message it replies to
     answered; in a private chat, else, the last one answered, if lately (not for an edit:
     the last answer may be to a question asked after it)."""
@@ -123,16 +134,31 @@ async def _ask_and_log(st: state.BotState, message: Message, question: str, prev
     result = await st.ask(question, previous=previous)
     latency = (time.perf_counter() - started) * 1000
     chat, user = message.chat, message.from_user
-    qid = await st.run(functools.partial(
-        st.question_log.log_question, chat_type=chat.type, chat_id=chat.id, user_id=user.id if user else None,
-        question=question, answered=result.outcome == "answer", latency_ms=latency))
+    qid = await st.run(
+        functools.partial(
+            st.question_log.log_question,
+            chat_type=chat.type,
+            chat_id=chat.id,
+            user_id=user.id if user else None,
+            question=question,
+            answered=result.outcome == "answer",
+            latency_ms=latency,
+        )
+    )
     return result, qid
 
 
-def _remember(st: state.BotState, chat_id: int, message_id: int, qid: int, asked: str, question_message_id: int) -> None:
+def _remember(
+    st: state.BotState, chat_id: int, message_id: int, qid: int, asked: str, question_message_id: int
+) -> None:
     try:
-        st.question_log.remember_answer(chat_id=chat_id, message_id=message_id, question_id=qid, asked=asked,
-                                        question_message_id=question_message_id)
+        st.question_log.remember_answer(
+            chat_id=chat_id,
+            message_id=message_id,
+            question_id=qid,
+            asked=asked,
+            question_message_id=question_message_id,
+        )
     except Exception as exc:  # a follow-up then falls back on the buttons
         log.warning("answer message not remembered: %s", exc)
 
@@ -152,7 +178,7 @@ def previous_question(st: state.BotState, bot_id: int, message: Message) -> str 
     row = st.question_log.answer_message(chat_id, reply.message_id)
     if row:
         return row["asked"]
-    for line in (reply.reply_markup.inline_keyboard if reply.reply_markup else ()):
+    for line in reply.reply_markup.inline_keyboard if reply.reply_markup else ():
         for button in line:  # not remembered: the buttons name the question, signed
             data = signing.parse(button.callback_data if isinstance(button.callback_data, str) else None)
             if data and st.signer.check(chat_id, data):
@@ -175,7 +201,9 @@ async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not has_words(clean_question(question)):
         examples = await asyncio.to_thread(state.get(context).examples)
         example = f"，例如 /ask {examples[0]}" if examples else ""
-        await message.reply_text(f"用法：/ask 问题{example}；或用 /ask 回复别人的问题。", do_quote=True, parse_mode=None)
+        await message.reply_text(
+            f"用法：/ask 问题{example}；或用 /ask 回复别人的问题。", do_quote=True, parse_mode=None
+        )
         return
     await answer(update, context, question)
 
@@ -185,7 +213,7 @@ def ask_text(message: Message, bot_id: int) -> str:
     that is the bot's own."""
     command = next((e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0), None)
     text = message.text or ""
-    own = text[len(message.parse_entity(command)):] if command else ""
+    own = text[len(message.parse_entity(command)) :] if command else ""
     reply = message.reply_to_message
     if has_words(clean_question(own)) or reply is None or replies_to(message, bot_id):
         return own
@@ -241,4 +269,3 @@ async def on_other_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     st = state.get(context)
     examples = await asyncio.to_thread(st.examples)
     await update.effective_message.reply_html(hint_html(examples) + "\n发送 /help 查看说明。")
-

@@ -46,8 +46,12 @@ async def _handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | N
     chat_id = message.chat.id
     row = await st.run(st.question_log.question, data.qid) if st.signer.check(chat_id, data) else None
     if row is None or row["chat_id"] != chat_id:
-        log.warning("refused button %r from user %s in chat %s: not this chat's question",
-                    query.data, query.from_user.id, chat_id)
+        log.warning(
+            "refused button %r from user %s in chat %s: not this chat's question",
+            query.data,
+            query.from_user.id,
+            chat_id,
+        )
         return STALE
     if data.action in ("up", "down"):
         await st.run(st.question_log.set_feedback, data.qid, 1 if data.action == "up" else -1)
@@ -73,12 +77,21 @@ async def _more(update, context, st: state.BotState, data: signing.ButtonData, c
     more = next_offset if len(result.passages) > PAGE and next_offset <= MAX_OFFSET else None
     # A new message replying to the one pressed: the answer stays as everyone in the chat read it.
     sent = await context.bot.send_message(
-        chat_id, passages_html(hits, data.offset),
+        chat_id,
+        passages_html(hits, data.offset),
         reply_markup=answer_buttons(st.signer, chat_id, data.qid, more),
-        reply_parameters=ReplyParameters(pressed, allow_sending_without_reply=True))
+        reply_parameters=ReplyParameters(pressed, allow_sending_without_reply=True),
+    )
     # It answers the same question: its 更多, and a follow-up replying to it, go on from there.
-    st.later(functools.partial(st.question_log.remember_answer, chat_id=chat_id, message_id=sent.message_id,
-                               question_id=data.qid, asked=asked))
+    st.later(
+        functools.partial(
+            st.question_log.remember_answer,
+            chat_id=chat_id,
+            message_id=sent.message_id,
+            question_id=data.qid,
+            asked=asked,
+        )
+    )
     await _drop_more(query, st, chat_id, data.qid)
     return None
 

@@ -24,14 +24,16 @@ from bot import script, state, wording
 from bot.telegram_html import small_talk_html
 
 
-async def reply_in_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str, *,
-                        replying_to_bot: bool) -> None:
+async def reply_in_kind(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str, *, replying_to_bot: bool
+) -> None:
     """Answer small talk of `kind` as a reply, or say nothing where that is kinder."""
     message = update.effective_message
     group = message.chat.type != ChatType.PRIVATE
     if group and (not wording.says_in_group(kind) or (kind == "emoji" and replying_to_bot)):
         return
     examples = await asyncio.to_thread(state.get(context).examples)
-    html = script.to_user_script(small_talk_html(kind, examples, group), script.for_user(message.text, message.from_user))
+    html = script.to_user_script(
+        small_talk_html(kind, examples, group), script.for_user(message.text, message.from_user)
+    )
     await message.reply_html(html, do_quote=True)
-

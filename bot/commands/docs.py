@@ -26,7 +26,7 @@ def docs_html(st: state.BotState, page: int) -> str:
     page = min(max(page, 0), pages - 1)
     total = sum(d.passages for d in docs)
     lines = [f"<b>文档 {len(docs)} 篇，段落 {total} 段</b>（第 {page + 1}/{pages} 页）"]
-    for i, d in enumerate(docs[page * PAGE_SIZE:(page + 1) * PAGE_SIZE], page * PAGE_SIZE + 1):
+    for i, d in enumerate(docs[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], page * PAGE_SIZE + 1):
         lines.append(f"{i}. <code>{fit(d.name, 120)}</code> {fit(d.title or '', 80)}（{d.passages} 段）")
     if not docs:
         lines.append("（还没有文档：私聊发送 .txt .md .pdf .docx 文件即可加入。）")
@@ -81,7 +81,7 @@ async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     st = state.get(context)
     message = update.effective_message
     command = next((e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0), None)
-    name = (message.text or "")[len(message.parse_entity(command)) if command else 0:].strip()
+    name = (message.text or "")[len(message.parse_entity(command)) if command else 0 :].strip()
     if not name:
         await message.reply_text("用法：/remove 文件名（/docs 查看文件名）")
         return
@@ -96,4 +96,6 @@ async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_html(f"没有名为 <code>{esc(name[:200])}</code> 的文档。/docs 查看列表。")
         return
     log.info("admin %s removed %s", update.effective_user.id, name)
-    await message.reply_html(f"已删除 <code>{esc(name)}</code>。现有 {stats['documents']} 篇文档，{stats['passages']} 段。")
+    await message.reply_html(
+        f"已删除 <code>{esc(name)}</code>。现有 {stats['documents']} 篇文档，{stats['passages']} 段。"
+    )

@@ -49,14 +49,19 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.answer([], cache_time=300, button=InlineQueryResultsButton(hint[:64], start_parameter="help"))
         return
     if st.inline.full(query.from_user.id):
-        await query.answer([], cache_time=0, is_personal=True,
-                           button=InlineQueryResultsButton("提问太频繁了，请稍后再试", start_parameter="help"))
+        await query.answer(
+            [],
+            cache_time=0,
+            is_personal=True,
+            button=InlineQueryResultsButton("提问太频繁了，请稍后再试", start_parameter="help"),
+        )
         return
     st.inline.add(query.from_user.id)
     result = await st.ask(text, MAX_RESULTS)
     if result.outcome not in ("answer", "unsure") or not result.passages:
-        await query.answer([], cache_time=30, button=InlineQueryResultsButton("没有找到，点此私聊查看相近主题",
-                                                                               start_parameter="help"))
+        await query.answer(
+            [], cache_time=30, button=InlineQueryResultsButton("没有找到，点此私聊查看相近主题", start_parameter="help")
+        )
         return
     # The answering passage on top, the rest as ranked.
     first = [result.quoted] if result.found else []
@@ -103,10 +108,18 @@ async def _admin_inline(update: Update, context: ContextTypes.DEFAULT_TYPE, text
     if not await access.require_admin(update, context, f"inline /{name}"):
         return
     if command.inline is None:
-        await query.answer([], cache_time=0, is_personal=True,
-                           button=InlineQueryResultsButton(f"请在私聊中使用 /{name}", start_parameter="help"))
+        await query.answer(
+            [],
+            cache_time=0,
+            is_personal=True,
+            button=InlineQueryResultsButton(f"请在私聊中使用 /{name}", start_parameter="help"),
+        )
         return
     body = await asyncio.to_thread(command.inline, st)
-    article = InlineQueryResultArticle(id=name, title=f"/{name}", description="管理员：发送到当前聊天",
-                                       input_message_content=InputTextMessageContent(body))
+    article = InlineQueryResultArticle(
+        id=name,
+        title=f"/{name}",
+        description="管理员：发送到当前聊天",
+        input_message_content=InputTextMessageContent(body),
+    )
     await query.answer([article], cache_time=0, is_personal=True)

@@ -51,8 +51,7 @@ def help_html(st: state.BotState, username: str, admin: bool, traditional: bool 
     if admin:
         from bot.commands import admin_help  # the table of commands names this module's handlers
 
-        lines += ["", "<b>管理员</b>", admin_help(),
-                  "私聊发送 .txt .md .pdf .docx 文件即可加入资料。"]
+        lines += ["", "<b>管理员</b>", admin_help(), "私聊发送 .txt .md .pdf .docx 文件即可加入资料。"]
     shown = [d.name for d in docs] + [t for ts in titles.values() for t in ts] + [d.title for d in docs]
     return script.to_user_script(join_within_limit(lines), traditional, keep=shown)
 
@@ -62,8 +61,9 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     st = state.get(context)
     user = update.effective_user
     message = update.effective_message
-    text = await asyncio.to_thread(help_html, st, context.bot.username, st.is_admin(user.id if user else None),
-                                   script.for_user(message.text, user))
+    text = await asyncio.to_thread(
+        help_html, st, context.bot.username, st.is_admin(user.id if user else None), script.for_user(message.text, user)
+    )
     await message.reply_html(text)
 
 

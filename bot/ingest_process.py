@@ -15,7 +15,7 @@ data_version). Its memory, whatever a document costs, goes back when it ends.
 The job and its result (or the engine's typed exception) are pickled on the child's
 standard input and output; its log goes to standard error, the bot's own. The child ends
 with the bot however the bot dies (index.lifeline); what it leaves half done, the next
-writer finishes (Engine._keep_promises).
+writer finishes (index.reindex.keep_promises).
 """
 
 from __future__ import annotations

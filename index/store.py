@@ -1,4 +1,5 @@
-"""Every SQL statement of the project, on one SQLite file, through sqlite-utils.
+"""Every SQL statement of the index, on one SQLite file, through sqlite-utils (the question
+log, a Telegram matter, has its own file and module: bot/question_log.py).
 
 Tables:
   documents  one row a corpus file: name, content hash, title, when added and changed

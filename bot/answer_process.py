@@ -31,11 +31,11 @@ import os
 import pickle
 import struct
 import sys
-from pathlib import Path
+
+from bot import child
 
 log = logging.getLogger("bot.answer_process")
 
-ROOT = Path(__file__).resolve().parent.parent
 _HEADER = struct.Struct("!I")  # the length of the pickle that follows
 START_TIMEOUT = 120.0  # opening the index and warming up: ~1 s, more on a busy machine
 
@@ -55,16 +55,7 @@ class AnswerProcess:
     @classmethod
     async def start(cls, settings) -> AnswerProcess:
         """Start the child and wait until its engine is open and warm."""
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.answer_process",
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            env=env,
-            cwd=str(ROOT),
-        )
+        proc = await child.start("bot.answer_process", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
         self = cls(proc)
         try:
             _write(proc.stdin, settings)

@@ -18,29 +18,20 @@ import asyncio
 import io
 import json
 import logging
-import os
 import sys
-from pathlib import Path
+
+from bot import child
 
 log = logging.getLogger("bot.chart")
 
-ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_SECONDS = 30.0
 
 
 async def draw(days: list[tuple[str, int, int, int, int]]) -> bytes | None:
     """The chart as PNG bytes; None (and a warning) when it could not be drawn, so that
     /stats still answers, with its numbers alone."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.chart",
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-        cwd=str(ROOT),
+    proc = await child.start(
+        "bot.chart", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )
     try:
         out, err = await asyncio.wait_for(proc.communicate(json.dumps(days).encode()), TIMEOUT_SECONDS)

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from index.engine import Settings
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
+# Without --config: the config.toml of the folder the command runs in (the repository's,
+# run from its root as the README does), not one found from where the code is installed.
+DEFAULT_CONFIG = Path("config.toml")
 
 
 class ConfigError(Exception):
@@ -71,7 +73,9 @@ def load(path: str | Path | None = None, corpus: str | None = None, db: str | No
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
+        raise ConfigError(
+            f"找不到配置文件 {path.resolve()}：请在放有 config.toml 的文件夹里运行，或用 --config 指定。"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     base = path.resolve().parent

@@ -25,11 +25,11 @@ import logging
 import os
 import pickle
 import sys
-from pathlib import Path
+
+from bot import child
 
 log = logging.getLogger("bot.ingest_process")
 
-ROOT = Path(__file__).resolve().parent.parent
 # How long a job waits for another writer (a reindex from the command line) to finish.
 LOCK_WAIT_SECONDS = 600.0
 
@@ -46,19 +46,11 @@ class IngestFailed(RuntimeError):
 async def run(settings, job: str, *args):
     """`job` ("add", "add_url", "remove", "reindex") with `args` in a child process: its result, or
     the exception the engine raised there."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        PARENT_ENV: str(os.getpid()),
-    }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
+    proc = await child.start(
         "bot.ingest_process",
+        env={PARENT_ENV: str(os.getpid())},
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
-        env=env,
-        cwd=str(ROOT),
     )
     try:
         out, _ = await proc.communicate(pickle.dumps((settings, job, args), protocol=pickle.HIGHEST_PROTOCOL))

@@ -2,8 +2,9 @@
 
 Each shape that once made cleaning quadratic (bench/cleaning.py: short lines, no
 punctuation, unmatched quotes, a heading a line, deep numbering, table rows, one giant
-line...) is cleaned at 50 KB and at 800 KB: the larger must take less than three times
-sixteen the smaller's time, and no more than a generous time a megabyte. On the old code
+line...) is cleaned at 50 KB and at 800 KB: the larger must take less than six times
+sixteen the smaller's time (a busy machine slows one run more than another; quadratic
+work would take 256 times), and no more than a generous time a megabyte. On the old code
 the short-line shapes took 60 times as long at eight times the size."""
 
 import time
@@ -32,7 +33,7 @@ def test_cleaning_time_grows_linearly(shape):
     make = SHAPES[shape]
     small, large = clean_seconds(make(SMALL)), clean_seconds(make(LARGE))
     growth = LARGE / SMALL
-    assert large < 3 * growth * max(small, 1e-3), f"{shape}: {small:.4f}s then {large:.4f}s at {growth:.0f}x the size"
+    assert large < 6 * growth * max(small, 1e-3), f"{shape}: {small:.4f}s then {large:.4f}s at {growth:.0f}x the size"
     assert large < SECONDS_A_MB * LARGE / 2**20, f"{shape}: {large:.2f}s for {LARGE // 1024} KB"
 
 

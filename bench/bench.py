@@ -14,7 +14,7 @@
    the same tokens), p50/p99 and ratios; rank-bm25 gets a time budget (--peer-budget-s)
    and runs fewer questions when a full pass would not fit in it, which it says;
 5. end to end through the bot's handler against the loopback Bot API stub of the
-   end-to-end tests (tests/stub_bot_api.py), when it is there;
+   end-to-end tests (loopback/), when it is there;
 6. incremental: one document added, changed and removed in the N-passage index: seconds
    each, and how many documents / sentences were tokenised (must be that document's).
 
@@ -400,13 +400,13 @@ def run_peers(db: Path, work: Path, budget: float, max_passages: int) -> dict:
 
 def run_bot(db: Path, corpus: Path, questions: list[str], work: Path) -> dict:
     """Questions through the bot's handler against the loopback Bot API stub."""
-    stub = ROOT / "tests" / "stub_bot_api.py"
+    stub = ROOT / "loopback" / "measure.py"
     app = ROOT / "bot" / "telegram_app.py"
     if not (stub.is_file() and app.is_file()):
         return {
             "bot_p50_ms": None,
             "bot_qps": None,
-            "bot_note": "tests/stub_bot_api.py or bot/telegram_app.py not there yet",
+            "bot_note": "loopback/measure.py or bot/telegram_app.py not there yet",
         }
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     result = work / "bot.json"

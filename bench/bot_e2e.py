@@ -1,5 +1,5 @@
 """Questions through the real bot (bot.telegram_app) against the loopback Bot API stub of
-the end-to-end tests (tests/stub_bot_api.py `measure_bot`), on the benchmark's index.
+the end-to-end tests (loopback/measure.py `measure_bot`), on the benchmark's index.
 
     python bench/bot_e2e.py --db bench/out/run-N/index.db --corpus bench/out/corpus-N \
         --questions FILE.json --result OUT.json [--burst 1000] [--paced 300 --rate 20]
@@ -44,7 +44,7 @@ def main() -> None:
 
     logging.basicConfig(level=logging.WARNING)
     from bot import config
-    from tests.stub_bot_api import measure_bot  # its server sends without Nagle's delay
+    from loopback.measure import measure_bot  # its server sends without Nagle's delay
 
     settings = config.load(corpus=args.corpus, db=args.db).index
     questions = json.loads(Path(args.questions).read_text())

@@ -3,7 +3,7 @@
     python bench/footprint.py [--runs 3] [--root DIR ...] [--answer-process true|false]
 
 Starts `python -m bot` as a user does (TELEGRAM_BOT_TOKEN set) against the loopback Bot
-API stub of the end-to-end tests (tests/stub_bot_api.py), on a fresh copy of the seeds
+API stub of the end-to-end tests (loopback/), on a fresh copy of the seeds
 indexed beforehand. Start-up is from the process being started to its first getUpdates
 reaching the stub (polling begun), the minimum of --runs starts (a busy machine only adds
 to it). Memory is read from /proc/PID/smaps_rollup of the bot and every process under it
@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-from tests.stub_bot_api import ADMIN_ID, TOKEN, StubBotApi, write_config  # noqa: E402
+from loopback.runner import write_config  # noqa: E402
+from loopback.server import ADMIN_ID, TOKEN, StubBotApi  # noqa: E402
 
 QUESTION = "@zh_answer_bot 雨花区有多少红色之家？"
 FOLLOW_UP = "那新田县呢？"

@@ -12,7 +12,7 @@ ways under bench/out/documents/:
 
   txt  the article title, a blank line, the paragraph (what evaluate.py writes);
   pdf  the title as a headline over three columns whose lines are drawn ROW BY ROW ACROSS
-       THE COLUMNS (tests/fixtures/make_pdf_fixtures.py draws them; Noto Sans CJK from
+       THE COLUMNS (bench/pdf_drawing.py draws them; Noto Sans CJK from
        the venv or --font, its used characters embedded);
   png  the page as a photo: the text drawn with Pillow in the same font, turned by a
        little under a degree, blurred a little and speckled with noise.
@@ -42,9 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
+from bench import pdf_drawing as draw  # noqa: E402
 from index import readers  # noqa: E402
 from index.engine import Engine, Settings  # noqa: E402
-from tests.fixtures import make_pdf_fixtures as draw  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "documents"
 WS = re.compile(r"\s+")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 FONT_NAME = "NotoCJK"
@@ -94,13 +93,6 @@ PAGE_W, PAGE_H = 595.0, 842.0
 MARGIN, GUTTER = 40.0, 18.0
 BODY, LEADING = 10.0, 14.0
 HEAD = 15.0
-
-
-@dataclass
-class Column:
-    """What one column draws, top to bottom: (text, size) lines and gaps (None)."""
-
-    rows: list = field(default_factory=list)
 
 
 NO_LINE_START = "，。、；：！？”’）》」』"

@@ -109,6 +109,18 @@ def check_html(text: str) -> str:
     return visible
 
 
+def upload_result(stub, msg, timeout=60) -> str:
+    """What the admin reads as an upload's result: the reply, or, when the upload waited
+    its turn, what its "queued" note was edited into."""
+    reply = stub.wait_reply(msg, timeout=timeout)
+    text = reply.params["text"]
+    if "排队中" in text:
+        text = stub.wait(
+            "editMessageText", lambda c: c.params["message_id"] == reply.result["message_id"], timeout=timeout
+        ).params["text"]
+    return check_html(text)
+
+
 def ask(
     stub: StubBotApi,
     text: str,

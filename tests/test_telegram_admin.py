@@ -7,7 +7,7 @@ import random
 import re
 
 from tests.stub_bot_api import ADMIN_ID, SEEDS
-from tests.telegram_support import ADMIN2_ID, ask, ask_stats, buttons, check_html, sent_message
+from tests.telegram_support import ADMIN2_ID, ask, ask_stats, buttons, check_html, sent_message, upload_result
 
 ADMIN3_ID = 1003  # only for the upload cap
 ADMIN4_ID = 1004  # only for the upload queue
@@ -29,18 +29,6 @@ REINDEX_QUESTION = "白桦镇建成了多少座农家书屋？"
 
 def admin_chat(stub, user_id=ADMIN_ID):
     return stub.private(user_id)
-
-
-def upload_result(stub, msg, timeout=60) -> str:
-    """What the admin reads as an upload's result: the reply, or, when the upload waited
-    its turn, what its "queued" note was edited into."""
-    reply = stub.wait_reply(msg, timeout=timeout)
-    text = reply.params["text"]
-    if "排队中" in text:
-        text = stub.wait(
-            "editMessageText", lambda c: c.params["message_id"] == reply.result["message_id"], timeout=timeout
-        ).params["text"]
-    return check_html(text)
 
 
 def test_reindex_picks_up_a_new_file_and_the_next_answer_uses_it(stub, bot, tg_config):

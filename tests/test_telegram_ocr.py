@@ -11,7 +11,7 @@ from PIL import Image
 
 from tests.conftest import FIXTURES
 from tests.stub_bot_api import ADMIN_ID
-from tests.telegram_support import ask, check_html
+from tests.telegram_support import ask, check_html, upload_result
 
 IMAGES = FIXTURES / "ocr"
 
@@ -73,13 +73,8 @@ def test_a_scanned_pdf_a_column_pdf_and_a_saved_page_sent_by_an_admin_answer(stu
     ]
     for name, path, said in sent:
         msg = stub.send_document(stub.private(ADMIN_ID), name, path.read_bytes(), user=stub.user(ADMIN_ID))
-        reply = stub.wait_reply(msg, timeout=60)
-        text = reply.params["text"]
-        if "排队中" in text:
-            text = stub.wait(
-                "editMessageText", lambda c, sent=reply: c.params["message_id"] == sent.result["message_id"], timeout=60
-            ).params["text"]
-        assert said in check_html(text) and name in text, text
+        text = upload_result(stub, msg)
+        assert said in text and name in text, text
     for question, expected in [
         ("青松县建成了多少座乡村图书馆？", "137座"),
         ("白沙镇图书馆今年新增了多少册藏书？", "白沙镇图书馆今年新增"),

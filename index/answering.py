@@ -60,8 +60,10 @@ DATE_RE = re.compile(r"\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号]|\d{4}年\d{1,2}
 YEAR_RE = re.compile(r"\d{3,4}\s*年|[一二〇零]{4}年")
 PERCENT_RE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[\d一二三四五六七八九十百]+|[\d.一二三四五六七八九十]+成")
 ORDINAL_RE = re.compile(r"第\s*[\d一二三四五六七八九十]+")
-PLACE_RE = re.compile(rf"[{HAN}]{{2,8}}(?:省|市|区|县|镇|乡|村|街道|社区|路|站|中心|广场|公园|大学|医院)")
-PLACE_WORD = re.compile(rf"^[{HAN}]{{2,6}}(?:省|市|区|县|镇|乡|村|街道|社区)$")
+# What ends the name of an administrative place (a county, a town, a community).
+PLACE_SUFFIX = "省|市|区|县|镇|乡|村|街道|社区"
+PLACE_RE = re.compile(rf"[{HAN}]{{2,8}}(?:{PLACE_SUFFIX}|路|站|中心|广场|公园|大学|医院)")
+PLACE_WORD = re.compile(rf"^[{HAN}]{{2,6}}(?:{PLACE_SUFFIX})$")
 # A clock time (几点), an amount of money (多少钱), an area (多大面积), a telephone number.
 TIME_RE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}\s*[点时](?:\d{1,2}分|半|整)?|[一二三四五六七八九十]{1,3}点(?:半|整)?")
 MONEY_RE = re.compile(

@@ -19,7 +19,7 @@ _THAT_ONE = re.compile(r"^那么?(.{1,15}?)[？?。!！]*$")
 _PRONOUN = re.compile(r"^(?:那么|那里|那儿|这里|这儿|它们|它|这个|那个|该|那)")
 # Where a question's subject ends: what it says of the subject starts with one of these.
 _PREDICATE = re.compile(r"的|有|是|在|叫|共|为|新|已|获|近|去年|今年")
-_PLACE_PREFIX = re.compile(rf"[{HAN}]{{2,6}}?(?:省|市|区|县|镇|乡|村|街道|社区)")
+_PLACE_PREFIX = re.compile(rf"[{HAN}]{{2,6}}?(?:{answering.PLACE_SUFFIX})")
 _ORGANISATION = re.compile(r"(?:公司|医院|学校|大学|系统|单位|协会|支部|委员会|中心|血站|小区|部门|工委|党委)$")
 
 

@@ -43,13 +43,10 @@ def test_long_questions_are_logged_shortened(stub, bot):
     assert max(len(q) for _, _, q, _ in _rows(bot)) == 1000
 
 
-def test_old_questions_are_pruned(stub, bot):
-    log = bot.state.question_log
-    db = log.db
-    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=31)).isoformat(timespec="seconds")
+def _insert_old_question(db, asked_at: str) -> None:
     db["questions"].insert(
         {
-            "asked_at": old,
+            "asked_at": asked_at,
             "chat_type": "private",
             "chat_id": 1,
             "user_id": 1,
@@ -58,6 +55,13 @@ def test_old_questions_are_pruned(stub, bot):
             "latency_ms": 1.0,
         }
     )
+
+
+def test_old_questions_are_pruned(stub, bot):
+    log = bot.state.question_log
+    db = log.db
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=31)).isoformat(timespec="seconds")
+    _insert_old_question(db, old)
     db["answer_messages"].insert({"chat_id": 1, "message_id": 1, "question_id": 1, "asked": "x", "sent_at": old})
     _, call = ask(stub, "雨花区有多少红色之家？", user_id=1305)
     kept = eventually(lambda: log.answer_message(1305, call.result["message_id"]))
@@ -66,17 +70,7 @@ def test_old_questions_are_pruned(stub, bot):
     assert log.answer_message(1, 1) is None and log.answer_message(1305, call.result["message_id"]) == kept
     bot.state.cfg.telegram.retention_days = 0  # 0 keeps everything
     try:
-        db["questions"].insert(
-            {
-                "asked_at": old,
-                "chat_type": "private",
-                "chat_id": 1,
-                "user_id": 1,
-                "question": "很久以前的问题",
-                "answered": 0,
-                "latency_ms": 1.0,
-            }
-        )
+        _insert_old_question(db, old)
         assert prune_log(bot.state) == 0
     finally:
         bot.state.cfg.telegram.retention_days = 30

@@ -24,18 +24,24 @@ def stub():
         yield s
 
 
-def test_python_m_bot_answers_a_group_mention_within_a_second(stub, tmp_path):
-    cfg = write_config(tmp_path, stub, token="")  # the token comes from the environment
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1"}
+def start_bot(cfg, tmp_path, **env) -> tuple[subprocess.Popen, object]:
+    """`python -m bot --config …` as a service manager starts it (`env` added to the
+    environment, output unbuffered); its standard error in a file, returned open."""
     err = open(tmp_path / "stderr.txt", "w+", encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "--config", str(cfg.path)],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=err,
     )
+    return proc, err
+
+
+def test_python_m_bot_answers_a_group_mention_within_a_second(stub, tmp_path):
+    cfg = write_config(tmp_path, stub, token="")  # the token comes from the environment
+    proc, err = start_bot(cfg, tmp_path, TELEGRAM_BOT_TOKEN=TOKEN)
     try:
         stub.wait("getUpdates", timeout=60)  # started: the index is loaded, polling has begun
         msg = stub.send(stub.group(-100555), "@zh_answer_bot 雨花区有多少红色之家？", user=stub.user(555))
@@ -64,16 +70,7 @@ def test_python_m_bot_exits_3_when_the_token_is_revoked_while_polling(stub, tmp_
     """Polling refused (401) is the end: one clear log line and exit status 3, for the
     service manager to restart the bot or tell someone, not a process polling nothing."""
     cfg = write_config(tmp_path, stub, answer_process=False)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    err = open(tmp_path / "stderr.txt", "w+", encoding="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "--config", str(cfg.path)],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=err,
-    )
+    proc, err = start_bot(cfg, tmp_path)
     try:
         stub.wait("getUpdates", timeout=60)
         stub.revoke_token(after_polls=1)

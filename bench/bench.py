@@ -159,7 +159,7 @@ def serve_child(args) -> None:
     print("READY", flush=True)
     status_ready = proc_status()
 
-    from index import answering
+    from index.answers import answering
 
     ask_ms = []
     found = 0
@@ -248,7 +248,7 @@ def run_serve(db: Path, corpus: Path, questions_file: Path, work: Path) -> dict:
 def peers_child(args) -> None:
     import numpy as np
 
-    from index import processing, store
+    from index.search import processing, store
 
     budget = args.peer_budget_s
     data = json.loads(Path(args.tokens_in).read_text())
@@ -440,7 +440,7 @@ def run_bot(db: Path, corpus: Path, questions: list[str], work: Path) -> dict:
 
 
 def run_incremental(settings) -> dict:
-    import index.processing as processing
+    import index.search.processing as processing
     from index.engine import Engine
 
     engine = Engine.open(settings, build_if_empty=False)

@@ -31,9 +31,9 @@ def main() -> None:
     from bm25s.tokenization import Tokenized
 
     from bot import config
-    from index import answering
-    from index.processing import stored_terms
-    from index.ranking import Bm25Index, counts_from_rows
+    from index.answers import answering
+    from index.search.processing import stored_terms
+    from index.search.ranking import Bm25Index, counts_from_rows
 
     db = sqlite3.connect(sys.argv[1])
     rows = list(stored_terms(db.execute("SELECT id, head_tokens, tokens, text, cuts FROM passages ORDER BY id")))

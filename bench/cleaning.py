@@ -79,9 +79,9 @@ def big_text(size: int) -> str:
 
 def measure(shape: str, size: int) -> dict:
     """Run in a fresh process: seconds of clean() and process_document(), peak memory."""
-    from index.cleaning import clean
-    from index.processing import process_document
-    from index.readers import UnreadableDocument
+    from index.documents.unreadable import UnreadableDocument
+    from index.passages.cleaning import clean
+    from index.search.processing import process_document
 
     text = big_text(size) if shape == BIG else SHAPES[shape](size)
     data = text.encode("utf-8")

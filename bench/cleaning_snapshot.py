@@ -7,7 +7,7 @@ leaves them as they were.
 
 Reads the seeds and, outside the repository, the CMRC 2018 contexts in
 ../shared/data (each context alone, and runs of 20 joined by blank lines). `seeds`
-writes the seeds' alone: the snapshot tests/test_cleaning.py holds cleaning to (remade,
+writes the seeds' alone: the snapshot tests/passages/test_cleaning.py holds cleaning to (remade,
 and the difference read, when cleaning is meant to change).
 """
 
@@ -17,8 +17,8 @@ import json
 import sys
 from pathlib import Path
 
-from index.cleaning import clean
-from index.readers import read_document
+from index.documents.readers import read_document
+from index.passages.cleaning import clean
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"

@@ -51,7 +51,7 @@ def _ok_sentence(s: str) -> bool:
 
 def load_pool(cmrc: Path | None = CMRC) -> tuple[list[str], list[str], list[str]]:
     """(sentences, titles, cmrc questions), deduplicated, in a fixed order."""
-    from index.cleaning import clean
+    from index.passages.cleaning import clean
 
     sentences: list[str] = []
     titles: list[str] = []
@@ -127,7 +127,7 @@ class Generator:
         return title + "\n\n" + "\n\n".join(paras) + "\n", paras
 
     def question(self, paragraph: str) -> str | None:
-        from index.examples import question_from_text
+        from index.answers.examples import question_from_text
 
         sents = [s for s in _SENT.findall(paragraph) if len(s) >= 10]
         if not sents:

@@ -20,7 +20,7 @@ ways under bench/out/documents/:
 Each version is indexed in a corpus and database of its own (index.engine.Engine) and
 asked every question: hit@1 (the paragraph's own document is the first passage's) and
 answer sentence (it holds a gold answer, white space removed: evaluate.py's rule). A
-version the readers cannot read yet (.png before OCR is in index/readers.py) is skipped
+version the readers cannot read yet (.png before OCR is in index/documents/readers.py) is skipped
 with a note. --ocr-pages K runs RapidOCR (rapidocr_onnxruntime) directly on the first K
 page images: seconds a page and the character error rate, the edit distance from the
 OCR text to the page's text over the page text's length (white space removed; a
@@ -43,7 +43,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from bench import pdf_drawing as draw  # noqa: E402
-from index import readers  # noqa: E402
+from index.documents.unreadable import SUPPORTED  # noqa: E402
 from index.engine import Engine, Settings  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "documents"
@@ -180,8 +180,8 @@ def run_version(kind: str, docs: list[dict], font_file: Path) -> dict:
         "png": lambda: write_png(docs, folder, font_file),
     }[kind]()
     row = {"version": kind, "documents": len(docs), "pages": pages or None}
-    if f".{kind}" not in readers.SUPPORTED:
-        row["note"] = f"not indexed: index/readers.py does not read .{kind} yet"
+    if f".{kind}" not in SUPPORTED:
+        row["note"] = f"not indexed: index/documents/readers.py does not read .{kind} yet"
         return row
     engine = Engine.open(Settings(corpus_dir=folder, db_path=db), build_if_empty=False)
     t0 = time.perf_counter()

@@ -1,5 +1,5 @@
 """OCR of the test images, measured: seconds an image (the engine already loaded), and
-every line the recogniser returns with its score, kept or dropped by index.ocr.MIN_SCORE
+every line the recogniser returns with its score, kept or dropped by index.documents.ocr.MIN_SCORE
 (what the threshold is chosen on).
 
     .venv/bin/python bench/ocr.py [--runs 3] [IMAGE...]   # default: tests/fixtures/ocr/*
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index import ocr  # noqa: E402
+from index.documents import ocr  # noqa: E402
 
 
 def main() -> None:

@@ -42,12 +42,12 @@ def main() -> None:
 
     import rjieba
 
-    from index import processing
-    from index.cleaning import clean
+    from index.documents.readers import read_document
     from index.normalize import fold
-    from index.readers import read_document
-    from index.termcounts import Coder
-    from index.tokenizer import SEP, tokenize_many
+    from index.passages.cleaning import clean
+    from index.passages.tokenizer import SEP, tokenize_many
+    from index.search import processing
+    from index.search.termcounts import Coder
 
     every = sorted(Path(args.corpus).glob("*.txt"))
     files = every[: args.docs]

@@ -20,8 +20,8 @@ from bot import config as config_mod
 from bot import question_log, reasons, redact
 from bot.render import format_answer_text, format_summary_text
 from bot.wording import ocr_note
+from index.documents.unreadable import UnreadableDocument, too_large
 from index.engine import Answer, CorpusMissing, Engine, ReindexBusy, ReindexFailed
-from index.readers import UnreadableDocument, too_large
 
 log = logging.getLogger("bot")
 
@@ -105,8 +105,9 @@ def cmd_reindex(cfg, args) -> int:
 
 def cmd_add(cfg, args) -> int:
     """Each file in turn, as an upload: copied into the corpus folder once it is indexed;
-    an http(s) link is fetched (index.fetch) and added as a link sent to the bot is."""
-    from index.fetch import add_url, is_url
+    an http(s) link is fetched (bot/links.py) and added as a link sent to the bot is."""
+    from bot.links import add_link
+    from index.documents.fetch import is_url
 
     engine = open_engine(cfg)
     failed = 0
@@ -114,7 +115,7 @@ def cmd_add(cfg, args) -> int:
         path = Path(file)
         try:
             if is_url(file):
-                name, processed, summary = add_url(engine, file, wait=args.wait)
+                name, processed, summary = add_link(engine, file, wait=args.wait)
             elif (why := too_large(path.stat().st_size, cfg.index.max_file_mb)) is not None:
                 raise why  # never read into memory
             else:

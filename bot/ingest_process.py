@@ -15,7 +15,7 @@ data_version). Its memory, whatever a document costs, goes back when it ends.
 The job and its result (or the engine's typed exception) are pickled on the child's
 standard input and output; its log goes to standard error, the bot's own. The child ends
 with the bot however the bot dies (index.lifeline); what it leaves half done, the next
-writer finishes (index.reindex.keep_promises).
+writer finishes (index.search.reindex.keep_promises).
 """
 
 from __future__ import annotations
@@ -76,9 +76,9 @@ def _add(engine, filename: str, data: bytes) -> dict:
 
 def _add_url(engine, url: str) -> dict:
     """A link: the page fetched here, in the child, where a slow site blocks no question."""
-    from index.fetch import add_url
+    from bot.links import add_link
 
-    return _added(*add_url(engine, url, wait=LOCK_WAIT_SECONDS))
+    return _added(*add_link(engine, url, wait=LOCK_WAIT_SECONDS))
 
 
 def _added(name: str, processed, summary) -> dict:

@@ -1,5 +1,5 @@
 """The engine's typed reasons (index/reasons.py) in Chinese, for the admin: why a document
-cannot be read (one sentence for each code of index.readers.REASONS, saying what is wrong
+cannot be read (one sentence for each code of index.documents.unreadable.REASONS, saying what is wrong
 and what to do), why the index could not be written, and the like.
 
     unreadable(UnreadableDocument("pdf_encrypted"))  # "PDF 文件已加密，请上传未加密的版本。"
@@ -11,8 +11,8 @@ The English sentence (str(exc)) stays for the logs.
 from __future__ import annotations
 
 from bot.ingest_process import IngestFailed
+from index.documents.unreadable import UnreadableDocument
 from index.engine import CorpusMissing, ReindexBusy, ReindexFailed
-from index.readers import UnreadableDocument
 
 CHINESE = {
     # any format

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import reasons, wording
-from index import smalltalk
+from index.answers import smalltalk
 from index.engine import Answer, Hit, ReindexSummary
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 
 from bot import render, wording
-from index import smalltalk
+from index.answers import smalltalk
 from index.chars import HAN_CHAR
 from index.engine import Answer, Hit
 

@@ -8,7 +8,7 @@ UNSURE_HEAD = "最接近的内容"
 UNSURE_NOTE = "资料里没有直接的答案，以下内容可能相关："
 HINT = "请发一个问题给我"
 
-# One line for each kind of small talk (index/smalltalk.py's kinds), by where it is said.
+# One line for each kind of small talk (index/answers/smalltalk.py's kinds), by where it is said.
 _PRIVATE = {
     "greeting": "你好！我根据资料回答中文问题，直接把问题发给我就行，例如：",
     "thanks": "不客气！还有问题随时问我。",

@@ -23,11 +23,11 @@ def is_han(ch: str) -> bool:
 
 
 # The unified block alone: where GBK's two-byte Chinese decodes to, so where bytes of
-# another encoding read as GBK land (readers.py's test of GB2312 commonness counts these).
+# another encoding read as GBK land (plain_text.py's test of GB2312 commonness counts these).
 UNIFIED = r"\u4e00-\u9fff"
 
 # The part of the unified block assigned since Unicode 11: every Python's unicodedata knows
-# these, so readers.py may skip asking it whether they are unassigned.
+# these, so plain_text.py may skip asking it whether they are unassigned.
 UNIFIED_ASSIGNED = r"\u4e00-\u9fef"
 
 # The characters the tokenizer makes character pairs of, as code points: one contiguous
@@ -52,3 +52,7 @@ INVISIBLE = r"\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
 # What no text file holds on purpose, and binary data decodes to: controls (but breaks),
 # the replacement character, lone surrogates, private use (BMP, planes 15 and 16).
 NOT_TEXT = CONTROLS_BUT_BREAKS + r"\ufffd\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff"
+
+# What ends a sentence, and the closing quotes and brackets that may follow it there.
+TERMINAL = "。！？!?…；;"
+CLOSERS = "”’」』）)》】\"'"

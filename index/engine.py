@@ -26,51 +26,30 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
-from index import answer_features, answer_model, answering, processing, smalltalk, spans, store
-from index.chars import CONTROLS, HAN, INVISIBLE
-from index.examples import question_from_text
-from index.followup import follow_up, new_entity
-from index.highlight import mark_terms
+from index.answers import answer_features, answer_model, answering, smalltalk, spans
+from index.answers.examples import question_from_text
+from index.answers.followup import follow_up, new_entity
+from index.answers.highlight import mark_terms
+from index.chars import HAN
+from index.documents.places import Place
+from index.documents.unreadable import DocumentRejected, UnreadableDocument, safe_name, too_large, unsupported
 from index.normalize import normalize
-from index.places import Place
-from index.processing import Processed
-from index.ranking import Bm25Index
-from index.readers import UnreadableDocument, suffix, too_large, unsupported
+from index.passages.tokenizer import char_bigrams, general_total, sentence_texts
 from index.reasons import Reason
-from index.reindex import PIPELINE_VERSION, STAGED_SUFFIX, Reindex, ReindexSummary, generations_dir, keep_promises
-from index.tokenizer import char_bigrams, general_total, sentence_texts
+from index.search import processing, store
+from index.search.processing import Processed
+from index.search.ranking import Bm25Index
+from index.search.reindex import (
+    PIPELINE_VERSION,
+    STAGED_SUFFIX,
+    Reindex,
+    ReindexSummary,
+    generations_dir,
+    keep_promises,
+)
+from index.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Settings:
-    corpus_dir: Path = Path("seeds")
-    db_path: Path = Path("data/index.db")
-    top_k: int = 3
-    k1: float = 1.6
-    b: float = 0.6
-    max_passage_chars: int = 400
-    min_passage_chars: int = 60
-    candidates: int = 30
-    answer_passages: int = 3  # the best passages whose sentences the answer model reads
-    # Confidence at or above which the best sentence is the answer, in bold; at or above
-    # closest_confidence (and below the other) it is shown as the closest content. None:
-    # the thresholds the model file was trained with.
-    answer_confidence: float | None = None
-    closest_confidence: float | None = None
-    # What re-ranking the BM25 candidates weighs (answering.RankingWeights, with its fixed ones).
-    w_bm25: float = 2.0
-    w_cover: float = 0.5
-    w_sentence: float = 0.5
-    w_type: float = 0.35
-    w_entity: float = 1.0
-    max_file_mb: float = 20.0
-    # May a link (index/fetch.py) reach private, loopback, link-local, multicast or
-    # reserved addresses? Off: a link sent to the bot must not reach its own network.
-    allow_private_urls: bool = False
-    workers: int = 2
-    parallel_min_bytes: int = 2_000_000  # below this a reindex tokenises in-process
 
 
 @dataclass
@@ -216,11 +195,6 @@ class CorpusMissing(Reason):
     SENTENCES = {"corpus_missing": "corpus folder {folder} does not exist"}
 
 
-class DocumentRejected(UnreadableDocument):
-    """An uploaded document cannot be added: a reader's code (index.readers.REASONS), or
-    "bad_name" for a name that is no plain file name in the corpus folder."""
-
-
 def _write_synced(path: Path, data: bytes) -> None:
     """Write and flush to disk: a promise to move it must never find it half written."""
     with open(path, "wb") as f:
@@ -240,24 +214,6 @@ def _flock(lock_file, wait: float) -> None:
             if time.monotonic() >= deadline:
                 raise ReindexBusy("a reindex is already running") from None
             time.sleep(0.1)
-
-
-def safe_name(name: str) -> str:
-    """A file name from a user, reduced to a plain name inside the corpus folder."""
-    base = name.replace("\\", "/").split("/")[-1]
-    # Control characters, and the invisible ones that reorder or hide what a name shows.
-    base = re.sub(f"[{CONTROLS}{INVISIBLE}]", "", base)
-    base = base.strip().lstrip(".")
-    if not base:
-        raise DocumentRejected("bad_name")
-    if (why := unsupported(base)) is not None:
-        raise DocumentRejected(why.code, **why.details)
-    # A file system takes 255 bytes a name: shorten the stem, keep the extension.
-    ext = suffix(base)
-    stem = base[: len(base) - len(ext)]
-    while len((stem + ext).encode("utf-8", "surrogatepass")) > 200:
-        stem = stem[:-1]
-    return (stem + ext).encode("utf-8", "replace").decode("utf-8")
 
 
 class Engine:

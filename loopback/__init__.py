@@ -1,5 +1,5 @@
 """A stand-in for the Telegram Bot API on 127.0.0.1, and the real bot run against it: the
-test infrastructure of the end-to-end tests (tests/test_telegram_*.py), which the
+test infrastructure of the end-to-end tests (tests/bot/test_telegram_*.py), which the
 benchmarks (bench/bot_e2e.py, bench/footprint.py) use too, so it lives outside tests/.
 
     stub = StubBotApi().start()                 # random port, a thread of its own

@@ -30,7 +30,7 @@ def measure_bot(
     """Push `n` private-chat questions (cycling through `questions`, each from its own user)
     through the real bot against a stub Bot API, and measure.
 
-    settings: an index.engine.Settings whose corpus and database are used as they are
+    settings: an index.settings.Settings whose corpus and database are used as they are
         (the index is built if the database is empty).
     rate: questions per second to push at (None: all at once, a burst: measures throughput).
     rate_limit: keep Telegram's rate limiter (30 messages a second overall) on; off by

@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # The Telegram fixtures (a stub Bot API, a running bot on it) for every test file that
 # names them, without importing them into each.
-pytest_plugins = ["tests.telegram_support"]
+pytest_plugins = ["tests.bot.telegram_support"]
 
 
 def make_settings(tmp: Path, corpus: Path | None = None, **overrides) -> Settings:

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from bot import ingest_process
-from index import store
 from index.engine import Engine, Settings
+from index.search import store
 from tests.conftest import ROOT, SEEDS, make_settings
 
 TRIES = 20

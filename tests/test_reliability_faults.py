@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from bot import cli
-from index import store
 from index.engine import Answer, DocumentRejected, Engine, ReindexBusy, ReindexFailed
-from index.ranking import Bm25Index
-from index.reindex import generations_dir
+from index.search import store
+from index.search.ranking import Bm25Index
+from index.search.reindex import generations_dir
 from tests.conftest import ROOT
 from tests.fixtures.docmaker import generated_corpus
 from tests.fixtures.engines import QUESTION, answer_key, clone_engine, integrity, snapshot

@@ -1,4 +1,4 @@
-"""Train the answer model (index/models/answer_model.json) from CMRC 2018's trial set.
+"""Train the answer model (index/answers/models/answer_model.json) from CMRC 2018's trial set.
 
     .venv/bin/pip install -e '.[train]'
     .venv/bin/python training/train_answer_model.py            # --shared ../shared
@@ -39,14 +39,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from squad_sets import Question, seed_questions, strip, write_corpus  # noqa: E402
 
-from index.answer_features import (  # noqa: E402
+from index.answers.answer_features import (  # noqa: E402
     QUESTION_FEATURES,
     SENTENCE_FEATURES,
     best_sentence,
     question_features,
     sentence_candidates,
 )
-from index.answer_model import MODEL_FILE, Answerability, Trees  # noqa: E402
+from index.answers.answer_model import MODEL_FILE, Answerability, Trees  # noqa: E402
 from index.engine import Engine, Settings  # noqa: E402
 
 ROUNDS = (("", 0.1, 0.15), ("a", 0.2, 0.3), ("b", 0.2, 0.3))  # (salt, paragraphs, sentences) left out
@@ -109,7 +109,7 @@ def pairs(items: list[Item]) -> tuple[np.ndarray, np.ndarray]:
 
 def fit_ranker(items: list[Item]) -> dict:
     """LambdaRank trees over each question's candidate sentences (the right ones
-    relevant), exported as arrays for index.answer_model.Trees."""
+    relevant), exported as arrays for index.answers.answer_model.Trees."""
     xs, ys, sizes = [], [], []
     for it in items:
         if it.labels is not None and it.labels.any():
@@ -135,7 +135,7 @@ def fit_ranker(items: list[Item]) -> dict:
 
 def export_trees(dump: dict, features: list[str]) -> dict:
     """LightGBM's model dump as flat arrays a tree, node 0 its root; "depth" is the most
-    steps from a root to a leaf, what index.answer_model.Trees walks."""
+    steps from a root to a leaf, what index.answers.answer_model.Trees walks."""
     trees, depth = [], 1
     for info in dump["tree_info"]:
         tree = {"feature": [], "threshold": [], "left": [], "right": [], "value": []}

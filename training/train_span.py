@@ -1,4 +1,4 @@
-"""Train the answer-span ranker of index/spans.py and write index/models/span_ranker.json.
+"""Train the answer-span ranker of index/answers/spans.py and write index/answers/models/span_ranker.json.
 
     .venv/bin/python training/train_span.py \
         --train ../shared/data/cmrc2018_trial.json --dev ../shared/data/cmrc2018_dev.json \
@@ -9,7 +9,7 @@ Chinese from Wikipedia, licence CC BY-SA 4.0. Only the trial set is trained on; 
 set (and, with --qa, the seed questions' evidence sentences) is only measured.
 
 For each question the input is the sentence of its paragraph that holds the gold answer
-and the target is the gold answer text. A candidate span (index.span_features) of that
+and the target is the gold answer text. A candidate span (index.answers.span_features) of that
 sentence is "right" when it is tight in the sense of ../shared/eval/evaluate.py (it holds
 a gold answer and is at most twice as long plus 4); the shortest right ones weigh most. The model is a conditional
 logistic regression: a softmax over one question's candidates, trained to put its mass
@@ -37,8 +37,8 @@ from scipy.optimize import minimize
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index import answering, span_features, spans  # noqa: E402
-from index.highlight import nearest_span  # noqa: E402
+from index.answers import answering, span_features, spans  # noqa: E402
+from index.answers.highlight import nearest_span  # noqa: E402
 from index.normalize import normalize  # noqa: E402
 
 OUT = ROOT / "index" / "models" / "span_ranker.json"
@@ -206,7 +206,7 @@ def main() -> None:
     )
     w = fit(x, y, kind, starts)
     model = {
-        "about": "answer-span ranker of index/spans.py, written by training/train_span.py from CMRC 2018 trial "
+        "about": "answer-span ranker of index/answers/spans.py, written by training/train_span.py from CMRC 2018 trial "
         "(CC BY-SA 4.0); score = features . (weights[0] + weights[1 + kind])",
         "features": list(span_features.FEATURES),
         "kinds": list(span_features.KINDS),

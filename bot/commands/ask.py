@@ -4,7 +4,7 @@ mentioning @botname in a group. Everything else said in a group is none of its b
 The answer is sent as a reply to the question. A reply to one of the bot's answers is a
 follow-up, searched in the light of the question that answer answered ("那新田县呢？"); in
 a private chat so is an elliptic question sent within `followup_minutes` of an answer
-(index/followup.py tells it from a whole question, which is read alone). `/ask` alone, as
+(index/answers/followup.py tells it from a whole question, which is read alone). `/ask` alone, as
 a reply to someone's message, asks that message. An edited question edits its answer.
 Small talk ("谢谢", "你好") is not searched: bot/commands/chat.py answers it, or not.
 
@@ -35,7 +35,7 @@ from bot.answer_buttons import answer_buttons
 from bot.commands import chat as chat_replies
 from bot.question_text import clean_question, has_words
 from bot.telegram_html import answer_html, hint_html
-from index import smalltalk
+from index.answers import smalltalk
 
 log = logging.getLogger("bot.ask")
 

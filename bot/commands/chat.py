@@ -1,4 +1,4 @@
-"""Small talk (index/smalltalk.py): answered in kind in a private chat, mostly left alone
+"""Small talk (index/answers/smalltalk.py): answered in kind in a private chat, mostly left alone
 in a group.
 
 Small talk is not a question: it is never searched and never written to the question log,

@@ -23,7 +23,7 @@ from bot import access, state
 from bot.question_text import clean_question, has_words
 from bot.telegram_html import answers_from, clip, inline_quote_html
 from bot.wording import UNSURE_HEAD
-from index import smalltalk
+from index.answers import smalltalk
 from index.engine import Answer, Hit
 
 log = logging.getLogger("bot.inline")

@@ -1,6 +1,6 @@
 """Admins: a private message that is a link (the whole message one http(s) address) has
 its page fetched and indexed, as a sent file is (bot/adding.py: the hourly cap,
-the queue, the reply). The fetch runs in the ingest process (index/fetch.py), never in
+the queue, the reply). The fetch runs in the ingest process (index/documents/fetch.py), never in
 the bot's event loop.
 
 Only a message that is nothing but the link: "这篇报道 https://… 说了什么？" is a question,
@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes, filters
 from bot import state
 from bot.adding import add_in_turn
 from bot.commands import ask
-from index.fetch import is_url
+from index.documents.fetch import is_url
 
 
 class _Link(filters.MessageFilter):

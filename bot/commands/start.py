@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot import script, state
 from bot.telegram_html import fit, join_within_limit
-from index import store
+from index.search import store
 
 SHOWN_DOCUMENTS = 15
 TITLES_PER_DOCUMENT = 3

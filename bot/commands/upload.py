@@ -14,8 +14,8 @@ from telegram.ext import ContextTypes
 
 from bot import access, reasons, state
 from bot.adding import add_in_turn, say
+from index.documents.unreadable import too_large
 from index.engine import DocumentRejected, safe_name
-from index.readers import too_large
 
 log = logging.getLogger("bot.upload")
 

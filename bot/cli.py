@@ -20,6 +20,7 @@ from bot import config as config_mod
 from bot import question_log, reasons, redact
 from bot.render import format_answer_text, format_summary_text
 from bot.wording import ocr_note
+from index.answers.model_files import ModelUnavailable
 from index.documents.unreadable import UnreadableDocument, too_large
 from index.engine import Answer, CorpusMissing, Engine, ReindexBusy, ReindexFailed
 
@@ -287,6 +288,10 @@ def main(argv: list[str] | None = None) -> int:
         cfg = config_mod.load(args.config, corpus=args.corpus, db=args.db)
         redact.protect(cfg.telegram.token)
         return COMMANDS[args.command](cfg, args)
+    except ModelUnavailable as exc:
+        log.error("%s", exc)
+        print(f"错误：{reasons.say(exc)}", file=sys.stderr)
+        return 2
     except (ReindexBusy, ReindexFailed, CorpusMissing) as exc:
         log.info("%s", exc)
         print(f"错误：{reasons.say(exc)}", file=sys.stderr)

@@ -11,6 +11,7 @@ The English sentence (str(exc)) stays for the logs.
 from __future__ import annotations
 
 from bot.ingest_process import IngestFailed
+from index.answers.model_files import ModelUnavailable
 from index.documents.unreadable import UnreadableDocument
 from index.engine import CorpusMissing, ReindexBusy, ReindexFailed
 
@@ -83,6 +84,13 @@ WRITE_FAILURES = {
 }
 KEPT = "，未做任何改动，旧索引继续提供服务。"
 
+# index.answers.model_files.ModelUnavailable's codes: what is wrong with which file, and the fix.
+MODEL_FAILURES = {
+    "model_missing": "模型文件 {path} 不存在：请重新安装（pip install -e .），或运行 {remake} 重新生成。",
+    "model_damaged": "模型文件 {path} 已损坏（{detail}）：请重新安装（pip install -e .），或运行 {remake} 重新生成。",
+    "model_mismatch": "模型文件 {path} 与当前代码的特征不符：请运行 {remake} 重新生成。",
+}
+
 
 def unreadable(exc: UnreadableDocument) -> str:
     """The Chinese sentence for why `exc`'s document cannot be read."""
@@ -95,6 +103,8 @@ def say(exc: BaseException) -> str:
         return unreadable(exc)
     if isinstance(exc, ReindexFailed):
         return (_fill(WRITE_FAILURES, exc) or "无法写入索引") + KEPT
+    if isinstance(exc, ModelUnavailable):
+        return _fill(MODEL_FAILURES, exc) or f"模型文件无法使用（{exc}）。"
     if isinstance(exc, CorpusMissing):
         return f"语料文件夹 {exc.details.get('folder', '')} 不存在{KEPT}"
     if isinstance(exc, ReindexBusy):

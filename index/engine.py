@@ -154,6 +154,7 @@ class Reading:
     passage: int
     confidence: float
     reason: str = ""  # why the question cannot be answered at all, if it cannot
+    doubts: str = ""  # what the model weighed against answering (Engine.doubts)
 
 
 class ReindexBusy(Exception):
@@ -237,7 +238,12 @@ class Engine:
     # ---- opening ------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, settings: Settings, build_if_empty: bool = True) -> Engine:
+    def open(cls, settings: Settings, build_if_empty: bool = True, models: bool = True) -> Engine:
+        """The engine on `settings`' index, built or brought up to date when it is a writer;
+        ModelUnavailable first when a learned model file cannot be used (unless `models`
+        is False: the training scripts, which make them)."""
+        if models:
+            check_models()
         engine = cls(settings)
         if build_if_empty:  # a writer, not a read-only mirror (the answering process)
             engine.recover()
@@ -322,10 +328,10 @@ class Engine:
             span = spans.answer_span(query, sentence)
         elif reading.confidence >= near and not reason:
             outcome, closest = "unsure", reading.sentence
-            reason = f"confidence {reading.confidence:.2f} < {sure}"
+            reason = _joined(f"confidence {reading.confidence:.2f} < {sure}", reading.doubts)
         else:
             outcome = "none"
-            reason = reason or f"confidence {reading.confidence:.2f} < {near}"
+            reason = reason or _joined(f"confidence {reading.confidence:.2f} < {near}", reading.doubts)
         named = new_entity(question, previous) if previous else None
         if outcome != "none" and named and normalize(named) not in normalize(rows[held.pid].text):
             outcome, sentence, span, closest = "none", None, None, None
@@ -379,7 +385,7 @@ class Engine:
         scores = model.sentence_scores(sents.features)
         best = answer_features.best_sentence(query, sents, scores, model.tie_margin)
         passage, i = sents.where[best]
-        reason = self.refusal(query, sents, index)
+        reason = self.refusal(query, index)
         confidence = (
             0.0
             if reason
@@ -387,20 +393,31 @@ class Engine:
                 answer_features.question_features(query, cands, sents, scores, best, index.idf, index.known)
             )
         )
-        return Reading(cands[passage].sentences[i].strip(), passage, confidence, reason)
+        return Reading(
+            cands[passage].sentences[i].strip(), passage, confidence, reason, self.doubts(query, sents, index)
+        )
 
     @staticmethod
-    def refusal(query: answering.Query, sents: answer_features.Sentences, index: Bm25Index) -> str:
-        """Why no sentence read can answer, whatever the model says; empty when one may."""
+    def doubts(query: answering.Query, sents: answer_features.Sentences, index: Bm25Index) -> str:
+        """What the model weighed against answering that a log reader should see: names the
+        corpus never uses, a form no sentence read holds (once refusals, now features)."""
+        notes = []
+        if names := answering.unknown_names(query, index.known):
+            notes.append(f"not in the corpus: {' '.join(names)}")  # 芙蓉区, of a corpus on 雨花区
+        if answer_features.exact_form_missing(query, sents):
+            notes.append(f"no {query.unit or query.kind} in the passages read")  # 多少户, of counts in 人
+        return "; ".join(notes)
+
+    @staticmethod
+    def refusal(query: answering.Query, index: Bm25Index) -> str:
+        """Why nothing can be searched for, whatever the model says; empty when it can."""
         if _content_chars(query.tokens) < 2:
             return "the question says too little to answer"  # "红", "OR 1=1 --"
         known = [t for t in query.tokens if index.known(t) or any(index.known(p) for p in char_bigrams(t))]
         if _content_chars(known) < 2:
             return "the corpus knows too few of the question's words"  # "火星上有几个县"
-        if names := answering.unknown_names(query, index.known):
-            return f"not in the corpus: {' '.join(names)}"  # 芙蓉区, of a corpus on 雨花区
-        if answer_features.exact_form_missing(query, sents):
-            return f"no {query.unit or query.kind} in the passages read"  # 多少户, of counts in 人
+        # A name the corpus never uses, a form no sentence read holds: features the model
+        # weighs (answer_features), not refusals, since people name things their own way.
         return ""
 
     def _hit(self, row: store.PassageRow, score: float, terms: list[str]) -> Hit:
@@ -595,6 +612,17 @@ def _most_marked(text: str, cuts: str, marks: list[tuple[int, int]]) -> str:
 
     best = max(range(len(sentences)), key=lambda i: (said(i), -i), default=None)
     return "" if best is None else sentences[best].strip()
+
+
+def _joined(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def check_models() -> None:
+    """Read the learned models now (each is read once): a missing or damaged file is one
+    clear reason at start-up, not a traceback at the first question."""
+    answer_model.load()
+    spans.reload_model()
 
 
 def _content_chars(tokens: list[str]) -> int:

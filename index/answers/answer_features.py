@@ -19,17 +19,21 @@ from functools import lru_cache
 import numpy as np
 
 from index.answers.answering import (
+    PLACE_SUFFIX,
     RARE_IN_GENERAL,
     RUNS,
     WH_RE,
     Candidate,
     Query,
     asks_exact,
+    bare,
     general_rarity,
     missing_entities,
+    names_in,
     pair_stats,
     phrase_match,
     term_weight,
+    unknown_names,
 )
 from index.normalize import normalize
 from index.passages.tokenizer import tokenize
@@ -66,44 +70,52 @@ SENTENCE_FEATURES = (
     "asked_phrase",
     "frame",
 )
+# What the answer sentence is about against what the question names (_subject).
+SUBJECT_FEATURES = ("names_missing_window", "names_missing_passage", "other_place_sentence", "wider_scope_sentence")
 QUESTION_FEATURES = (
-    "best_score",
-    "score_margin",
-    "cover",
-    "window_cover",
-    "passage_cover",
-    "words_missing",
-    "words_missing_passage",
-    "rarest_missing",
-    "entities_missing",
-    "pairs_found",
-    "pairs_run",
-    "typed_any",
-    "typed_near",
-    "asks_typed",
-    "typed_missing_window",
-    "typed_missing_passage",
-    "specific_sentence",
-    "specific_window",
-    "specific_passage",
-    "missing_words",
-    "chars_window",
-    "chars_passage",
-    "longest_run_passage",
-    "typed_missing_read",
-    "unknown_rare",
-    "triples_window",
-    "triples_passage",
-    "segments_missing",
-    "longest_segment_missing",
-    "rarest_pair_missing",
-    "rare_pairs_missing",
-    "focus_window",
-    "focus_passage",
-    "frame",
-    "bm25_self",
-    "log_tokens",
-) + tuple(f"kind_{k}" for k in KINDS)
+    (
+        "best_score",
+        "score_margin",
+        "cover",
+        "window_cover",
+        "passage_cover",
+        "words_missing",
+        "words_missing_passage",
+        "rarest_missing",
+        "entities_missing",
+        "pairs_found",
+        "pairs_run",
+        "typed_any",
+        "typed_near",
+        "asks_typed",
+        "typed_missing_window",
+        "typed_missing_passage",
+        "specific_sentence",
+        "specific_window",
+        "specific_passage",
+        "missing_words",
+        "chars_window",
+        "chars_passage",
+        "longest_run_passage",
+        "typed_missing_read",
+        "unknown_rare",
+        "triples_window",
+        "triples_passage",
+        "segments_missing",
+        "longest_segment_missing",
+        "rarest_pair_missing",
+        "rare_pairs_missing",
+        "focus_window",
+        "focus_passage",
+        "frame",
+        "bm25_self",
+        "log_tokens",
+        "unknown_names",
+        "exact_form_missing",
+    )
+    + SUBJECT_FEATURES
+    + tuple(f"kind_{k}" for k in KINDS)
+)
 
 
 @dataclass
@@ -262,47 +274,88 @@ def question_features(
     typed_passage = typed_window or any(_typed(query, c, j)[0] for j in range(len(c.sentences)))
     # What the passage would score holding every term of the question once.
     bm25_self = sum(idf(t) for t in dict.fromkeys(query.terms) if known(t))
-    values = {
-        "best_score": float(scores[best]),
-        "score_margin": margin,
-        "cover": f[col["cover"]],
-        "window_cover": _cover(window, weights, total),
-        "passage_cover": c.coverage,
-        "words_missing": words_missing,
-        "words_missing_passage": words_missing_passage,
-        "rarest_missing": rarest_missing,
-        "entities_missing": len(missing_entities(query, c, known)),
-        "pairs_found": f[col["pairs_found"]],
-        "pairs_run": f[col["pairs_run"]],
-        "typed_any": f[col["typed_any"]],
-        "typed_near": f[col["typed_near"]],
-        "asks_typed": asks_typed,
-        "typed_missing_window": asks_typed and not typed_window,
-        "typed_missing_passage": asks_typed and not typed_passage,
-        "specific_sentence": said(sterms),
-        "specific_window": said(window),
-        "specific_passage": said(passage_terms),
-        "missing_words": len(missing),
-        "chars_window": _chars_found(query, window_text),
-        "chars_passage": _chars_found(query, passage_text),
-        "longest_run_passage": _longest_run(query, passage_text),
-        "typed_missing_read": asks_typed and not chosen.features[:, col["typed_any"]].any(),
-        "unknown_rare": unknown_rare,
-        "triples_window": _triples_found(query, window_text),
-        "triples_passage": _triples_found(query, passage_text),
-        "segments_missing": segments_missing,
-        "longest_segment_missing": longest_segment_missing,
-        "rarest_pair_missing": rarest_pair_missing,
-        "rare_pairs_missing": rare_pairs_missing,
-        # The words by the question word name what is asked of the topic (俗名, 成立):
-        # a near miss has the topic without them.
-        "focus_window": _share_in(query.focus, window_text),
-        "focus_passage": _share_in(query.focus, passage_text),
-        "frame": f[col["frame"]],
-        "bm25_self": c.bm25 / bm25_self if bm25_self > 0 else 0.0,
-        "log_tokens": math.log1p(len(words)),
-    } | {f"kind_{k}": query.kind == k for k in KINDS}
+    values = (
+        {
+            "best_score": float(scores[best]),
+            "score_margin": margin,
+            "cover": f[col["cover"]],
+            "window_cover": _cover(window, weights, total),
+            "passage_cover": c.coverage,
+            "words_missing": words_missing,
+            "words_missing_passage": words_missing_passage,
+            "rarest_missing": rarest_missing,
+            "entities_missing": len(missing_entities(query, c, known)),
+            "pairs_found": f[col["pairs_found"]],
+            "pairs_run": f[col["pairs_run"]],
+            "typed_any": f[col["typed_any"]],
+            "typed_near": f[col["typed_near"]],
+            "asks_typed": asks_typed,
+            "typed_missing_window": asks_typed and not typed_window,
+            "typed_missing_passage": asks_typed and not typed_passage,
+            "specific_sentence": said(sterms),
+            "specific_window": said(window),
+            "specific_passage": said(passage_terms),
+            "missing_words": len(missing),
+            "chars_window": _chars_found(query, window_text),
+            "chars_passage": _chars_found(query, passage_text),
+            "longest_run_passage": _longest_run(query, passage_text),
+            "typed_missing_read": asks_typed and not chosen.features[:, col["typed_any"]].any(),
+            "unknown_rare": unknown_rare,
+            "triples_window": _triples_found(query, window_text),
+            "triples_passage": _triples_found(query, passage_text),
+            "segments_missing": segments_missing,
+            "longest_segment_missing": longest_segment_missing,
+            "rarest_pair_missing": rarest_pair_missing,
+            "rare_pairs_missing": rare_pairs_missing,
+            # The words by the question word name what is asked of the topic (俗名, 成立):
+            # a near miss has the topic without them.
+            "focus_window": _share_in(query.focus, window_text),
+            "focus_passage": _share_in(query.focus, passage_text),
+            "frame": f[col["frame"]],
+            "bm25_self": c.bm25 / bm25_self if bm25_self > 0 else 0.0,
+            "log_tokens": math.log1p(len(words)),
+            # Once rules that refused outright: a name the corpus never uses may be a spoken
+            # word for one it does, and a form may be said otherwise; the model weighs them.
+            "unknown_names": len(unknown_names(query, known)),
+            "exact_form_missing": exact_form_missing(query, chosen),
+        }
+        | _subject(query, c.normalized_sentences[i], window_text, c.head_tokens.replace(" ", "") + passage_text)
+        | {f"kind_{k}": query.kind == k for k in KINDS}
+    )
     return np.array([float(values[name]) for name in QUESTION_FEATURES], dtype=np.float64)
+
+
+def _subject(query: Query, sentence: str, window: str, passage: str) -> dict[str, float]:
+    """Is the answer about what the question names? The question's names said near the
+    sentence or only elsewhere in its passage and heading; another place named in the
+    sentence; the sentence speaking of a whole district or city (全区, 全市) where the
+    question names a smaller place ("全区已建成28家" for a community's count)."""
+    names = [g[0] for g in query.entities if not re.search(r"\d", g[0])]
+    if not names:
+        return dict.fromkeys(SUBJECT_FEATURES, 0.0)
+    forms = [{name, bare(name)} for name in names]  # 郴州市 is said as 郴州 too
+
+    def share_missing(text: str) -> float:
+        # The whole name: 西湖社区 is not said where only 社区 is.
+        return sum(not any(f in text for f in said) for said in forms) / len(names)
+
+    def asked(place: str) -> bool:
+        return any(f in place or place in f for said in forms for f in said)
+
+    others = [g[0] for g, is_place in names_in(sentence) if is_place and not asked(g[0])]
+    levels = {m.group(1) for m in _LEVEL.finditer("".join(names))}
+    wider = bool(query.places) and any(level not in levels for level in _SCOPE.findall(sentence))
+    return {
+        "names_missing_window": share_missing(window),
+        "names_missing_passage": share_missing(passage),
+        "other_place_sentence": float(bool(others)),
+        "wider_scope_sentence": float(wider),
+    }
+
+
+# 全区, 全市...: the sentence speaks of the whole of a place of that level.
+_SCOPE = re.compile(f"全({PLACE_SUFFIX})")
+_LEVEL = re.compile(f"({PLACE_SUFFIX})")
 
 
 @lru_cache(maxsize=4096)

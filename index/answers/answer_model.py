@@ -10,7 +10,6 @@ library runs here.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,17 +17,19 @@ from pathlib import Path
 import numpy as np
 
 from index.answers.answer_features import QUESTION_FEATURES, SENTENCE_FEATURES
+from index.answers.model_files import ModelMismatch, read_model
 
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "answer_model.json"
-
-
-class ModelMismatch(Exception):
-    """The model file was made for other features than this code computes."""
+REMAKE = "training/train_answer_model.py"
 
 
 def _check_features(part: dict, names: tuple[str, ...]) -> None:
     if tuple(part["features"]) != names:
-        raise ModelMismatch(f"model features {part['features']} are not {list(names)}")
+        extra, lacking = set(part["features"]) - set(names), set(names) - set(part["features"])
+        detail = (
+            f"not computed now: {sorted(extra)}, new: {sorted(lacking)}" if extra or lacking else "in another order"
+        )
+        raise ModelMismatch("model_mismatch", detail=detail)
 
 
 @dataclass(frozen=True)
@@ -142,5 +143,6 @@ def from_json(data: dict) -> AnswerModel:
 
 
 @lru_cache(maxsize=4)
-def load(path: Path = MODEL_FILE) -> AnswerModel:
-    return from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+def load(path: Path | None = None) -> AnswerModel:
+    """The model in `path` (MODEL_FILE), or ModelUnavailable (missing, damaged, other features)."""
+    return read_model(Path(path or MODEL_FILE), REMAKE, from_json)

@@ -64,6 +64,8 @@ ORDINAL_RE = re.compile(r"第\s*[\d一二三四五六七八九十]+")
 PLACE_SUFFIX = "省|市|区|县|镇|乡|村|街道|社区"
 PLACE_RE = re.compile(rf"[{HAN}]{{2,8}}(?:{PLACE_SUFFIX}|路|站|中心|广场|公园|大学|医院)")
 PLACE_WORD = re.compile(rf"^[{HAN}]{{2,6}}(?:{PLACE_SUFFIX})$")
+_PLACE_LEVEL = re.compile(PLACE_SUFFIX)
+_PLACE_NAME = re.compile(rf"[{HAN}]{{1,6}}")
 # A clock time (几点), an amount of money (多少钱), an area (多大面积), a telephone number.
 TIME_RE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}\s*[点时](?:\d{1,2}分|半|整)?|[一二三四五六七八九十]{1,3}点(?:半|整)?")
 MONEY_RE = re.compile(
@@ -177,6 +179,30 @@ def general_rarity(word: str) -> float:
     return math.log(general_total() / (general_count(word) + 1))
 
 
+def names_in(norm: str) -> list[tuple[list[str], bool]]:
+    """The names of places, people and organisations in a normalised text, each as its
+    group (the name, then its parts) and whether it is a place."""
+    out = []
+    # rjieba's tags, as jieba.posseg's without HMM gave them (the same words and tags on
+    # the 4,278 public questions and CMRC's paragraphs, but for numbers: "m", not "eng").
+    tagged = rjieba.tag(norm, False)
+    for k, (word, flag) in enumerate(tagged):
+        if name := _name_before_level(tagged, k):
+            # A name and its level cut apart (东湖 社区, 高塘 岭 社区): the place is the two together.
+            group = list(dict.fromkeys([name + tagged[k + 1][0], name] + [t for t in tokenize(name) if len(t) >= 2]))
+        elif (
+            # jieba tags common words as names too ("东西", "上台"): a name is rare in Chinese.
+            (PLACE_WORD.match(word) or flag in ("ns", "nr", "nt") and general_rarity(word) >= RARE_IN_GENERAL)
+            and len(word) >= 2
+            and word not in stopwords()
+        ):
+            group = list(dict.fromkeys([word] + tokenize(word)))
+        else:
+            continue
+        out.append((group, flag == "ns" or PLACE_WORD.match(group[0]) is not None))
+    return out
+
+
 @lru_cache(maxsize=2048)
 def analyze(question: str) -> Query:
     norm = normalize(question)
@@ -184,20 +210,11 @@ def analyze(question: str) -> Query:
     kind, unit = classify(norm)
     entities: list[list[str]] = []
     places: set[str] = set()
-    # rjieba's tags, as jieba.posseg's without HMM gave them (the same words and tags on
-    # the 4,278 public questions and CMRC's paragraphs, but for numbers: "m", not "eng").
-    for word, flag in rjieba.tag(norm, False):
-        # jieba tags common words as names too ("东西", "上台"): a name is rare in Chinese.
-        if (
-            (PLACE_WORD.match(word) or flag in ("ns", "nr", "nt") and general_rarity(word) >= RARE_IN_GENERAL)
-            and len(word) >= 2
-            and word not in stopwords()
-        ):
-            group = list(dict.fromkeys([word] + tokenize(word)))
-            if group not in entities:
-                entities.append(group)
-            if flag == "ns" or PLACE_WORD.match(word):
-                places.add(group[0])
+    for group, is_place in names_in(norm):
+        if group not in entities and not any(group[0] in g[0] for g in entities):
+            entities.append(group)
+        if is_place:
+            places.add(group[0])
     for m in NUMBER_RE.finditer(norm):
         tok = re.sub(r"\s+", "", m.group())
         if re.search(r"\d{4}年", tok) and [tok] not in entities:
@@ -582,8 +599,36 @@ def unknown_names(query: Query, known) -> list[str]:
     return [
         group[0]
         for group in query.entities
-        if not re.search(r"\d", group[0]) and not any(known(t) for t in group + char_bigrams(group[0]))
+        if not re.search(r"\d", group[0]) and not any(known(t) for t in group + char_bigrams(bare(group[0])))
     ]
+
+
+def _name_before_level(tagged: list[tuple[str, str]], k: int) -> str:
+    """The name that ends at word `k` when a place's level follows it (社区, 街道, 区...):
+    up to three words of Chinese with no verb, pronoun, preposition or number among them,
+    two to six characters in all; "" when there is none."""
+    if k + 1 >= len(tagged) or not _PLACE_LEVEL.fullmatch(tagged[k + 1][0]):
+        return ""
+    name = ""
+    for word, flag in reversed(tagged[max(0, k - 2) : k + 1]):
+        if not _PLACE_NAME.fullmatch(word) or flag[:1] in _NOT_NAME or word in stopwords() or WH_TOKEN.match(word):
+            break
+        if len(word + name) > 6:
+            break
+        name = word + name
+    return name if len(name) >= 2 else ""
+
+
+_NOT_NAME = set("vrpcudmqy")  # verbs, pronouns, prepositions, conjunctions, particles, adverbs, numbers
+
+
+def bare(name: str) -> str:
+    """A place's name without its level (芙蓉区 -> 芙蓉): 社区 and 区 are known anywhere."""
+    bare = _LEVEL_END.sub("", name)
+    return bare if len(bare) >= 2 else name
+
+
+_LEVEL_END = re.compile(f"(?:{PLACE_SUFFIX})$")
 
 
 def missing_entities(query: Query, best: Candidate, known) -> list[str]:

@@ -8,29 +8,33 @@ one is bolded. The weights live in index/answers/models/span_ranker.json, read o
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import numpy as np
 
 from index.answers import answering, span_features
+from index.answers.model_files import ModelMismatch, read_model
 from index.chars import HAN
 
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "span_ranker.json"
 _model: dict | None = None
 
 
-def reload_model(path: str | Path = MODEL_FILE) -> dict:
-    """Read the weights (again): the training script calls it after writing them."""
+def reload_model(path: str | Path | None = None) -> dict:
+    """Read the weights (again): the training script calls it after writing them.
+    ModelUnavailable when the file is missing, damaged or made for other features."""
     global _model
-    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    _model = read_model(Path(path or MODEL_FILE), "training/train_span.py", _parse)
+    return _model
+
+
+def _parse(raw: dict) -> dict:
     if raw["features"] != list(span_features.FEATURES) or raw["kinds"] != list(span_features.KINDS):
-        raise ValueError(f"{path} was trained on other features; rerun training/train_span.py")
+        raise ModelMismatch("model_mismatch", detail="its features or kinds are not the code's")
     weights = np.asarray(raw["weights"], dtype=np.float64)
     # One vector per asked kind: the shared weights plus that kind's own.
-    _model = {kind: weights[0] + weights[1 + k] for k, kind in enumerate(raw["kinds"])}
-    return _model
+    return {kind: weights[0] + weights[1 + k] for k, kind in enumerate(raw["kinds"])}
 
 
 def _weights(kind: str) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bot.ingest_process import IngestFailed
 from index.documents.unreadable import UnreadableDocument
-from index.engine import CorpusMissing, ReindexBusy, ReindexFailed
+from index.engine import CorpusMissing, ReindexBusy, ReindexFailed, SearchUnavailable
 
 CHINESE = {
     # any format
@@ -82,6 +82,8 @@ WRITE_FAILURES = {
     "write_error": "无法写入索引（{detail}）",
 }
 KEPT = "，未做任何改动，旧索引继续提供服务。"
+# index.engine.SearchUnavailable, whatever its code: the user can only wait; the log says why.
+SEARCH_UNAVAILABLE = "检索服务暂时不可用，请稍后再试。"
 
 
 def unreadable(exc: UnreadableDocument) -> str:
@@ -97,6 +99,8 @@ def say(exc: BaseException) -> str:
         return (_fill(WRITE_FAILURES, exc) or "无法写入索引") + KEPT
     if isinstance(exc, CorpusMissing):
         return f"语料文件夹 {exc.details.get('folder', '')} 不存在{KEPT}"
+    if isinstance(exc, SearchUnavailable):
+        return SEARCH_UNAVAILABLE
     if isinstance(exc, ReindexBusy):
         return "已有一次索引更新正在进行，请稍后再试。"
     if isinstance(exc, IngestFailed):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -205,3 +206,57 @@ def test_config_needs_shards_for_the_xapian_backend(tmp_path):
         ("10.0.0.5:6431",),
         tmp_path / "data/shards",
     )
+
+
+def test_the_bot_replies_that_search_is_unavailable_and_answers_once_the_shard_is_back(tmp_path):
+    from bot import config as config_mod
+    from tests.bot.stub_bot_api import BotRunner, StubBotApi, write_config
+    from tests.bot.telegram_support import Records, ask
+
+    with StubBotApi() as stub:
+        cfg = write_config(tmp_path / "bot", stub)
+        Engine.open(cfg.index).build_shards(2, tmp_path / "shards")
+        servers = [ShardServer(tmp_path / "shards" / f"shard-{i}").start() for i in range(2)]
+        records = Records()
+        logging.getLogger().addHandler(records)
+        try:
+            addresses = ", ".join(f'"{s.address}"' for s in servers)
+            with open(cfg.path, "a", encoding="utf-8") as f:
+                f.write(f'\n[search]\nbackend = "xapian"\nshards = [{addresses}]\ntimeout = 1.0\n')
+            cfg = config_mod.load(cfg.path)
+            with BotRunner(cfg):  # the answering process too, as the bot runs by default
+                _, reply = ask(stub, QUESTIONS[0], timeout=30)
+                assert "28家" in reply.params["text"]
+                servers[1].stop()
+                mark = records.mark()
+                _, reply = ask(stub, QUESTIONS[0], timeout=30)
+                assert UNAVAILABLE in reply.params["text"]
+                assert "28家" not in reply.params["text"]
+                logged = records.text(mark)
+                assert "search unavailable" in logged and "Traceback" not in logged
+                assert not [r for r in records.since(mark) if r.exc_info]  # a line, not a traceback
+                servers[1].start()
+                _, reply = ask(stub, QUESTIONS[0], timeout=30)
+                assert "28家" in reply.params["text"]
+        finally:
+            logging.getLogger().removeHandler(records)
+            for s in servers:
+                s.stop()
+
+
+def test_the_command_line_builds_shards(sharded, tmp_path):
+    _, settings, _, _ = sharded
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--corpus", str(settings.corpus_dir), "--db", str(settings.db_path)]
+        + ["shards", "build", "--shards", "3", "--out", str(tmp_path / "s"), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    total = Engine.open(settings, build_if_empty=False).stats()["passages"]
+    assert summary["shards"] == 3 and sum(summary["passages"]) == total
+    assert shards.count_in(tmp_path / "s") == 3
+    assert all((tmp_path / "s" / f"shard-{i}").is_symlink() for i in range(3))

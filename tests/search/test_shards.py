@@ -260,3 +260,11 @@ def test_the_command_line_builds_shards(sharded, tmp_path):
     assert summary["shards"] == 3 and sum(summary["passages"]) == total
     assert shards.count_in(tmp_path / "s") == 3
     assert all((tmp_path / "s" / f"shard-{i}").is_symlink() for i in range(3))
+
+
+def test_an_engine_opens_and_warms_up_with_its_shards_down(sharded):
+    _, settings, servers, _ = sharded
+    dead = ShardServer(settings.db_path.parent.parent / "shards" / "shard-1")  # never started
+    remote = Engine.open(_on_shards(settings, [servers[0], dead]), build_if_empty=False)
+    remote.warm_up()  # the bot's start: no example questions, no exception
+    assert remote.example_questions(3) == []

@@ -241,7 +241,14 @@ class ShardClient:
                 raise SearchUnavailable("shard_slow", seconds=self.timeout, detail=str(exc)) from None
             except xapian.Error as exc:
                 self._local.handle = None
-                log.warning("shard search failed (attempt %d): %s: %s", attempt, type(exc).__name__, exc)
+                # The first failure is routine (a connection closed when idle): told quietly.
+                log.log(
+                    logging.INFO if attempt == 1 else logging.WARNING,
+                    "shard search failed (attempt %d of 2): %s: %s",
+                    attempt,
+                    type(exc).__name__,
+                    exc,
+                )
                 if attempt == 2:
                     raise SearchUnavailable("shard_down", detail=f"{type(exc).__name__}: {exc}") from None
         raise AssertionError("unreachable")

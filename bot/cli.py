@@ -22,7 +22,7 @@ from bot.render import format_answer_text, format_summary_text
 from bot.wording import ocr_note
 from index.answers.model_files import ModelUnavailable
 from index.documents.unreadable import UnreadableDocument, too_large
-from index.engine import Answer, CorpusMissing, Engine, ReindexBusy, ReindexFailed
+from index.engine import Answer, CorpusMissing, Engine, ReindexBusy, ReindexFailed, SearchUnavailable
 
 log = logging.getLogger("bot")
 
@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("stats", parents=[common], help="documents, passages and questions asked")
     sub.add_parser("docs", parents=[common], help="list the indexed documents")
     sub.add_parser("console", parents=[common], help="ask questions interactively")
+    p = sub.add_parser("shards", parents=[common], help="build the Xapian shards of the index (docs/scaling.md)")
+    p.add_argument("action", choices=["build"], help="build: split the live index into shard databases")
+    p.add_argument("--shards", type=int, required=True, help="how many shards")
+    p.add_argument("--out", type=Path, required=True, help="the shard folder (serve its shard-I with xapian-tcpsrv)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--wait", type=float, default=600.0, help="seconds to wait for a running reindex (default 600)")
     return parser
 
 
@@ -166,6 +172,28 @@ def cmd_remove(cfg, args) -> int:
             else f"没有名为 {name} 的文档"
         )
     return 1 if missing else 0
+
+
+def cmd_shards(cfg, args) -> int:
+    if args.shards < 1:
+        raise UsageError("--shards 至少为 1")
+    engine = open_engine(cfg)
+    started = time.perf_counter()
+    built = engine.build_shards(args.shards, args.out, wait=args.wait)
+    summary = {
+        "shards": len(built.folders),
+        "generation": built.generation,
+        "passages": built.passages,
+        "folders": [str(args.out / f"shard-{i}") for i in range(len(built.folders))],
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(f"已生成 {summary['shards']} 个分片（第 {built.generation} 代索引，用时 {summary['seconds']:.1f} 秒）：")
+        for folder, n in zip(summary["folders"], built.passages):
+            print(f"  {folder}\t{n} 段")
+    return 0
 
 
 class _Bar:
@@ -273,6 +301,7 @@ COMMANDS = {
     "stats": cmd_stats,
     "docs": cmd_docs,
     "console": cmd_console,
+    "shards": cmd_shards,
     "run": cmd_run,
     None: cmd_run,
 }
@@ -296,6 +325,10 @@ def main(argv: list[str] | None = None) -> int:
         log.info("%s", exc)
         print(f"错误：{reasons.say(exc)}", file=sys.stderr)
         return 2
+    except SearchUnavailable as exc:  # not the user's mistake: the log line says which shard
+        log.warning("%s", exc)
+        print(f"错误：{reasons.say(exc)}", file=sys.stderr)
+        return 1
     except (config_mod.ConfigError, UsageError, FileNotFoundError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

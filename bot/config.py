@@ -68,6 +68,30 @@ def _pick(cls, values: dict, section: str, aliases: tuple[str, ...] = ()):
     return values
 
 
+# [search]'s keys, as Settings names them.
+_SEARCH = {"backend": "search_backend", "shards": "shards", "timeout": "shard_timeout", "dir": "shards_dir"}
+
+
+def _search(values: dict, base: Path, path: Path) -> dict:
+    """[search]: where `top` is asked (index/search/shards.py), as Settings fields."""
+    unknown = set(values) - set(_SEARCH)
+    if unknown:
+        raise ConfigError(f"unknown setting(s) in [search]: {', '.join(sorted(unknown))}")
+    backend = values.get("backend", "local")
+    if backend not in ("local", "xapian"):
+        raise ConfigError(f'{path}: [search] backend must be "local" or "xapian", not {backend!r}')
+    shards = values.get("shards", [])
+    if not isinstance(shards, list) or not all(isinstance(a, str) and a.rpartition(":")[2].isdigit() for a in shards):
+        raise ConfigError(f'{path}: [search] shards must be a list of "host:port" strings')
+    if backend == "xapian" and not shards:
+        raise ConfigError(f'{path}: [search] backend = "xapian" needs shards = ["host:port", ...]')
+    out = {_SEARCH[k]: v for k, v in values.items()}
+    out["shards"] = tuple(shards)
+    if "shards_dir" in out:
+        out["shards_dir"] = base / out["shards_dir"]
+    return out
+
+
 def load(path: str | Path | None = None, corpus: str | None = None, db: str | None = None) -> Config:
     path = Path(path) if path else DEFAULT_CONFIG
     try:
@@ -84,6 +108,7 @@ def load(path: str | Path | None = None, corpus: str | None = None, db: str | No
     idx["db_path"] = Path(db) if db else base / idx.pop("db", "data/index.db")
     idx.pop("corpus", None)
     idx.pop("db", None)
+    idx.update(_search(dict(raw.get("search", {})), base, path))
     tg = _pick(TelegramSettings, dict(raw.get("telegram", {})), "telegram")
     try:
         settings = Settings(**idx)

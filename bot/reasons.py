@@ -13,7 +13,7 @@ from __future__ import annotations
 from bot.ingest_process import IngestFailed
 from index.answers.model_files import ModelUnavailable
 from index.documents.unreadable import UnreadableDocument
-from index.engine import CorpusMissing, ReindexBusy, ReindexFailed
+from index.engine import CorpusMissing, ReindexBusy, ReindexFailed, SearchUnavailable
 
 CHINESE = {
     # any format
@@ -83,6 +83,8 @@ WRITE_FAILURES = {
     "write_error": "无法写入索引（{detail}）",
 }
 KEPT = "，未做任何改动，旧索引继续提供服务。"
+# index.engine.SearchUnavailable, whatever its code: the user can only wait; the log says why.
+SEARCH_UNAVAILABLE = "检索服务暂时不可用，请稍后再试。"
 
 # index.answers.model_files.ModelUnavailable's codes: what is wrong with which file, and the fix.
 MODEL_FAILURES = {
@@ -107,6 +109,8 @@ def say(exc: BaseException) -> str:
         return _fill(MODEL_FAILURES, exc) or f"模型文件无法使用（{exc}）。"
     if isinstance(exc, CorpusMissing):
         return f"语料文件夹 {exc.details.get('folder', '')} 不存在{KEPT}"
+    if isinstance(exc, SearchUnavailable):
+        return SEARCH_UNAVAILABLE
     if isinstance(exc, ReindexBusy):
         return "已有一次索引更新正在进行，请稍后再试。"
     if isinstance(exc, IngestFailed):

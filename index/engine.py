@@ -36,7 +36,7 @@ from index.documents.unreadable import DocumentRejected, UnreadableDocument, saf
 from index.normalize import normalize
 from index.passages.tokenizer import char_bigrams, general_total, sentence_texts
 from index.reasons import Reason
-from index.search import processing, store
+from index.search import processing, shards, store
 from index.search.processing import Processed
 from index.search.ranking import Bm25Index
 from index.search.reindex import (
@@ -47,6 +47,9 @@ from index.search.reindex import (
     generations_dir,
     keep_promises,
 )
+
+# Re-exported: what ask raises when the shard servers cannot answer (the bot says it in Chinese).
+from index.search.shards import SearchUnavailable as SearchUnavailable
 from index.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -234,6 +237,10 @@ class Engine:
         self._data_version = None
         self._reindex_lock = threading.Lock()
         self._swap_lock = threading.Lock()
+        # "xapian": `top` asked of the shard servers; idf, known and presence stay local.
+        self._shards = (
+            shards.ShardClient(settings.shards, settings.shard_timeout) if settings.search_backend == "xapian" else None
+        )
 
     # ---- opening ------------------------------------------------------------------------
 
@@ -283,6 +290,8 @@ class Engine:
         """Answer from now on with `index`, the database's generation `generation`."""
         with self._swap_lock:
             self._index, self._generation = index, generation
+        if self._shards is not None:
+            self._shards.follow(generation)
         # Checked again on the next question: a reindex made here changed the database.
         self._data_version = None
 
@@ -363,7 +372,7 @@ class Engine:
         stored rows and the index that found them; None when no passage shares a word."""
         query = answering.analyze(asked[:500])
         index = self._current_index()
-        hits = index.top(query.terms, pool)
+        hits = (self._shards or index).top(query.terms, pool)
         rows = store.passages_by_id(self.db, [pid for pid, _ in hits]) if hits else {}
         cands = [
             answering.Candidate(pid, score, row.head_tokens, row.tokens, row.text, row.cuts)
@@ -462,7 +471,9 @@ class Engine:
         """Bring the index in line with the corpus folder: new, changed and removed files."""
         with self._writing(wait) as db:
             files, skipped = self._scan_folder()
-            return Reindex(db, self.settings, files, skipped, progress=progress).run(self._serve)
+            return Reindex(db, self.settings, files, skipped, progress=progress, publish=self._publisher()).run(
+                self._serve
+            )
 
     def _scan_folder(self) -> tuple[dict[str, Path], list[tuple[str, UnreadableDocument]]]:
         corpus = self.settings.corpus_dir
@@ -503,7 +514,14 @@ class Engine:
             try:
                 _write_synced(staged, data)
                 summary = Reindex(
-                    db, self.settings, {}, [], extra={name: processed}, keep_others=True, moves={name: staged.name}
+                    db,
+                    self.settings,
+                    {},
+                    [],
+                    extra={name: processed},
+                    keep_others=True,
+                    moves={name: staged.name},
+                    publish=self._publisher(),
                 ).run(self._serve)
             except BaseException:
                 staged.unlink(missing_ok=True)  # no promise names it: the upload never was
@@ -528,8 +546,33 @@ class Engine:
                 remove=[name] if indexed else [],
                 keep_others=True,
                 moves={name: None} if in_folder else {},
+                publish=self._publisher(),
             ).run(self._serve)
         return True
+
+    def _publisher(self):
+        """What rebuilds the shards after an index change, when this writer keeps a shard
+        folder (`shards_dir` with shards built in it); None otherwise. Every shard is
+        rebuilt: a change of one document re-weighs every passage (N, the average length
+        and the document frequencies move), so every stored weight changes."""
+        out = self.settings.shards_dir
+        count = shards.count_in(out) if out is not None else 0
+        if not count:
+            return None
+        gens = generations_dir(self.settings.db_path)
+        return lambda db, index, generation: shards.build(
+            gens / f"gen-{generation}", store.passage_documents(db), count, out, generation, self.settings.workers
+        )
+
+    def build_shards(self, count: int, out: Path, wait: float = 0.0) -> shards.Built:
+        """Split the live generation into `count` Xapian shard databases under `out`, and
+        put them in place there (index/search/shards.py)."""
+        with self._writing(wait) as db:
+            generation = int(store.get_meta(db, "generation", "0"))
+            directory = generations_dir(self.settings.db_path) / f"gen-{generation}"
+            built = shards.build(directory, store.passage_documents(db), count, out, generation, self.settings.workers)
+            built.swap()
+            return built
 
     def recover(self) -> None:
         """Finish what a crashed writer left half done (see above), unless another writer
@@ -592,8 +635,12 @@ class Engine:
                 text = rows[round_]
                 q = question_from_text(text)
                 # Offer only what the engine really answers, from the sentence it came from.
-                if q and q not in out and (a := self.ask(q)).found and a.sentence in text:
-                    out.append(q)
+                try:
+                    if q and q not in out and (a := self.ask(q)).found and a.sentence in text:
+                        out.append(q)
+                except SearchUnavailable as exc:  # examples are a nicety: a bot still starts with shards down
+                    log.warning("no example questions now: %s", exc)
+                    return out
             if len(out) >= n:
                 break
         return out

@@ -36,3 +36,12 @@ class Settings:
     allow_private_urls: bool = False
     workers: int = 2
     parallel_min_bytes: int = 2_000_000  # below this a reindex tokenises in-process
+    # Where `top` is asked ([search] in config.toml): "local", the generation's matrix in
+    # this process; or "xapian", the shard servers `shards` ("host:port", shard 0 first;
+    # index/search/shards.py), each operation bounded by `shard_timeout` seconds.
+    search_backend: str = "local"
+    shards: tuple[str, ...] = ()
+    shard_timeout: float = 2.0
+    # The shard folder this writer rebuilds after each index change (`shards build --out`);
+    # None: shards are not kept current here.
+    shards_dir: Path | None = None

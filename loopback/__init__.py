@@ -13,6 +13,7 @@ benchmarks (bench/bot_e2e.py, bench/footprint.py) use too, so it lives outside t
     loopback.telegram_html  Telegram HTML as the Bot API checks it (parse_telegram_html)
     loopback.runner         write_config, copy_index, BotRunner: the real bot against the stub
     loopback.measure        measure_bot: the benchmark hook (throughput, latency percentiles)
+    loopback.shard_servers  real xapian-tcpsrv shard servers on 127.0.0.1 (tests/search/test_shards.py, bench/shards.py)
 
 Importing it does not import the bot: runner and measure import it when they run.
 """

@@ -22,7 +22,7 @@ import json
 import math
 import threading
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -298,6 +298,23 @@ class Bm25Index:
         order = np.lexsort((pos, -val))[:k]
         order = order[val[order] > 0]
         return list(zip(self._ids[pos[order]].tolist(), (val[order] * self.scale).tolist()))
+
+    def passage_terms(self) -> Iterator[tuple[int, list[str], np.ndarray]]:
+        """Each passage's (id, terms, stored 16-bit weights), in id order: what a Xapian shard
+        holds of it (index/search/shards.py), so that it ranks there as it does here."""
+        if self._indptr is None:
+            return
+        import scipy.sparse as sp
+
+        n, v = len(self._ids), len(self._indptr) - 1
+        rows = sp.csc_matrix((self._data, self._indices, self._indptr), shape=(n, v)).tocsr()
+        names = [""] * v
+        for term, tid in self._vocab.items():
+            if tid < v:
+                names[tid] = term
+        for i, pid in enumerate(self._ids.tolist()):
+            a, z = rows.indptr[i], rows.indptr[i + 1]
+            yield pid, [names[t] for t in rows.indices[a:z].tolist()], rows.data[a:z]
 
     def presence(self, terms: list[str], pids: list[int]) -> np.ndarray:
         """Which of the passages `pids` hold each term: a (terms x passages) bool array,

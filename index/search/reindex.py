@@ -103,6 +103,7 @@ class Reindex:
         keep_others: bool = False,
         progress: Callable[[int, int], None] | None = None,
         moves: dict[str, str | None] | None = None,
+        publish: Callable | None = None,
     ):
         self.db = db
         self.settings = settings
@@ -112,6 +113,9 @@ class Reindex:
         self.keep_others = keep_others
         self.progress = progress
         self.moves = moves or {}
+        # publish(db, index, generation) -> shards.Built: the shards of the new generation,
+        # built inside the transaction so that a failure there changes nothing either.
+        self.publish = publish
         self.generations = generations_dir(settings.db_path)
         self.summary = ReindexSummary(skipped=list(skipped))
         self.batch = Batch()  # the term counts of the passages written, from the workers
@@ -121,7 +125,7 @@ class Reindex:
         """Every step; `serve(index, generation)` is told the new index once committed."""
         started = time.perf_counter()
         todo = self._plan()
-        directory = None
+        directory = built = None
         try:
             with store.transaction(self.db):
                 for p in self.extra.values():
@@ -137,11 +141,20 @@ class Reindex:
                 if directory.exists():
                     shutil.rmtree(directory)
                 index.save(directory)
+                if self.publish is not None:
+                    built = self.publish(self.db, index, generation)
                 store.set_meta(self.db, "generation", str(generation))
         except BaseException:
             if directory is not None:
                 shutil.rmtree(directory, ignore_errors=True)
+            if built is not None:
+                built.discard()
             raise
+        if built is not None:
+            try:
+                built.swap()  # before serving: a reader that follows the new generation reconnects to these
+            except OSError as exc:  # committed all the same: the shards serve the generation before
+                log.warning("shards not swapped in (%s): run `python -m bot shards build` again", exc)
         self._swap(serve, index, generation)
         counts = store.counts(self.db)
         self.summary.documents, self.summary.passages = counts["documents"], counts["passages"]

@@ -297,6 +297,12 @@ def passages_by_id(db: sqlite_utils.Database, ids: list[int]) -> dict[int, Passa
     return {r[0]: PassageRow(*r) for r in rows}
 
 
+def passage_documents(db: sqlite_utils.Database) -> dict[int, str]:
+    """Every passage id with its document's name: which shard a passage goes to."""
+    rows = db.execute("SELECT p.id, d.name FROM passages p JOIN documents d ON d.id = p.doc_id")
+    return dict(rows.fetchall())
+
+
 def passage_texts(db: sqlite_utils.Database, doc_id: int, limit: int) -> list[str]:
     """The texts of a document's first `limit` passages, in order."""
     rows = db.execute("SELECT text FROM passages WHERE doc_id = ? ORDER BY ord LIMIT ?", [doc_id, limit])

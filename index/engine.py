@@ -130,6 +130,7 @@ class Answer:
             "span": self.span_text,
             "confidence": None if self.confidence is None else round(self.confidence, 4),
             "closest": self.closest,
+            "reason": self.reason or None,  # why not answered (what the model weighed), for logs
             "passages": [
                 {
                     "doc": h.doc,

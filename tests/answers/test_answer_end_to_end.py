@@ -135,3 +135,4 @@ def test_ask_json_prints_confidence_outcome_kind_and_span(tmp_path):
     answered, refused = rows
     assert answered["outcome"] == "answer" and "86" in answered["span"] and answered["span"] in answered["answer"]
     assert refused["outcome"] in ("none", "unsure") and refused["span"] is None and refused["answer"] is None
+    assert "户" in refused["reason"] and answered["reason"] is None

@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("stats", parents=[common], help="documents, passages and questions asked")
     sub.add_parser("docs", parents=[common], help="list the indexed documents")
     sub.add_parser("console", parents=[common], help="ask questions interactively")
+    sub.add_parser(
+        "embed", parents=[common], help="embed every sentence the meaning model has not read yet (else done as asked)"
+    )
     p = sub.add_parser("shards", parents=[common], help="build the Xapian shards of the index (docs/scaling.md)")
     p.add_argument("action", choices=["build"], help="build: split the live index into shard databases")
     p.add_argument("--shards", type=int, required=True, help="how many shards")
@@ -77,7 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def open_engine(cfg, build_if_empty: bool = True) -> Engine:
-    return Engine.open(cfg.index, build_if_empty=build_if_empty)
+    engine = Engine.open(cfg.index, build_if_empty=build_if_empty)
+    if not engine.reads_meaning:
+        print(reasons.WORDS_ONLY, file=sys.stderr)
+    return engine
 
 
 def cmd_ask(cfg, args) -> int:
@@ -293,6 +299,19 @@ class UsageError(Exception):
     pass
 
 
+def cmd_embed(cfg, args) -> int:
+    engine = open_engine(cfg)
+    if not engine.reads_meaning:
+        return 1  # open_engine said why
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r已读 {done}/{total} 段", end="", file=sys.stderr, flush=True)
+
+    sentences = engine.embed_sentences(progress)
+    print(f"\n已为 {sentences} 个句子生成语义向量。")
+    return 0
+
+
 COMMANDS = {
     "ask": cmd_ask,
     "reindex": cmd_reindex,
@@ -302,6 +321,7 @@ COMMANDS = {
     "docs": cmd_docs,
     "console": cmd_console,
     "shards": cmd_shards,
+    "embed": cmd_embed,
     "run": cmd_run,
     None: cmd_run,
 }

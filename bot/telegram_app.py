@@ -37,7 +37,7 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, ContextTypes, Defaults
 
-from bot import redact, webhook
+from bot import reasons, redact, webhook
 from bot.commands import add_handlers, menu
 from bot.config import Config
 from bot.http_request import AiohttpRequest
@@ -328,6 +328,8 @@ def run_bot(cfg: Config) -> int:
     """`python -m bot` with a token: open the index once, serve until SIGINT or SIGTERM."""
     redact.protect(cfg.telegram.token)
     engine = Engine.open(cfg.index)
+    if not engine.reads_meaning:
+        log.warning("%s", reasons.WORDS_ONLY)
     app = build_application(cfg, engine)
 
     async def main() -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
-from index.answers import answer_features, answer_model, answering, smalltalk, spans
+from index.answers import answer_features, answer_model, answering, meaning, smalltalk, spans
 from index.answers.examples import question_from_text
 from index.answers.followup import follow_up, new_entity
 from index.answers.highlight import mark_terms
@@ -233,6 +233,7 @@ class Engine:
             w_entity=settings.w_entity,
         )
         self._local = threading.local()
+        self._meaning: meaning.Meaning | None = None  # set by open(); None: words alone
         self._index: Bm25Index | None = None
         self._generation = -1
         self._data_version = None
@@ -248,11 +249,13 @@ class Engine:
     @classmethod
     def open(cls, settings: Settings, build_if_empty: bool = True, models: bool = True) -> Engine:
         """The engine on `settings`' index, built or brought up to date when it is a writer;
-        ModelUnavailable first when a learned model file cannot be used (unless `models`
-        is False: the training scripts, which make them)."""
+        ModelUnavailable first when a learned model file (or the meaning model, installed)
+        cannot be used; `models` False: neither is read (the training scripts make them),
+        and the answers are read on words alone."""
+        engine = cls(settings)
         if models:
             check_models()
-        engine = cls(settings)
+            engine._meaning = meaning.load(settings.db_path)
         if build_if_empty:  # a writer, not a read-only mirror (the answering process)
             engine.recover()
         if build_if_empty and not store.counts(engine.db)["documents"]:
@@ -264,6 +267,11 @@ class Engine:
             engine.reindex()
         engine._load()
         return engine
+
+    @property
+    def reads_meaning(self) -> bool:
+        """Are answers read with the meaning model, or on words alone (not installed)?"""
+        return self._meaning is not None
 
     @property
     def db(self):
@@ -363,7 +371,7 @@ class Engine:
 
     def thresholds(self) -> tuple[float, float]:
         """The confidence an answer needs, and the confidence the closest content needs."""
-        s, trained = self.settings, answer_model.load().thresholds
+        s, trained = self.settings, answer_model.load(meaning=self.reads_meaning).thresholds
         sure = s.answer_confidence if s.answer_confidence is not None else trained["answer"]
         near = s.closest_confidence if s.closest_confidence is not None else trained["closest"]
         return sure, min(near, sure)
@@ -388,10 +396,13 @@ class Engine:
     def read(self, query: answering.Query, cands: list[answering.Candidate], index: Bm25Index) -> Reading:
         """The answer model's best sentence of the best passages, and its confidence that
         the sentence answers the question (0 when the question cannot be searched)."""
-        model = answer_model.load()
+        model = answer_model.load(meaning=self.reads_meaning)
         sents = answer_features.sentence_candidates(
             query, cands, index.idf, index.known, max(1, self.settings.answer_passages)
         )
+        if self._meaning is not None:
+            texts = [cands[r].sentences[i].strip() for r, i in sents.where]
+            sents = answer_features.with_meaning(sents, self._meaning.similarities(query.text, texts))
         scores = model.sentence_scores(sents.features)
         best = answer_features.best_sentence(query, sents, scores, model.tie_margin)
         passage, i = sents.where[best]
@@ -423,7 +434,9 @@ class Engine:
         """Why nothing can be searched for, whatever the model says; empty when it can."""
         if _content_chars(query.tokens) < 2:
             return "the question says too little to answer"  # "红", "OR 1=1 --"
-        known = [t for t in query.tokens if index.known(t) or any(index.known(p) for p in char_bigrams(t))]
+        # Its words or its character pairs: jieba may cut the question otherwise than the
+        # text ("清/河流/过" of 清河流过, against 清河 in the corpus).
+        known = [t for t in query.terms if index.known(t) or any(index.known(p) for p in char_bigrams(t))]
         if _content_chars(known) < 2:
             return "the corpus knows too few of the question's words"  # "火星上有几个县"
         # A name the corpus never uses, a form no sentence read holds: features the model
@@ -613,6 +626,25 @@ class Engine:
                 lock_file.close()
             self._reindex_lock.release()
 
+    def embed_sentences(self, progress: Callable[[int, int], None] | None = None, batch: int = 2000) -> int:
+        """Embed now every sentence of the index the meaning model has not read yet (each is
+        otherwise embedded when a question first reads its passage): answers to questions
+        on new passages then cost no more than the rest. The number of sentences read."""
+        if self._meaning is None:
+            return 0
+        total, texts, done = store.counts(self.db)["passages"], [], 0
+        for n, (_pid, _head, _tokens, text, cuts) in enumerate(store.iter_passage_tokens(self.db), 1):
+            texts += [t.strip() for t in sentence_texts(text, cuts)]
+            if len(texts) >= batch:
+                self._meaning.sentences(texts)
+                done, texts = done + len(texts), []
+                if progress:
+                    progress(n, total)
+        self._meaning.sentences(texts)
+        if progress:
+            progress(total, total)
+        return done + len(texts)
+
     # ---- looking at it ------------------------------------------------------------------
 
     def documents(self) -> list[store.DocumentRow]:
@@ -668,8 +700,11 @@ def _joined(*parts: str) -> str:
 
 def check_models() -> None:
     """Read the learned models now (each is read once): a missing or damaged file is one
-    clear reason at start-up, not a traceback at the first question."""
-    answer_model.load()
+    clear reason at start-up, not a traceback at the first question. Both answer models,
+    whichever reads: a damaged install is said when it is installed, not when the meaning
+    model is turned off one day."""
+    answer_model.load(meaning=False)
+    answer_model.load(meaning=True)
     spans.reload_model()
 
 

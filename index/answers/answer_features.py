@@ -113,6 +113,19 @@ QUESTION_FEATURES = (
     "exact_form_missing",
     *SUBJECT_FEATURES,
 ) + tuple(f"kind_{k}" for k in KINDS)
+# What the meaning model (index/answers/meaning.py) says, when it reads: each sentence's
+# similarity to the question, against the best of those read and of its passage's...
+MEANING_SENTENCE_FEATURES = ("meaning", "meaning_minus_best", "meaning_passage_minus_best")
+# ...and the chosen sentence's, against the others, its neighbours' and its passage's.
+MEANING_QUESTION_FEATURES = ("meaning_best", "meaning_max", "meaning_margin", "meaning_window", "meaning_passage")
+
+
+def sentence_feature_names(meaning: bool) -> tuple[str, ...]:
+    return SENTENCE_FEATURES + (MEANING_SENTENCE_FEATURES if meaning else ())
+
+
+def question_feature_names(meaning: bool) -> tuple[str, ...]:
+    return QUESTION_FEATURES + (MEANING_QUESTION_FEATURES if meaning else ())
 
 
 @dataclass
@@ -124,6 +137,36 @@ class Sentences:
     features: np.ndarray
     weights: dict[str, float]  # the question's terms and their weights
     total: float
+    meaning: np.ndarray | None = None  # each sentence's similarity to the question, when read
+
+
+def with_meaning(sents: Sentences, similarity: np.ndarray) -> Sentences:
+    """`sents` with the meaning model's columns (MEANING_SENTENCE_FEATURES) appended."""
+    sim = np.asarray(similarity, dtype=np.float64)
+    passage = np.array([r for r, _ in sents.where])
+    best = sim.max() if len(sim) else 0.0
+    passage_best = np.array([sim[passage == r].max() for r in passage]) if len(sim) else sim
+    columns = np.column_stack([sim, sim - best, passage_best - best]).reshape(len(sim), 3)
+    return Sentences(sents.where, np.hstack([sents.features, columns]), sents.weights, sents.total, sim)
+
+
+def meaning_question_features(sents: Sentences, best: int) -> np.ndarray:
+    """MEANING_QUESTION_FEATURES of the chosen sentence (row `best`)."""
+    sim = sents.meaning
+    rank, i = sents.where[best]
+    others = np.delete(sim, best)
+    window = [k for k, (r, j) in enumerate(sents.where) if r == rank and abs(j - i) <= 1]
+    passage = np.sort([sim[k] for k, (r, _) in enumerate(sents.where) if r == rank])[::-1]
+    return np.array(
+        [
+            sim[best],
+            sim.max(),
+            sim[best] - others.max() if len(others) else 0.1,
+            sim[window].max(),
+            passage[:2].mean(),  # what the passage says of it, beyond one sentence
+        ],
+        dtype=np.float64,
+    )
 
 
 def term_weights(query: Query, idf, known) -> tuple[dict[str, float], float]:
@@ -316,7 +359,10 @@ def question_features(
         "exact_form_missing": exact_form_missing(query, chosen),
     } | {f"kind_{k}": query.kind == k for k in KINDS}
     values |= _subject(query, c.normalized_sentences[i], window_text, c.head_tokens.replace(" ", "") + passage_text)
-    return np.array([float(values[name]) for name in QUESTION_FEATURES], dtype=np.float64)
+    lexical = np.array([float(values[name]) for name in QUESTION_FEATURES], dtype=np.float64)
+    if chosen.meaning is None:
+        return lexical
+    return np.concatenate([lexical, meaning_question_features(chosen, best)])
 
 
 def _subject(query: Query, sentence: str, window: str, passage: str) -> dict[str, float]:

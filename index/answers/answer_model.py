@@ -16,10 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from index.answers.answer_features import QUESTION_FEATURES, SENTENCE_FEATURES
+from index.answers.answer_features import question_feature_names, sentence_feature_names
 from index.answers.model_files import ModelMismatch, read_model
 
+# On words alone, and with the meaning model's features too (index/answers/meaning.py).
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "answer_model.json"
+MEANING_MODEL_FILE = MODEL_FILE.with_name("answer_model_meaning.json")
 REMAKE = "training/train_answer_model.py"
 
 
@@ -103,10 +105,8 @@ class Answerability:
     trees: Trees
 
     @classmethod
-    def from_json(cls, part: dict) -> Answerability:
-        return cls(
-            Linear.from_json(part["linear"], QUESTION_FEATURES), Trees.from_json(part["trees"], QUESTION_FEATURES)
-        )
+    def from_json(cls, part: dict, names: tuple[str, ...]) -> Answerability:
+        return cls(Linear.from_json(part["linear"], names), Trees.from_json(part["trees"], names))
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         x = np.atleast_2d(x)
@@ -133,16 +133,18 @@ class AnswerModel:
         return float(self.answerable.probabilities(features)[0])
 
 
-def from_json(data: dict) -> AnswerModel:
+def from_json(data: dict, meaning: bool = False) -> AnswerModel:
     return AnswerModel(
-        Trees.from_json(data["sentence"], SENTENCE_FEATURES),
-        Answerability.from_json(data["answerable"]),
+        Trees.from_json(data["sentence"], sentence_feature_names(meaning)),
+        Answerability.from_json(data["answerable"], question_feature_names(meaning)),
         dict(data["thresholds"]),
         float(data["tie_margin"]),
     )
 
 
 @lru_cache(maxsize=4)
-def load(path: Path | None = None) -> AnswerModel:
-    """The model in `path` (MODEL_FILE), or ModelUnavailable (missing, damaged, other features)."""
-    return read_model(Path(path or MODEL_FILE), REMAKE, from_json)
+def load(path: Path | None = None, meaning: bool = False) -> AnswerModel:
+    """The model read on words alone (MODEL_FILE) or with the meaning model's features too
+    (MEANING_MODEL_FILE), or ModelUnavailable (missing, damaged, other features)."""
+    path = Path(path or (MEANING_MODEL_FILE if meaning else MODEL_FILE))
+    return read_model(path, REMAKE, lambda data: from_json(data, meaning))

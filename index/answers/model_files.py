@@ -18,6 +18,7 @@ class ModelUnavailable(Reason):
         "model_missing": "model file {path} is missing; reinstall the package or run {remake}",
         "model_damaged": "model file {path} is damaged ({detail}); reinstall the package or run {remake}",
         "model_mismatch": "model file {path} was trained on other features ({detail}); run {remake}",
+        "meaning_broken": "the meaning model ({package}) is installed but cannot load ({detail}); run {fix}",
     }
 
 

@@ -10,6 +10,9 @@ Tables:
   folder_moves  the corpus folder's changes an index change promised and has not yet
              made: a staged upload to put in place, a removed document's file to delete
              (written in the index's transaction, done after it, then forgotten)
+
+and, in a file of its own beside it (<db>.meaning.db, a cache that may be deleted):
+  vectors    a sentence's meaning vector (float16) by its text's hash (index/answers/meaning.py)
 """
 
 from __future__ import annotations
@@ -332,3 +335,31 @@ def titles(db: sqlite_utils.Database, names: list[str]) -> list[tuple[str, str, 
         "ORDER BY d.name, min(p.ord)",
         names,
     ).fetchall()
+
+
+# ---- sentence vectors ------------------------------------------------------------------
+
+
+def connect_vectors(path: str | Path) -> sqlite3.Connection:
+    """The vector cache: keyed by content, so it is never stale, only short of new texts."""
+    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vec BLOB NOT NULL) WITHOUT ROWID")
+    return conn
+
+
+def vectors(conn: sqlite3.Connection, keys: list[bytes]) -> dict[bytes, bytes]:
+    found = {}
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        marks = ",".join("?" * len(part))
+        found.update(conn.execute(f"SELECT key, vec FROM vectors WHERE key IN ({marks})", part).fetchall())
+    return found
+
+
+def add_vectors(conn: sqlite3.Connection, rows: list[tuple[bytes, bytes]]) -> None:
+    with conn:
+        conn.executemany("INSERT OR IGNORE INTO vectors (key, vec) VALUES (?, ?)", rows)

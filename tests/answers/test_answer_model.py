@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from index.answers import answer_features, answer_model, answering
-from index.answers.answer_features import QUESTION_FEATURES, SENTENCE_FEATURES
-from index.answers.answer_model import MODEL_FILE, ModelMismatch, Trees
+from index.answers.answer_features import question_feature_names, sentence_feature_names
+from index.answers.answer_model import MEANING_MODEL_FILE, MODEL_FILE, ModelMismatch, Trees
 from index.engine import Engine
 from tests.conftest import make_settings
 
@@ -23,20 +23,22 @@ QUESTIONS = [
 ]
 
 
-def model_json() -> dict:
-    return json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+def model_json(meaning: bool = False) -> dict:
+    return json.loads((MEANING_MODEL_FILE if meaning else MODEL_FILE).read_text(encoding="utf-8"))
 
 
-def test_committed_model_loads_and_its_features_are_the_codes():
-    """The shipped model file names exactly the features the code computes, in order."""
-    data = model_json()
-    assert tuple(data["sentence"]["features"]) == SENTENCE_FEATURES
-    assert tuple(data["answerable"]["linear"]["features"]) == QUESTION_FEATURES
-    assert tuple(data["answerable"]["trees"]["features"]) == QUESTION_FEATURES
-    model = answer_model.load()
-    assert model.sentence.feature.max() < len(SENTENCE_FEATURES)
-    assert model.answerable.trees.feature.max() < len(QUESTION_FEATURES)
-    assert model.answerable.linear.coef.shape == (len(QUESTION_FEATURES),)
+@pytest.mark.parametrize("meaning", [False, True], ids=["words", "meaning"])
+def test_committed_model_loads_and_its_features_are_the_codes(meaning):
+    """Each shipped model file names exactly the features the code computes, in order."""
+    data = model_json(meaning)
+    sentence, question = sentence_feature_names(meaning), question_feature_names(meaning)
+    assert tuple(data["sentence"]["features"]) == sentence
+    assert tuple(data["answerable"]["linear"]["features"]) == question
+    assert tuple(data["answerable"]["trees"]["features"]) == question
+    model = answer_model.load(meaning=meaning)
+    assert model.sentence.feature.max() < len(sentence)
+    assert model.answerable.trees.feature.max() < len(question)
+    assert model.answerable.linear.coef.shape == (len(question),)
     assert 0 <= model.thresholds["closest"] <= model.thresholds["answer"] <= 1
 
 
@@ -158,7 +160,7 @@ def test_confidence_is_a_probability_and_the_same_when_asked_again(seed_engine, 
 def test_thresholds_default_to_the_model_files(seed_engine):
     """With answer_confidence and closest_confidence unset, the file's thresholds rule."""
     assert seed_engine.settings.answer_confidence is None and seed_engine.settings.closest_confidence is None
-    trained = model_json()["thresholds"]
+    trained = model_json(seed_engine.reads_meaning)["thresholds"]
     assert seed_engine.thresholds() == (trained["answer"], trained["closest"])
 
 

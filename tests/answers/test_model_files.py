@@ -15,7 +15,11 @@ from index.answers import answer_model, spans
 from index.answers.model_files import ModelMismatch
 from tests.conftest import ROOT, SEEDS
 
-MODELS = {"answer_model.json": "training/train_answer_model.py", "span_ranker.json": "training/train_span.py"}
+MODELS = {
+    "answer_model.json": "training/train_answer_model.py",
+    "answer_model_meaning.json": "training/train_answer_model.py",
+    "span_ranker.json": "training/train_span.py",
+}
 DAMAGES = {
     "missing": None,
     "cut off": lambda text: text[: len(text) // 2],
@@ -79,4 +83,5 @@ def test_a_model_file_for_other_features_names_the_training_script(tmp_path):
 
 def test_the_installed_model_files_load():
     assert answer_model.load().thresholds["answer"] > 0
+    assert answer_model.load(meaning=True).thresholds["answer"] > 0
     assert set(spans.reload_model())

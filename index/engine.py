@@ -402,7 +402,8 @@ class Engine:
         )
         if self._meaning is not None:
             texts = [cands[r].sentences[i].strip() for r, i in sents.where]
-            sents = answer_features.with_meaning(sents, self._meaning.similarities(query.text, texts))
+            question, sentences = self._meaning.question(query.text), self._meaning.sentences(texts)
+            sents = answer_features.with_meaning(sents, question, sentences, model.head)
         scores = model.sentence_scores(sents.features)
         best = answer_features.best_sentence(query, sents, scores, model.tie_margin)
         passage, i = sents.where[best]

@@ -54,6 +54,7 @@ from index.answers.answer_features import (  # noqa: E402
 )
 from index.answers.answer_model import MEANING_MODEL_FILE, MODEL_FILE, Answerability, Trees  # noqa: E402
 from index.answers.answering import analyze  # noqa: E402
+from index.answers.meaning import pair_features  # noqa: E402
 from index.engine import Engine, Settings  # noqa: E402
 from index.normalize import normalize  # noqa: E402
 
@@ -72,6 +73,7 @@ class Item:
     sentences: Sentences | None = None
     labels: np.ndarray | None = None
     refusal: str = ""
+    vectors: tuple | None = None  # the question's vector and its sentences' (meaning.py)
     meant: Sentences | None = None  # the sentences with the meaning model's columns too
 
     @property
@@ -110,9 +112,27 @@ def collect(engine: Engine, questions: list[Question]) -> list[Item]:
         sents = sentence_candidates(query, cands, index.idf, index.known, passages)
         labels = np.array([any(g in strip(cands[r].sentences[i]) for g in q.golds) for r, i in sents.where])
         texts = [cands[r].sentences[i].strip() for r, i in sents.where]
-        meant = with_meaning(sents, model.similarities(query.text, texts))
-        items.append(Item(q, found, sents, labels, Engine.refusal(query, index), meant))
+        vectors = (model.question(query.text), model.sentences(texts))
+        items.append(Item(q, found, sents, labels, Engine.refusal(query, index), vectors))
     return items
+
+
+def fit_head(items: list[Item]) -> dict:
+    """The meaning model's head: a logistic regression on the pair features of each
+    question's vector and its candidate sentences' (meaning.pair_features), the sentences
+    that hold the answer against the rest, of the questions some sentence answers."""
+    rows = [(pair_features(*it.vectors), it.labels) for it in items if it.labels is not None and it.labels.any()]
+    x, y = np.concatenate([r for r, _ in rows]), np.concatenate([labels for _, labels in rows])
+    head = LogisticRegression(C=1.0, max_iter=3000).fit(x, y)
+    return {"coef": [round(float(c), 6) for c in head.coef_[0]], "intercept": float(head.intercept_[0])}
+
+
+def attach_meaning(items: list[Item], head: dict) -> None:
+    """Each item's sentences with the meaning model's columns, read by `head`."""
+    weights = (np.array(head["coef"]), head["intercept"])
+    for it in items:
+        if it.found is not None:
+            it.meant = with_meaning(it.sentences, *it.vectors, weights)
 
 
 def indexed(corpus: Path, work: Path) -> Engine:
@@ -421,9 +441,18 @@ def main() -> None:
     def fold(it: Item) -> int:
         return int(hashlib.md5(it.question.text.encode()).hexdigest()[:2], 16) % 2
 
+    # The head is learned on CMRC trial, as the ranker is: each half of it read by the head
+    # of the other half, the rest by the head of the whole.
+    head = fit_head(trial_items)
+    halves = [fit_head([it for it in trial_items if fold(it) == k]) for k in (0, 1)]
+    for k in (0, 1):
+        attach_meaning([it for it in trial_items if fold(it) == k], halves[1 - k])
+    attach_meaning(train_items[len(trial_items) :] + dev_items + seed_items, head)
     for reads_meaning, out in ((False, Path(args.out)), (True, Path(args.meaning_out))):
         print(f"== {'with the meaning model' if reads_meaning else 'on words alone'}")
         model = train(trial_items, train_items, dev_items, seed_items, fold, reads_meaning, args.sweep)
+        if reads_meaning:
+            model["meaning_head"] = head
         out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"wrote {out}: answer at confidence >= {model['thresholds']['answer']}")
 

@@ -35,6 +35,7 @@ from index.answers.answering import (
     term_weight,
     unknown_names,
 )
+from index.answers.meaning import pair_features
 from index.normalize import normalize
 from index.passages.tokenizer import tokenize
 
@@ -114,10 +115,26 @@ QUESTION_FEATURES = (
     *SUBJECT_FEATURES,
 ) + tuple(f"kind_{k}" for k in KINDS)
 # What the meaning model (index/answers/meaning.py) says, when it reads: each sentence's
-# similarity to the question, against the best of those read and of its passage's...
-MEANING_SENTENCE_FEATURES = ("meaning", "meaning_minus_best", "meaning_passage_minus_best")
+# similarity to the question and the head's reading of their two vectors, against the
+# best of those read and of its passage's...
+MEANING_SENTENCE_FEATURES = (
+    "meaning",
+    "meaning_minus_best",
+    "meaning_passage_minus_best",
+    "meaning_head",
+    "meaning_head_minus_best",
+)
 # ...and the chosen sentence's, against the others, its neighbours' and its passage's.
-MEANING_QUESTION_FEATURES = ("meaning_best", "meaning_max", "meaning_margin", "meaning_window", "meaning_passage")
+MEANING_QUESTION_FEATURES = (
+    "meaning_best",
+    "meaning_max",
+    "meaning_margin",
+    "meaning_window",
+    "meaning_passage",
+    "meaning_head_best",
+    "meaning_head_max",
+    "meaning_head_margin",
+)
 
 
 def sentence_feature_names(meaning: bool) -> tuple[str, ...]:
@@ -138,23 +155,32 @@ class Sentences:
     weights: dict[str, float]  # the question's terms and their weights
     total: float
     meaning: np.ndarray | None = None  # each sentence's similarity to the question, when read
+    head: np.ndarray | None = None  # and the answer model's head's reading of the two vectors
 
 
-def with_meaning(sents: Sentences, similarity: np.ndarray) -> Sentences:
-    """`sents` with the meaning model's columns (MEANING_SENTENCE_FEATURES) appended."""
-    sim = np.asarray(similarity, dtype=np.float64)
+def with_meaning(sents: Sentences, question: np.ndarray, sentences: np.ndarray, head) -> Sentences:
+    """`sents` with the meaning model's columns (MEANING_SENTENCE_FEATURES) appended, from
+    the question's vector and its sentences' (rows of `sentences`, in the order of
+    `sents.where`); `head` (weights, bias) is the answer model's logistic regression on
+    their pair features (meaning.pair_features), learned with it."""
+    sim = (sentences @ question).astype(np.float64)
+    weights, bias = head
+    read = pair_features(question, sentences) @ weights + bias if len(sim) else sim
     passage = np.array([r for r, _ in sents.where])
     best = sim.max() if len(sim) else 0.0
     passage_best = np.array([sim[passage == r].max() for r in passage]) if len(sim) else sim
-    columns = np.column_stack([sim, sim - best, passage_best - best]).reshape(len(sim), 3)
-    return Sentences(sents.where, np.hstack([sents.features, columns]), sents.weights, sents.total, sim)
+    columns = np.column_stack([sim, sim - best, passage_best - best, read, read - (read.max() if len(read) else 0.0)])
+    return Sentences(
+        sents.where, np.hstack([sents.features, columns.reshape(len(sim), 5)]), sents.weights, sents.total, sim, read
+    )
 
 
 def meaning_question_features(sents: Sentences, best: int) -> np.ndarray:
     """MEANING_QUESTION_FEATURES of the chosen sentence (row `best`)."""
-    sim = sents.meaning
+    sim, read = sents.meaning, sents.head
     rank, i = sents.where[best]
     others = np.delete(sim, best)
+    other_reads = np.delete(read, best)
     window = [k for k, (r, j) in enumerate(sents.where) if r == rank and abs(j - i) <= 1]
     passage = np.sort([sim[k] for k, (r, _) in enumerate(sents.where) if r == rank])[::-1]
     return np.array(
@@ -164,6 +190,9 @@ def meaning_question_features(sents: Sentences, best: int) -> np.ndarray:
             sim[best] - others.max() if len(others) else 0.1,
             sim[window].max(),
             passage[:2].mean(),  # what the passage says of it, beyond one sentence
+            read[best],
+            read.max(),
+            read[best] - other_reads.max() if len(other_reads) else 1.0,
         ],
         dtype=np.float64,
     )

@@ -123,6 +123,9 @@ class AnswerModel:
     answerable: Answerability
     thresholds: dict  # {"answer": confidence for an answer, "closest": for the closest content}
     tie_margin: float  # sentences scored this close to the best are told apart by the question's phrase
+    # The meaning model's: a logistic regression on the question's and each sentence's
+    # vectors (weights, bias; answer_features.with_meaning); None on words alone.
+    head: tuple[np.ndarray, float] | None = None
 
     def sentence_scores(self, features: np.ndarray) -> np.ndarray:
         """A score a candidate sentence: the highest is the answer sentence."""
@@ -139,6 +142,7 @@ def from_json(data: dict, meaning: bool = False) -> AnswerModel:
         Answerability.from_json(data["answerable"], question_feature_names(meaning)),
         dict(data["thresholds"]),
         float(data["tie_margin"]),
+        (np.array(data["meaning_head"]["coef"]), float(data["meaning_head"]["intercept"])) if meaning else None,
     )
 
 

@@ -93,6 +93,13 @@ class Meaning:
         return self.sentences(texts) @ self.question(question) if texts else np.zeros(0, dtype=np.float32)
 
 
+def pair_features(question: np.ndarray, sentences: np.ndarray) -> np.ndarray:
+    """What the answer model's head on the vectors reads of a question and each sentence:
+    where they agree (the product) and where they differ (the distance), dimension by
+    dimension (answer_features.with_meaning)."""
+    return np.hstack([sentences * question, np.abs(sentences - question)])
+
+
 def _cpu_runs_it() -> bool:
     """The wheel's engine is built for AVX2: on a CPU without it, it would die of an
     illegal instruction, not raise."""

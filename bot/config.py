@@ -37,6 +37,7 @@ class TelegramSettings:
     retention_days: int = 90
     question_log: str = ""  # the question log's SQLite file; "" = questions.db beside the index
     answer_process: bool = True  # Engine.ask in a process of its own (bot/answer_process.py)
+    embed_ahead: bool = True  # the meaning model embeds new sentences in the background (bot/state.py)
 
     def follows_up(self, answered_at: float) -> bool:
         """Is an answer given at `answered_at` (time.monotonic()) recent enough for a question

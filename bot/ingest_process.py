@@ -1,7 +1,9 @@
-"""The index's writes (an upload, /remove, /reindex) in a process of their own, one job a
-process, so that questions keep their usual latency while a large document is indexed.
+"""The index's writes (an upload, /remove, /reindex), and the meaning model's embedding of
+new sentences, in a process of their own, one job a process, so that questions keep their
+usual latency while a large document is indexed.
 
     summary = await ingest_process.run(settings, "reindex")
+    sentences = await ingest_process.run(settings, "embed")  # the meaning model's vectors
     added = await ingest_process.run(settings, "add", "报纸.pdf", data)
     added = await ingest_process.run(settings, "add_url", "https://example.com/news/1.html")
 
@@ -44,7 +46,7 @@ class IngestFailed(RuntimeError):
 
 
 async def run(settings, job: str, *args):
-    """`job` ("add", "add_url", "remove", "reindex") with `args` in a child process: its result, or
+    """`job` ("add", "add_url", "remove", "reindex", "embed") with `args` in a child process: its result, or
     the exception the engine raised there."""
     proc = await child.start(
         "bot.ingest_process",
@@ -101,7 +103,14 @@ def _reindex(engine):
     return engine.reindex(wait=LOCK_WAIT_SECONDS)
 
 
-JOBS = {"add": _add, "add_url": _add_url, "remove": _remove, "reindex": _reindex}
+def _embed(engine) -> int:
+    """The meaning model's vectors of the sentences no question has read yet, on one core:
+    the answering process keeps the other. Reads the index, writes only the vector file."""
+    os.environ["OMP_NUM_THREADS"] = "1"  # before the model's OpenMP starts (meaning.load)
+    return engine.embed_sentences()
+
+
+JOBS = {"add": _add, "add_url": _add_url, "remove": _remove, "reindex": _reindex, "embed": _embed}
 
 
 def _serve() -> None:

@@ -45,6 +45,7 @@ class BotState:
     ingest_jobs: int = 0  # index writes (uploads, /remove, /reindex) running or waiting their turn
     reindex_pending: bool = False  # a /reindex running or waiting its turn
     _ingest_turn: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _embedding: asyncio.Task | None = None  # the meaning model's background embedding
 
     @classmethod
     def create(cls, cfg: Config, engine: Engine) -> BotState:
@@ -96,11 +97,38 @@ class BotState:
         """The turn of one index write, after those asked for before it: several uploads
         at once are queued, none refused as busy."""
         self.ingest_jobs += 1
+        await self.stop_embedding()  # a write goes first; what was embedded is kept
         try:
             async with self._ingest_turn:
                 yield
         finally:
             self.ingest_jobs -= 1
+            if not self.ingest_jobs:
+                self.embed_later()
+
+    def embed_later(self) -> None:
+        """Embed, in a process of its own and while no write waits, the sentences that no
+        question has read yet: until then a question reading them embeds them itself
+        (about 21 ms a sentence), after it only the question is embedded."""
+        if not (self.cfg.telegram.embed_ahead and self.engine.reads_meaning):
+            return
+        if self._embedding is None or self._embedding.done():
+            self._embedding = asyncio.create_task(self._embed())
+
+    async def _embed(self) -> None:
+        try:
+            sentences = await ingest_process.run(self.engine.settings, "embed")
+        except Exception as exc:  # answers stay right: their sentences are embedded as read
+            log.warning("background embedding stopped (%s); sentences are embedded as questions read them", exc)
+        else:
+            log.info("meaning model: all %d sentences of the index embedded", sentences)
+
+    async def stop_embedding(self) -> None:
+        task, self._embedding = self._embedding, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def ingest(self, job: str, *args):
         """An index write in a process of its own (bot/ingest_process.py); call it in its

@@ -307,6 +307,7 @@ async def serve(
             counts["passages"],
             mode,
         )
+        st.embed_later()
         if ready is not None:
             ready.set()
         await _until_stopped(stop, app.bot_data["polling"])
@@ -320,6 +321,7 @@ async def serve(
         await app.shutdown()  # returns at once when never initialized
         await st.backlog.close()
         await answering
+        await st.stop_embedding()
         await st.stop_answering()
         st.answering.shutdown(wait=True)  # the last answers' log rows are written
 

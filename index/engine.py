@@ -628,20 +628,23 @@ class Engine:
             self._reindex_lock.release()
 
     def embed_sentences(self, progress: Callable[[int, int], None] | None = None, batch: int = 2000) -> int:
-        """Embed now every sentence of the index the meaning model has not read yet (each is
-        otherwise embedded when a question first reads its passage): answers to questions
-        on new passages then cost no more than the rest. The number of sentences read."""
-        if self._meaning is None:
+        """Embed now every sentence of the index the meaning model has not read yet, the
+        newest passages first (each is otherwise embedded when a question first reads its
+        passage): answers to questions on new passages then cost no more than the rest.
+        The number of sentences read; 0 on words alone. An engine not opened (a writer's,
+        as in the bot's ingest process) loads the model for it."""
+        reader = self._meaning if self._meaning is not None else meaning.load(self.settings.db_path)
+        if reader is None:
             return 0
         total, texts, done = store.counts(self.db)["passages"], [], 0
-        for n, (_pid, _head, _tokens, text, cuts) in enumerate(store.iter_passage_tokens(self.db), 1):
+        for n, (text, cuts) in enumerate(store.iter_passage_texts_newest_first(self.db), 1):
             texts += [t.strip() for t in sentence_texts(text, cuts)]
             if len(texts) >= batch:
-                self._meaning.sentences(texts)
+                reader.sentences(texts)
                 done, texts = done + len(texts), []
                 if progress:
                     progress(n, total)
-        self._meaning.sentences(texts)
+        reader.sentences(texts)
         if progress:
             progress(total, total)
         return done + len(texts)

@@ -253,6 +253,21 @@ def forget_move(db: sqlite_utils.Database, name: str) -> None:
     db.execute("DELETE FROM folder_moves WHERE name = ?", [name])
 
 
+def iter_passage_texts_newest_first(db: sqlite_utils.Database, batch: int = 20000) -> Iterator[tuple[str, str]]:
+    """(text, cuts) of every passage, the last added first: what the meaning model embeds
+    ahead of questions, the document just added before the rest."""
+    last = None
+    while True:
+        rows = db.execute(
+            "SELECT id, text, cuts FROM passages WHERE ? IS NULL OR id < ? ORDER BY id DESC LIMIT ?",
+            [last, last, batch],
+        ).fetchall()
+        if not rows:
+            return
+        yield from ((text, cuts) for _, text, cuts in rows)
+        last = rows[-1][0]
+
+
 def iter_passage_tokens(
     db: sqlite_utils.Database, batch: int = 20000, after: int = -1
 ) -> Iterator[tuple[int, str, str, str, str]]:

@@ -70,7 +70,9 @@ def seed_index(tmp_path_factory) -> Path:
 def tg_config(stub, tmp_path_factory, request):
     """config.toml for the file's bot; a file may set TG_OVERRIDES = {...} for [telegram]
     and INDEX_OVERRIDES = {...} for [index]."""
-    overrides = {"admins": [ADMIN_ID, ADMIN2_ID], **getattr(request.module, "TG_OVERRIDES", {})}
+    # Embedding ahead is test_telegram_embedding's: in every file's bot it would cost the run
+    # a process and the model's load a file.
+    overrides = {"admins": [ADMIN_ID, ADMIN2_ID], "embed_ahead": False, **getattr(request.module, "TG_OVERRIDES", {})}
     return write_config(
         tmp_path_factory.mktemp("telegram"),
         stub,

@@ -253,19 +253,25 @@ def forget_move(db: sqlite_utils.Database, name: str) -> None:
     db.execute("DELETE FROM folder_moves WHERE name = ?", [name])
 
 
+_LARGEST_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def _by_id(db: sqlite_utils.Database, sql: str, last: int, batch: int) -> Iterator[tuple]:
+    """The rows of `sql` (id first; it takes the last id seen and a limit), a batch at a
+    time from where the previous batch ended, however large the table."""
+    while True:
+        rows = db.execute(sql, [last, batch]).fetchall()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1][0]
+
+
 def iter_passage_texts_newest_first(db: sqlite_utils.Database, batch: int = 20000) -> Iterator[tuple[str, str]]:
     """(text, cuts) of every passage, the last added first: what the meaning model embeds
     ahead of questions, the document just added before the rest."""
-    last = None
-    while True:
-        rows = db.execute(
-            "SELECT id, text, cuts FROM passages WHERE ? IS NULL OR id < ? ORDER BY id DESC LIMIT ?",
-            [last, last, batch],
-        ).fetchall()
-        if not rows:
-            return
-        yield from ((text, cuts) for _, text, cuts in rows)
-        last = rows[-1][0]
+    sql = "SELECT id, text, cuts FROM passages WHERE id < ? ORDER BY id DESC LIMIT ?"
+    return ((text, cuts) for _, text, cuts in _by_id(db, sql, _LARGEST_ID, batch))
 
 
 def iter_passage_tokens(
@@ -273,15 +279,8 @@ def iter_passage_tokens(
 ) -> Iterator[tuple[int, str, str, str, str]]:
     """(passage id, head_tokens, tokens, text, cuts) in id order, of the passages with an
     id above `after`: what its BM25 terms are made from (processing.stored_terms)."""
-    last = after
-    while True:
-        rows = db.execute(
-            "SELECT id, head_tokens, tokens, text, cuts FROM passages WHERE id > ? ORDER BY id LIMIT ?", [last, batch]
-        ).fetchall()
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1][0]
+    sql = "SELECT id, head_tokens, tokens, text, cuts FROM passages WHERE id > ? ORDER BY id LIMIT ?"
+    return _by_id(db, sql, after, batch)
 
 
 def passage_ids(db: sqlite_utils.Database) -> list[int]:

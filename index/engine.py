@@ -631,7 +631,7 @@ class Engine:
         """Embed now every sentence of the index the meaning model has not read yet, the
         newest passages first (each is otherwise embedded when a question first reads its
         passage): answers to questions on new passages then cost no more than the rest.
-        The number of sentences read; 0 on words alone. An engine not opened (a writer's,
+        The number of sentences embedded; 0 on words alone. An engine not opened (a writer's,
         as in the bot's ingest process) loads the model for it."""
         reader = self._meaning if self._meaning is not None else meaning.load(self.settings.db_path)
         if reader is None:
@@ -640,14 +640,13 @@ class Engine:
         for n, (text, cuts) in enumerate(store.iter_passage_texts_newest_first(self.db), 1):
             texts += [t.strip() for t in sentence_texts(text, cuts)]
             if len(texts) >= batch:
-                reader.sentences(texts)
-                done, texts = done + len(texts), []
+                done, texts = done + reader.embed_missing(texts), []
                 if progress:
                     progress(n, total)
-        reader.sentences(texts)
+        done += reader.embed_missing(texts)
         if progress:
             progress(total, total)
-        return done + len(texts)
+        return done
 
     # ---- looking at it ------------------------------------------------------------------
 

@@ -73,6 +73,13 @@ class Meaning:
             self._unkept(exc)
             return {}
 
+    def _kept_keys(self, keys: list[bytes]) -> set[bytes]:
+        try:
+            return store.vector_keys(self._cache, keys)
+        except (sqlite3.Error, OSError) as exc:
+            self._unkept(exc)
+            return set()
+
     def _keep(self, rows: list[tuple[bytes, bytes]]) -> None:
         try:
             store.add_vectors(self._cache, rows)
@@ -94,23 +101,44 @@ class Meaning:
         """The vectors of `texts` (rows, unit length), embedding those not kept yet."""
         return self._vectors(texts, self._model.passage, "")
 
+    def embed_missing(self, texts: list[str]) -> int:
+        """Embed and keep those of `texts` not kept yet, reading no kept vector (the bot's
+        embedding ahead, over the whole index after every write). How many were embedded."""
+        key_of = _keys(texts, "")
+        have = self._kept_keys(list(set(key_of.values())))
+        todo = [t for t, k in key_of.items() if k not in have]
+        self._embed(todo, key_of, self._model.passage)
+        return len(todo)
+
     def _vectors(self, texts: list[str], embed, kind: str) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
-        texts = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]  # a lone surrogate: "?"
-        key_of = {t: _key(kind + t) for t in texts}
+        key_of = _keys(texts, kind)
         kept = self._kept(list(set(key_of.values())))
-        todo = [t for t, k in key_of.items() if k not in kept]
+        kept.update(self._embed([t for t, k in key_of.items() if k not in kept], key_of, embed))
+        return np.array(
+            [np.frombuffer(kept[key_of[_clean(t)]], dtype=np.float16) for t in texts], dtype=np.float32
+        ).reshape(len(texts), -1)
+
+    def _embed(self, todo: list[str], key_of: dict[str, bytes], embed) -> dict[bytes, bytes]:
+        made_rows: dict[bytes, bytes] = {}
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
             with self._lock:
                 made = np.asarray(embed(batch), dtype=np.float16).reshape(len(batch), -1)
             rows = [(key_of[t], v.tobytes()) for t, v in zip(batch, made)]
             self._keep(rows)
-            kept.update(rows)
-        return np.array([np.frombuffer(kept[key_of[t]], dtype=np.float16) for t in texts], dtype=np.float32).reshape(
-            len(texts), -1
-        )
+            made_rows.update(rows)
+        return made_rows
+
+
+def _clean(text: str) -> str:
+    return text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate: "?"
+
+
+def _keys(texts: list[str], kind: str) -> dict[str, bytes]:
+    """Each distinct text (cleaned) and its cache key."""
+    return {t: _key(kind + t) for t in map(_clean, texts)}
 
 
 def pair_features(question: np.ndarray, sentences: np.ndarray) -> np.ndarray:

@@ -367,13 +367,22 @@ def connect_vectors(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-def vectors(conn: sqlite3.Connection, keys: list[bytes]) -> dict[bytes, bytes]:
-    found = {}
-    for start in range(0, len(keys), 500):
+def _vector_rows(conn: sqlite3.Connection, columns: str, keys: list[bytes]) -> list[tuple]:
+    rows: list[tuple] = []
+    for start in range(0, len(keys), 500):  # under SQLite's limit of bound parameters
         part = keys[start : start + 500]
         marks = ",".join("?" * len(part))
-        found.update(conn.execute(f"SELECT key, vec FROM vectors WHERE key IN ({marks})", part).fetchall())
-    return found
+        rows += conn.execute(f"SELECT {columns} FROM vectors WHERE key IN ({marks})", part).fetchall()
+    return rows
+
+
+def vectors(conn: sqlite3.Connection, keys: list[bytes]) -> dict[bytes, bytes]:
+    return dict(_vector_rows(conn, "key, vec", keys))
+
+
+def vector_keys(conn: sqlite3.Connection, keys: list[bytes]) -> set[bytes]:
+    """Which of `keys` the cache holds, without reading their vectors."""
+    return {row[0] for row in _vector_rows(conn, "key", keys)}
 
 
 def add_vectors(conn: sqlite3.Connection, rows: list[tuple[bytes, bytes]]) -> None:

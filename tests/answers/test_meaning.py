@@ -87,6 +87,18 @@ def test_a_sentence_is_embedded_once_and_kept_beside_the_index(tmp_path, monkeyp
     np.testing.assert_allclose(second[::-1], first, atol=1e-6)
 
 
+def test_embedding_ahead_embeds_only_the_sentences_not_kept_yet(tmp_path, monkeypatch):
+    monkeypatch.delenv(meaning.CACHE, raising=False)
+    model = meaning.load(tmp_path / "index.db")
+    model.sentences(["清河全长56公里。"])
+    embedded = []
+    real = model._model.passage
+    monkeypatch.setattr(model._model, "passage", lambda texts: embedded.extend(texts) or real(texts))
+    assert model.embed_missing(["清河全长56公里。", "沿岸新建湿地公园4座。", "沿岸新建湿地公园4座。"]) == 1
+    assert embedded == ["沿岸新建湿地公园4座。"]
+    assert model.embed_missing(["沿岸新建湿地公园4座。"]) == 0
+
+
 @pytest.mark.parametrize(
     "question, said",
     [

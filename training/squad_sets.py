@@ -34,6 +34,7 @@ class Question:
     golds: list[str]  # the gold answers
     doc: str | None  # the paragraph's file, None when the corpus does not answer it
     gone: str = ""  # why it does not: "paragraph" (left out) or "sentence" (cut out of it)
+    paraphrase_of: str = ""  # the set's question this one rewords (training/paraphrase.py)
 
 
 def write_corpus(path: Path, corpus: Path, holdout: float, holdout_sentence: float, salt: str = "") -> list[Question]:

@@ -19,6 +19,8 @@ from functools import lru_cache
 import numpy as np
 
 from index.answers.answering import (
+    ASKS_OTHER_NAME,
+    GIVES_A_NAME,
     PLACE_SUFFIX,
     RARE_IN_GENERAL,
     RUNS,
@@ -112,6 +114,9 @@ QUESTION_FEATURES = (
     "log_tokens",
     "unknown_names",
     "exact_form_missing",
+    "asks_other_name",
+    "other_name_missing_sentence",
+    "other_name_missing_window",
     *SUBJECT_FEATURES,
 ) + tuple(f"kind_{k}" for k in KINDS)
 # What the meaning model (index/answers/meaning.py) says, when it reads: each sentence's
@@ -343,6 +348,7 @@ def question_features(
     typed_passage = typed_window or any(_typed(query, c, j)[0] for j in range(len(c.sentences)))
     # What the passage would score holding every term of the question once.
     bm25_self = sum(idf(t) for t in dict.fromkeys(query.terms) if known(t))
+    asks_other_name = bool(ASKS_OTHER_NAME.search(normalize(query.text)))
     values = {
         "best_score": float(scores[best]),
         "score_margin": margin,
@@ -386,6 +392,9 @@ def question_features(
         # word for one it does, and a form may be said otherwise; the model weighs them.
         "unknown_names": len(unknown_names(query, known)),
         "exact_form_missing": exact_form_missing(query, chosen),
+        "asks_other_name": asks_other_name,
+        "other_name_missing_sentence": asks_other_name and not GIVES_A_NAME.search(c.normalized_sentences[i]),
+        "other_name_missing_window": asks_other_name and not GIVES_A_NAME.search(window_text),
     } | {f"kind_{k}": query.kind == k for k in KINDS}
     values |= _subject(query, c.normalized_sentences[i], window_text, c.head_tokens.replace(" ", "") + passage_text)
     lexical = np.array([float(values[name]) for name in QUESTION_FEATURES], dtype=np.float64)

@@ -231,6 +231,14 @@ def analyze(question: str) -> Query:
 WH_RE = re.compile(rf"多少|几[{HAN}]?|什么|啥|哪[{HAN}]?|谁|何时|如何|怎么")
 WH_TOKEN = re.compile(r"^(?:哪|几|多少|什么|啥|谁|何时|如何|怎么)")
 RUNS = re.compile(rf"[{HAN}a-z0-9]+")
+# A question for another name of what it names (又叫什么, 简称, 俗名, 别名, 被称为), and the
+# words a sentence gives one with (又称, 简称, 名为, 叫做, 译作): a sentence about the thing
+# that gives no other name does not answer it.
+ASKS_OTHER_NAME = re.compile(r"(?:又|也|亦|还|别|俗|简|全|原|本|外|昵|绰|学|英文|英语)(?:叫|称|名|号)|被称[为作]")
+GIVES_A_NAME = re.compile(
+    r"(?:又|也|亦|或|别|俗|简|全|原|本|外|昵|绰|学|通|统|旧|古|英文|英语|中文)(?:称|名|叫|号)"
+    r"|称为|称作|叫做|叫作|名为|名叫|命名|译名|译为|译作"
+)
 
 
 def _pairs(run: str) -> list[str]:

@@ -15,7 +15,7 @@ from tests.conftest import make_settings
 
 ANSWERABLE = "雨花区有多少红色之家？"
 # Two questions the seeds cannot answer, each near a different article.
-NOT_IN_YUHUA = "芙蓉区一共建了多少家红色之家？"
+NOT_IN_YUHUA = "芙蓉区的红色之家每天几点开门？"
 NOT_IN_XINTIAN = "新田县的水稻产量是多少吨？"
 
 

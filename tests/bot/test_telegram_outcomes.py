@@ -8,7 +8,7 @@ import re
 
 from tests.bot.telegram_support import ask, buttons, check_html, eventually, sent_message
 
-NOT_IN_YUHUA = "芙蓉区一共建了多少家红色之家？"
+NOT_IN_YUHUA = "芙蓉区的红色之家每天几点开门？"
 NOT_IN_XINTIAN = "新田县的水稻产量是多少吨？"
 
 

@@ -104,7 +104,7 @@ class Meaning:
     def embed_missing(self, texts: list[str]) -> int:
         """Embed and keep those of `texts` not kept yet, reading no kept vector (the bot's
         embedding ahead, over the whole index after every write). How many were embedded."""
-        key_of = _keys(texts, "")
+        key_of = _keys([_clean(t) for t in texts], "")
         have = self._kept_keys(list(set(key_of.values())))
         todo = [t for t, k in key_of.items() if k not in have]
         self._embed(todo, key_of, self._model.passage)
@@ -113,12 +113,13 @@ class Meaning:
     def _vectors(self, texts: list[str], embed, kind: str) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
+        texts = [_clean(t) for t in texts]
         key_of = _keys(texts, kind)
         kept = self._kept(list(set(key_of.values())))
         kept.update(self._embed([t for t, k in key_of.items() if k not in kept], key_of, embed))
-        return np.array(
-            [np.frombuffer(kept[key_of[_clean(t)]], dtype=np.float16) for t in texts], dtype=np.float32
-        ).reshape(len(texts), -1)
+        return np.array([np.frombuffer(kept[key_of[t]], dtype=np.float16) for t in texts], dtype=np.float32).reshape(
+            len(texts), -1
+        )
 
     def _embed(self, todo: list[str], key_of: dict[str, bytes], embed) -> dict[bytes, bytes]:
         made_rows: dict[bytes, bytes] = {}
@@ -137,8 +138,8 @@ def _clean(text: str) -> str:
 
 
 def _keys(texts: list[str], kind: str) -> dict[str, bytes]:
-    """Each distinct text (cleaned) and its cache key."""
-    return {t: _key(kind + t) for t in map(_clean, texts)}
+    """Each distinct text and its cache key."""
+    return {t: _key(kind + t) for t in texts}
 
 
 def pair_features(question: np.ndarray, sentences: np.ndarray) -> np.ndarray:

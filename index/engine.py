@@ -402,7 +402,7 @@ class Engine:
         )
         if self._meaning is not None:
             texts = [cands[r].sentences[i].strip() for r, i in sents.where]
-            question, sentences = self._meaning.question(query.text), self._meaning.sentences(texts)
+            question, sentences = self._meaning.question(query.text, texts), self._meaning.sentences(texts)
             sents = answer_features.with_meaning(sents, question, sentences, model.head)
         scores = model.sentence_scores(sents.features)
         best = answer_features.best_sentence(query, sents, scores, model.tie_margin)

@@ -7,6 +7,7 @@ from functools import lru_cache
 import opencc
 
 _T2S = opencc.OpenCC("t2s")
+_S2T = opencc.OpenCC("s2t")
 
 
 @lru_cache(maxsize=4096)
@@ -23,6 +24,25 @@ def normalize(text: str) -> str:
 
 def fold(text: str) -> str:
     """`normalize` without its cache, and U+0000 and U+0001 left as they are."""
-    # A lone surrogate (bytes that were not UTF-8, passed through) would crash opencc.
-    folded = unicodedata.normalize("NFKC", text.encode("utf-8", "replace").decode("utf-8"))
-    return _T2S.convert(folded).lower()
+    return _T2S.convert(unicodedata.normalize("NFKC", encodable(text))).lower()
+
+
+def encodable(text: str) -> str:
+    """`text` with each lone surrogate (bytes that were not UTF-8, passed through) as "?":
+    opencc, SQLite and the meaning model take UTF-8 only."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def in_script_of(text: str, others: list[str]) -> str:
+    """`text` in the script, simplified or traditional, that most of `others` are written
+    in (opencc, phrase by phrase); as it is when it is written so already, or they are
+    alike. Only what opencc would change tells: a text of characters both scripts share
+    is of neither."""
+    text, others = encodable(text), [encodable(t) for t in others]
+    traditional = sum(_T2S.convert(t) != t for t in others)
+    simplified = sum(_S2T.convert(t) != t for t in others)
+    if simplified > traditional and _T2S.convert(text) != text:
+        return _T2S.convert(text)
+    if traditional > simplified and _S2T.convert(text) != text and _T2S.convert(text) == text:
+        return _S2T.convert(text)
+    return text

@@ -120,7 +120,7 @@ def collect(engine: Engine, questions: list[Question]) -> list[Item]:
         sents = sentence_candidates(query, cands, index.idf, index.known, passages)
         labels = np.array([any(g in strip(cands[r].sentences[i]) for g in q.golds) for r, i in sents.where])
         texts = [cands[r].sentences[i].strip() for r, i in sents.where]
-        vectors = (model.question(query.text), model.sentences(texts))
+        vectors = (model.question(query.text, texts), model.sentences(texts))
         items.append(Item(q, found, sents, labels, Engine.refusal(query, index), vectors))
     return items
 

@@ -41,7 +41,7 @@ from index.answers import answering, span_features, spans  # noqa: E402
 from index.answers.highlight import nearest_span  # noqa: E402
 from index.normalize import normalize  # noqa: E402
 
-OUT = ROOT / "index" / "models" / "span_ranker.json"
+OUT = spans.MODEL_FILE
 SENTENCE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]*")
 WS = re.compile(r"\s+")
 # Few questions per asked kind: the kind's own weights are held closer to zero than the

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from index.answers.model_files import ModelUnavailable
+from index.normalize import encodable, in_script_of
 from index.search import store
 
 log = logging.getLogger(__name__)
@@ -93,9 +94,12 @@ class Meaning:
             self._warned = True
             log.warning("meaning vectors not kept in %s (%s): embedding them at each question", self._cache_path, exc)
 
-    def question(self, text: str) -> np.ndarray:
-        """The question's vector (kept too: a question asked again, a training run again)."""
-        return self._vectors([text], self._model.query, QUESTION)[0]
+    def question(self, text: str, sentences: list[str] = ()) -> np.ndarray:
+        """The question's vector (kept too: a question asked again, a training run again),
+        in the script of the `sentences` it is compared with: a question in traditional
+        characters put beside simplified ones (or the other way) lies farther from the
+        sentence that says it than the same words in its script."""
+        return self._vectors([in_script_of(text, list(sentences))], self._model.query, QUESTION)[0]
 
     def sentences(self, texts: list[str]) -> np.ndarray:
         """The vectors of `texts` (rows, unit length), embedding those not kept yet."""
@@ -104,7 +108,7 @@ class Meaning:
     def embed_missing(self, texts: list[str]) -> int:
         """Embed and keep those of `texts` not kept yet, reading no kept vector (the bot's
         embedding ahead, over the whole index after every write). How many were embedded."""
-        key_of = _keys([_clean(t) for t in texts], "")
+        key_of = _keys([encodable(t) for t in texts], "")
         have = self._kept_keys(list(set(key_of.values())))
         todo = [t for t, k in key_of.items() if k not in have]
         self._embed(todo, key_of, self._model.passage)
@@ -113,7 +117,7 @@ class Meaning:
     def _vectors(self, texts: list[str], embed, kind: str) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
-        texts = [_clean(t) for t in texts]
+        texts = [encodable(t) for t in texts]
         key_of = _keys(texts, kind)
         kept = self._kept(list(set(key_of.values())))
         kept.update(self._embed([t for t, k in key_of.items() if k not in kept], key_of, embed))
@@ -131,10 +135,6 @@ class Meaning:
             self._keep(rows)
             made_rows.update(rows)
         return made_rows
-
-
-def _clean(text: str) -> str:
-    return text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate: "?"
 
 
 def _keys(texts: list[str], kind: str) -> dict[str, bytes]:

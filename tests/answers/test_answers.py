@@ -23,6 +23,7 @@ def test_traditional_chinese_question_is_answered_from_simplified_text(seed_engi
     "question, expected",
     [
         ("长沙2022年中考成绩哪天出来？", "7月3日"),
+        ("高塘岭社区党总支书记叫什么名字？", "丁玲"),
         ("2月2日凌晨2点做完最后一袋血检验的是谁？", "吕悦芳"),
         ("郴州市中心血站采血科主任叫什么？", "李海文"),
         ("新田县新组建了几个新就业群体党支部？", "4个"),

@@ -43,6 +43,14 @@ def make_settings(tmp: Path, corpus: Path | None = None, **overrides) -> Setting
     return Settings(corpus_dir=corpus, db_path=tmp / "db" / "index.db", **overrides)
 
 
+def write_pages(folder: Path, pages: dict[str, str]) -> Path:
+    """A corpus folder holding `pages` (file name -> text): the tests' made-up corpora."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in pages.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     """A private copy of the seeds and an empty database: tests may change both."""

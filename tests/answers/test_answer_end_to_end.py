@@ -14,7 +14,7 @@ import pytest
 import rjieba
 
 from index.engine import Engine
-from tests.conftest import ROOT, make_settings
+from tests.conftest import ROOT, make_settings, write_pages
 
 PAGES = {
     "volunteers.txt": (
@@ -39,11 +39,7 @@ PAGES = {
 
 
 def write_corpus(tmp: Path) -> Path:
-    corpus = tmp / "corpus"
-    corpus.mkdir()
-    for name, text in PAGES.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    return corpus
+    return write_pages(tmp / "corpus", PAGES)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 from bot import reasons
 from index.answers import meaning
 from index.engine import Engine
-from tests.conftest import ROOT, make_settings
+from tests.conftest import ROOT, make_settings, write_pages
 
 pytest.importorskip(meaning.PACKAGE)
 
@@ -48,11 +48,7 @@ def run_bot(*args: str, env: dict | None = None, stdin: str = "") -> subprocess.
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("meaning") / "corpus"
-    folder.mkdir()
-    for name, text in PAGES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_pages(tmp_path_factory.mktemp("meaning") / "corpus", PAGES)
 
 
 def test_the_model_loads_and_embeds_with_the_network_cut(tmp_path):

@@ -4,12 +4,10 @@ does not answer one, and a question worded with a synonym of the page's verb fin
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from index.engine import Engine
-from tests.conftest import make_settings
+from tests.conftest import make_settings, write_pages
 
 PAGES = {
     "reservoir.txt": (
@@ -28,11 +26,7 @@ PAGES = {
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory) -> Engine:
     tmp = tmp_path_factory.mktemp("names")
-    corpus = tmp / "corpus"
-    corpus.mkdir()
-    for name, text in PAGES.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    return Engine.open(make_settings(tmp, Path(corpus)))
+    return Engine.open(make_settings(tmp, write_pages(tmp / "corpus", PAGES)))
 
 
 def test_the_other_name_a_page_gives_is_answered(engine):

@@ -5,12 +5,10 @@ what each page does say of its own subject is answered."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from index.engine import Engine
-from tests.conftest import make_settings
+from tests.conftest import make_settings, write_pages
 
 PAGES = {
     "district.txt": (
@@ -34,11 +32,7 @@ PAGES = {
 @pytest.fixture(scope="module")
 def town(tmp_path_factory) -> Engine:
     tmp = tmp_path_factory.mktemp("town")
-    corpus = tmp / "corpus"
-    corpus.mkdir()
-    for name, text in PAGES.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    return Engine.open(make_settings(tmp, Path(corpus)))
+    return Engine.open(make_settings(tmp, write_pages(tmp / "corpus", PAGES)))
 
 
 @pytest.mark.parametrize(

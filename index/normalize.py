@@ -41,8 +41,9 @@ def in_script_of(text: str, others: list[str]) -> str:
     text, others = encodable(text), [encodable(t) for t in others]
     traditional = sum(_T2S.convert(t) != t for t in others)
     simplified = sum(_S2T.convert(t) != t for t in others)
-    if simplified > traditional and _T2S.convert(text) != text:
-        return _T2S.convert(text)
-    if traditional > simplified and _S2T.convert(text) != text and _T2S.convert(text) == text:
+    as_simplified = _T2S.convert(text)
+    if simplified > traditional and as_simplified != text:
+        return as_simplified
+    if traditional > simplified and as_simplified == text:
         return _S2T.convert(text)
     return text

@@ -19,6 +19,7 @@ import logging
 import os
 import sqlite3
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -94,7 +95,7 @@ class Meaning:
             self._warned = True
             log.warning("meaning vectors not kept in %s (%s): embedding them at each question", self._cache_path, exc)
 
-    def question(self, text: str, sentences: list[str] = ()) -> np.ndarray:
+    def question(self, text: str, sentences: Sequence[str] = ()) -> np.ndarray:
         """The question's vector (kept too: a question asked again, a training run again),
         in the script of the `sentences` it is compared with: a question in traditional
         characters put beside simplified ones (or the other way) lies farther from the
